@@ -1,0 +1,1 @@
+# aws: build lines for this folder

@@ -1,0 +1,1 @@
+# checklist: build lines for this folder

@@ -1,0 +1,42 @@
+/* cutover: the command line. Each subcommand lives in its own file under
+ * cli/; this file only picks one. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+static const Command commands[] = {
+    {"console", Command_console, "open the live console on PLAN (the default)"},
+    {"run", Command_run, "carry out the cutover in PLAN (--headless for no screen)"},
+    {"check", Command_check, "pre-flight only: exit 0 go, 1 no-go, 2 plan error"},
+    {"verify", Command_verify, "check an audit log's hash chain: exit 0 intact, 1 broken"},
+};
+
+static const size_t ncommands = sizeof commands / sizeof commands[0];
+
+const Command *Commands_all(size_t *count)
+{
+    *count = ncommands;
+    return commands;
+}
+
+static const Command *Commands_find(const char *name)
+{
+    for (size_t i = 0; i < ncommands; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && argv[1][0] != '-') {
+        const Command *cmd = Commands_find(argv[1]);
+        if (cmd)
+            return cmd->run(argc - 1, argv + 1);
+    }
+    /* No subcommand: `cutover [options] PLAN` opens the console. */
+    return Command_console(argc, argv);
+}

@@ -1,0 +1,1 @@
+# db: build lines for this folder

@@ -1,0 +1,1 @@
+# doc: build lines for this folder

@@ -1,0 +1,1 @@
+# lab: build lines for this folder

@@ -1,0 +1,30 @@
+/* Time for cutover: wall clock (UTC ms) for the audit and recordings, a
+ * monotonic clock for every duration. Never subtract two wall-clock times. */
+#ifndef CUTOVER_LIB_CLOCK_H
+#define CUTOVER_LIB_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Milliseconds since the Unix epoch, UTC. */
+int64_t Clock_wall_ms(void);
+
+/* Milliseconds on CLOCK_MONOTONIC: only differences mean anything. */
+int64_t Clock_mono_ms(void);
+
+/* Microseconds on CLOCK_MONOTONIC, for latencies below a millisecond. */
+int64_t Clock_mono_us(void);
+
+/* "2026-11-21T00:30:08.123Z" into buf (at least 25 bytes). */
+void Clock_format_utc(int64_t wall_ms, char *buf, size_t size);
+
+/* "00:30:08" (UTC time of day) into buf (at least 9 bytes). */
+void Clock_format_hms(int64_t wall_ms, char *buf, size_t size);
+
+/* "1m30.5s" style for a duration in ms, into buf. */
+void Clock_format_duration(int64_t ms, char *buf, size_t size);
+
+/* Sleep for ms milliseconds, resuming after signals. */
+void Clock_sleep_ms(int64_t ms);
+
+#endif

@@ -1,0 +1,1 @@
+# model: build lines for this folder

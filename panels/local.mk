@@ -1,0 +1,1 @@
+# panels: build lines for this folder

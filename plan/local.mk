@@ -1,0 +1,1 @@
+# plan: build lines for this folder

@@ -1,0 +1,213 @@
+/* The cutover plan: what the console watches and what the checklist does.
+ * Parsed from a JSON file (comments allowed) by Plan_load; every field here
+ * is owned by the Plan and freed by Plan_free. Passwords are never stored in
+ * the plan: only references (SecretRef) that are resolved when needed. */
+#ifndef CUTOVER_PLAN_PLAN_H
+#define CUTOVER_PLAN_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Where a secret comes from. Exactly one of the sources is set. */
+typedef enum {
+    SECRET_NONE = 0,
+    SECRET_ENV,         /* environment variable `env` */
+    SECRET_OPTION_FILE, /* MySQL option file `file`, group `group` (password= line) */
+    SECRET_AWS_SECRET,  /* AWS Secrets Manager secret `secret_id` (RDS-style JSON) */
+} SecretKind;
+
+typedef struct SecretRef {
+    SecretKind kind;
+    char *env;
+    char *file;
+    char *group;
+    char *secret_id;
+} SecretRef;
+
+typedef enum {
+    TLS_OFF = 0,   /* plaintext (only sensible on loopback) */
+    TLS_PREFERRED, /* TLS if the server offers it */
+    TLS_REQUIRED,  /* TLS or fail, no certificate check */
+    TLS_VERIFY_CA, /* TLS with the server certificate checked against `ca` */
+    TLS_VERIFY_IDENTITY,
+} TlsMode;
+
+/* A MySQL-compatible server as the console reaches it. */
+typedef struct PlanServer {
+    char *label;  /* "source" / "target" */
+    char *host;   /* host name or address; NULL when socket is used */
+    int port;     /* default 3306 */
+    char *socket; /* Unix socket path, optional */
+    char *user;
+    SecretRef password;
+    TlsMode tls;
+    char *tls_ca;
+    char *rds_instance; /* RDS DB instance identifier, for CloudWatch (optional) */
+} PlanServer;
+
+/* The PrivateLink interface endpoint (or, in the lab, the proxy). */
+typedef struct PlanEndpoint {
+    char *host; /* resolved on every probe, so DNS changes show */
+    int port;
+} PlanEndpoint;
+
+/* Alarm thresholds; a value < 0 means "not set". */
+typedef struct PlanThresholds {
+    double lag_seconds;     /* lag above this is an alarm */
+    double connections_max; /* DatabaseConnections above this */
+    double freeable_memory_min_mb;
+    double cpu_max_percent;
+    double endpoint_p95_ms; /* endpoint latency p95 above this */
+    double endpoint_loss_percent;
+} PlanThresholds;
+
+typedef struct PlanTimings {
+    int refresh_ms;         /* panel probes, default 1000 */
+    int heartbeat_ms;       /* heartbeat write interval, default 250 */
+    int connect_timeout_ms; /* default 2000 */
+    int read_timeout_ms;    /* default 2000 */
+} PlanTimings;
+
+/* An external command, run without a shell. argv entries may hold templates
+ * such as {target.host}; see doc/cutover-plan.5. */
+typedef struct PlanCommand {
+    char **argv; /* NULL-terminated */
+    size_t argc;
+    int timeout_ms;
+} PlanCommand;
+
+typedef struct PlanHeader {
+    char *name;  /* "Authorization" */
+    char *value; /* may hold ${ENV_VAR}, expanded at run time and redacted in logs */
+} PlanHeader;
+
+typedef struct PlanHttp {
+    char *method; /* GET, POST, PUT, DELETE ... */
+    char *url;
+    PlanHeader *headers;
+    size_t nheaders;
+    char *body;
+    int timeout_ms;
+} PlanHttp;
+
+typedef enum { METHOD_FILE = 0, METHOD_HTTP, METHOD_EXEC } ActionMethod;
+
+/* Maintenance on/off: a flag file, a webhook, or a command. */
+typedef struct PlanMaintenance {
+    ActionMethod method;
+    char *path;       /* METHOD_FILE: the flag file */
+    PlanHttp on_http; /* METHOD_HTTP */
+    PlanHttp off_http;
+    PlanCommand on_cmd; /* METHOD_EXEC */
+    PlanCommand off_cmd;
+} PlanMaintenance;
+
+typedef enum {
+    READONLY_GLOBAL = 0,
+    READONLY_LOCK_ACCOUNTS,
+    READONLY_RDS_PARAMETER_GROUP
+} ReadonlyMethod;
+
+typedef struct PlanReadonly {
+    ReadonlyMethod method;
+    char **accounts; /* READONLY_LOCK_ACCOUNTS: "'app'@'%'" */
+    size_t naccounts;
+    char *parameter_group; /* READONLY_RDS_PARAMETER_GROUP */
+} PlanReadonly;
+
+typedef struct PlanLagZero {
+    int timeout_ms;        /* default 60000 */
+    bool fence;            /* write a fence row (default true) */
+    char *fence_table;     /* default "cutover.fence" */
+    char *heartbeat_table; /* default "cutover.heartbeat" */
+} PlanLagZero;
+
+typedef enum { VERIFY_COUNT = 0, VERIFY_CHECKSUM } VerifyMode;
+
+typedef struct PlanVerify {
+    VerifyMode mode;
+    char **tables; /* "schema.table" */
+    size_t ntables;
+} PlanVerify;
+
+typedef enum { SWAP_FILE = 0, SWAP_EXEC, SWAP_AWS_SECRET, SWAP_SSM, SWAP_ROUTE53 } SwapMethod;
+
+typedef struct PlanSwap {
+    SwapMethod method;
+    char *path;               /* SWAP_FILE: the file holding the connection string */
+    char *key;                /* SWAP_FILE: the key whose value is replaced (KEY=value lines) */
+    char *value;              /* the new value (target's connection string) */
+    PlanCommand cmd;          /* SWAP_EXEC */
+    PlanCommand readback_cmd; /* SWAP_EXEC: prints the current value */
+    char *aws_id;             /* secret id / parameter name / record name */
+} PlanSwap;
+
+typedef struct PlanTargetHealth {
+    char *app_user; /* the application's account on the target */
+    SecretRef app_password;
+    int timeout_ms; /* how long to wait for the app's sessions to move */
+} PlanTargetHealth;
+
+typedef enum {
+    STEP_PREFLIGHT = 0,
+    STEP_MAINTENANCE_ON,
+    STEP_READ_ONLY,
+    STEP_LAG_ZERO,
+    STEP_VERIFY,
+    STEP_SWAP,
+    STEP_TARGET_HEALTH,
+    STEP_MAINTENANCE_OFF,
+    STEP_STOP_REPLICATION,
+    STEP_KIND_COUNT
+} StepKind;
+
+typedef struct PlanStep {
+    StepKind kind;
+    bool enabled;
+    char *title; /* shown in the checklist; defaults from the kind */
+} PlanStep;
+
+typedef enum { CONFIRM_ARMED = 0, CONFIRM_PER_STEP } ConfirmMode;
+
+typedef struct Plan {
+    char *path; /* the file it came from */
+    char *name;
+    unsigned char sha256[32]; /* of the file's bytes, for recordings */
+    char *theme;              /* optional default theme */
+    char *session_dir;
+    ConfirmMode confirm;
+    PlanServer source;
+    PlanServer target;
+    PlanEndpoint endpoint;
+    PlanThresholds thresholds;
+    PlanTimings timings;
+    double preflight_lag_window_s; /* lag must stay under threshold this long */
+    int binlog_retention_min_hours;
+    PlanMaintenance maintenance;
+    PlanReadonly readonly;
+    PlanLagZero lag_zero;
+    PlanVerify verify;
+    PlanSwap swap;
+    PlanTargetHealth target_health;
+    PlanStep steps[STEP_KIND_COUNT]; /* in execution order, indexed by StepKind */
+} Plan;
+
+/* Loads and validates a plan. On failure returns NULL and writes into err a
+ * message of the form "FILE:LINE:COL: what was wrong, what was expected". */
+Plan *Plan_load(const char *path, char *err, size_t errsize);
+
+/* The same from a string (name stands in for the file in messages). */
+Plan *Plan_parse(const char *name, const char *text, size_t len, char *err, size_t errsize);
+
+void Plan_free(Plan *plan);
+
+/* "maintenance-on" etc: stable ids used in events, audit and recordings. */
+const char *Plan_step_id(StepKind kind);
+/* "Maintenance on" etc. */
+const char *Plan_step_default_title(StepKind kind);
+/* Returns -1 when unknown. */
+int Plan_step_parse(const char *id);
+
+const char *Plan_tls_name(TlsMode mode);
+
+#endif

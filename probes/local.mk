@@ -1,0 +1,1 @@
+# probes: build lines for this folder

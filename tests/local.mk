@@ -1,0 +1,3 @@
+# tests: the suite. Unit test programs are listed by their module's local.mk;
+# shell tests (integration against the lab, terminal tests in tmux) here.
+EXTRA_DIST += tests/run tests/lib.sh

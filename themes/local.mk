@@ -1,0 +1,1 @@
+# themes: build lines for this folder

@@ -1,0 +1,1 @@
+# tui: build lines for this folder
