@@ -7,6 +7,7 @@
 #define CUTOVER_SESSION_EVENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum {

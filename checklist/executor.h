@@ -1,0 +1,49 @@
+/* The executor: a thread that carries out the plan's steps, proves each took
+ * effect, writes the audit trail and posts EVENT_STEP / EVENT_LOG events.
+ * The UI (or headless runner) talks to it only through these non-blocking
+ * calls; it never waits on the executor. */
+#ifndef CUTOVER_CHECKLIST_EXECUTOR_H
+#define CUTOVER_CHECKLIST_EXECUTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "checklist/step_state.h"
+#include "plan/plan.h"
+#include "session/audit.h"
+#include "session/bus.h"
+
+typedef struct Executor Executor;
+
+typedef struct ExecutorConfig {
+    const Plan *plan;
+    Bus *bus;
+    Audit *audit;
+    bool dry_run; /* describe every statement/request/command, execute none */
+} ExecutorConfig;
+
+/* Starts the thread. It first reads back where a previous run stood (audit
+ * log plus the actual state) and posts it; nothing runs until asked. */
+Executor *Executor_start(const ExecutorConfig *config, char *err, size_t errsize);
+
+/* Requests (queued; the executor acts on them in order). */
+void Executor_preflight(Executor *ex);  /* run the go/no-go checks */
+void Executor_arm(Executor *ex);        /* run every remaining step back to back */
+void Executor_step(Executor *ex);       /* run only the next pending step */
+void Executor_abort(Executor *ex);      /* stop at once; a running wait is cancelled */
+void Executor_rollback(Executor *ex);   /* undo completed steps in reverse order */
+
+/* A snapshot for the UI's decisions (which keys make sense now). */
+typedef struct ExecutorStatus {
+    bool busy;           /* a step or rollback is running */
+    bool finished;       /* every step done */
+    bool failed;         /* a step failed or was aborted; rollback possible */
+    bool rolled_back;
+    int next_step;       /* StepKind of the next pending step, -1 when none */
+} ExecutorStatus;
+ExecutorStatus Executor_status(Executor *ex);
+
+/* Cancels anything running and joins the thread. */
+void Executor_stop(Executor *ex);
+
+#endif

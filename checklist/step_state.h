@@ -1,0 +1,21 @@
+/* The states a checklist step goes through; shared by the engine, the
+ * executor, the model and replay (recorded as numbers in EVENT_STEP). */
+#ifndef CUTOVER_CHECKLIST_STEP_STATE_H
+#define CUTOVER_CHECKLIST_STEP_STATE_H
+
+typedef enum {
+    STEP_PENDING = 0,
+    STEP_WAITING,     /* waiting for the operator's confirmation */
+    STEP_RUNNING,
+    STEP_DONE,
+    STEP_FAILED,
+    STEP_SKIPPED,
+    STEP_ROLLING_BACK,
+    STEP_ROLLED_BACK,
+    STEP_STATE_COUNT
+} StepState;
+
+/* "pending", "running", ... */
+const char *StepState_name(StepState state);
+
+#endif
