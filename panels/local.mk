@@ -1,1 +1,4 @@
-# panels: build lines for this folder
+# panels: one file per panel, each a const PanelClass; shared formatting and widgets.
+libcutover_a_SOURCES += panels/panel.c panels/panel.h panels/format.c panels/format.h \
+	panels/widgets.c panels/widgets.h panels/lag.c panels/cdc.c panels/endpoint.c \
+	panels/servers.c panels/checklist.c panels/events.c

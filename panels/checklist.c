@@ -1,0 +1,111 @@
+/* The checklist: every step with its state, when it started (UTC, ms) and
+ * how long it took, and the downtime clock from maintenance on to off. */
+#include <stdio.h>
+#include <string.h>
+
+#include "checklist/step_state.h"
+#include "lib/clock.h"
+#include "panels/panel.h"
+
+static const char *ChecklistPanel_glyph(int state, bool ascii)
+{
+    switch (state) {
+    case STEP_WAITING: return "?";
+    case STEP_RUNNING: return ascii ? ">" : "\u25b6";
+    case STEP_DONE: return ascii ? "+" : "\u2713";
+    case STEP_FAILED: return ascii ? "x" : "\u2717";
+    case STEP_SKIPPED: return "-";
+    case STEP_ROLLING_BACK: return "<";
+    case STEP_ROLLED_BACK: return ascii ? "~" : "\u21b6";
+    default: return " ";
+    }
+}
+
+static Role ChecklistPanel_role(int state)
+{
+    switch (state) {
+    case STEP_DONE: return ROLE_OK;
+    case STEP_RUNNING:
+    case STEP_WAITING:
+    case STEP_ROLLING_BACK: return ROLE_WARN;
+    case STEP_FAILED: return ROLE_ALARM;
+    case STEP_SKIPPED:
+    case STEP_ROLLED_BACK: return ROLE_MUTED;
+    default: return ROLE_NORMAL;
+    }
+}
+
+static void ChecklistPanel_step(const PanelView *v, Canvas *c, Rect r, int i, int y)
+{
+    const Model *m = v->model;
+    const StepView *s = &m->steps[i];
+    Role role = ChecklistPanel_role(s->state);
+    Canvas_printf(c, r.x, y, 2, ROLE_MUTED, "%d", i + 1);
+    Canvas_text(c, r.x + 2, y, 1, role, ChecklistPanel_glyph(s->state, v->ascii));
+    int time_w = r.w >= 44 ? 22 : 0;
+    Canvas_text(c, r.x + 4, y, r.w - 4 - time_w, role, s->title);
+    if (time_w && s->started_wall_ms) {
+        char when[32], hms[16], dur[24];
+        Clock_format_utc(s->started_wall_ms, when, sizeof when);
+        snprintf(hms, sizeof hms, "%.12s", when + 11);
+        int64_t end = s->ended_mono_ms ? s->ended_mono_ms : m->now_mono_ms;
+        Clock_format_duration(end - s->started_mono_ms, dur, sizeof dur);
+        Canvas_printf(c, r.x + r.w - time_w, y, time_w, ROLE_MUTED, "%s %9s", hms, dur);
+    }
+    if (i == v->selected_step)
+        Canvas_paint(c, (Rect){r.x, y, r.w, 1}, ROLE_SELECTION);
+}
+
+static void ChecklistPanel_downtime(const PanelView *v, Canvas *c, Rect r, int y)
+{
+    const Model *m = v->model;
+    int64_t ms = Model_downtime_ms(m);
+    char dur[24];
+    Clock_format_duration(ms, dur, sizeof dur);
+    bool running = m->downtime_start_mono_ms && !m->downtime_end_mono_ms;
+    const char *state = !m->downtime_start_mono_ms ? "not started" : running ? "running" : "ended";
+    int x = r.x + Canvas_text(c, r.x, y, r.w, ROLE_MUTED, "Downtime ");
+    x += Canvas_text(c, x, y, r.x + r.w - x, running ? ROLE_WARN : ROLE_VALUE, dur);
+    Canvas_printf(c, x, y, r.x + r.w - x, ROLE_MUTED, "  (%s)", state);
+}
+
+static void ChecklistPanel_detail(const PanelView *v, Canvas *c, Rect r, int y)
+{
+    const Model *m = v->model;
+    const StepView *s = NULL;
+    if (v->selected_step >= 0 && v->selected_step < m->nsteps)
+        s = &m->steps[v->selected_step];
+    if (!s)
+        s = Model_current_step(m);
+    if (s && s->detail[0])
+        Canvas_printf(c, r.x, y, r.w, ROLE_NORMAL, "%s: %s", s->id, s->detail);
+}
+
+static void ChecklistPanel_draw(const PanelView *v, Canvas *c, Rect r)
+{
+    const Model *m = v->model;
+    if (m->nsteps == 0) {
+        Canvas_text(c, r.x, r.y, r.w, ROLE_MUTED, "no steps in this plan");
+        return;
+    }
+    int y = r.y;
+    for (int i = 0; i < m->nsteps && y < r.y + r.h; i++, y++)
+        ChecklistPanel_step(v, c, r, i, y);
+    if (y + 1 < r.y + r.h)
+        ChecklistPanel_downtime(v, c, r, ++y);
+    if (y + 1 < r.y + r.h)
+        ChecklistPanel_detail(v, c, r, ++y);
+}
+
+static int ChecklistPanel_measure(const PanelView *v, int width)
+{
+    return v->model->nsteps + 6;
+}
+
+const PanelClass ChecklistPanel_class = {
+    .name = "checklist",
+    .title = "Cutover checklist",
+    .min_height = 6,
+    .measure = ChecklistPanel_measure,
+    .draw = ChecklistPanel_draw,
+};

@@ -1,0 +1,93 @@
+/* Replication lag: the heartbeat figure first (it is what lag zero means),
+ * then the replica's own view, then where each stream stands (GTIDs). */
+#include <math.h>
+#include <stdio.h>
+
+#include "panels/format.h"
+#include "panels/panel.h"
+#include "panels/widgets.h"
+#include "probes/metrics.h"
+
+static void LagPanel_headline(const PanelView *v, Canvas *c, Rect r)
+{
+    const Model *m = v->model;
+    const Series *hb = Model_series(m, M_LAG_HEARTBEAT_S);
+    char value[32] = "-", source[96];
+    if (hb && hb->has_value)
+        Format_seconds(hb->last, value, sizeof value);
+    int x = r.x + Widget_pair(c, r.x, r.y, r.w, "Lag", value, Widget_role(m, M_LAG_HEARTBEAT_S));
+    x += Canvas_printf(c, x, r.y, r.x + r.w - x, ROLE_VALUE, " %s",
+                       Widget_trend(m, M_LAG_HEARTBEAT_S, v->ascii));
+    Widget_source(m, M_LAG_HEARTBEAT_S, source, sizeof source);
+    Canvas_text_right(c, x + 1, r.y, r.x + r.w - x - 1, ROLE_MUTED, source);
+}
+
+static void LagPanel_graph(const PanelView *v, Canvas *c, Rect r, int y)
+{
+    const Model *m = v->model;
+    WindowStats st;
+    Model_window_stats(m, Model_series(m, M_LAG_HEARTBEAT_S), WIDGET_SPARK_WINDOW_MS, &st);
+    char label[32], max[24];
+    Format_seconds(st.count ? st.max : NAN, max, sizeof max);
+    int lw = snprintf(label, sizeof label, " max %s/2m", max);
+    int w = r.w - lw;
+    if (w < 8)
+        w = r.w;
+    Widget_spark(c, m, M_LAG_HEARTBEAT_S, r.x, y, w, 1.0, ROLE_GRAPH_1);
+    if (w < r.w)
+        Canvas_text(c, r.x + w, y, lw, ROLE_MUTED, label);
+}
+
+static void LagPanel_replica(const PanelView *v, Canvas *c, Rect r, int y)
+{
+    const Model *m = v->model;
+    const Series *rl = Model_series(m, M_LAG_REPLICA_S);
+    const Series *io = Model_series(m, M_REPLICA_IO), *sql = Model_series(m, M_REPLICA_SQL);
+    char value[32] = "-";
+    if (rl && rl->has_value)
+        Format_seconds(rl->last, value, sizeof value);
+    bool running = io && sql && io->last > 0 && sql->last > 0;
+    int x = r.x + Widget_pair(c, r.x, y, r.w, "Replica", value, Widget_role(m, M_LAG_REPLICA_S));
+    const char *state = !io ? "" : running ? "  running" : "  STOPPED";
+    x += Canvas_text(c, x, y, r.x + r.w - x, running ? ROLE_OK : ROLE_ALARM, state);
+    if (rl && rl->origin[0])
+        Canvas_text_right(c, x + 1, y, r.x + r.w - x - 1, ROLE_MUTED, rl->origin);
+}
+
+static void LagPanel_gtid(const PanelView *v, Canvas *c, Rect r, int y)
+{
+    const Series *src = Model_series(v->model, M_GTID_SOURCE);
+    const Series *tgt = Model_series(v->model, M_GTID_TARGET);
+    char line[200];
+    snprintf(line, sizeof line, "%s", src && src->text[0] ? src->text : "-");
+    int x = r.x + Widget_pair(c, r.x, y, r.w / 2, "GTID src", line, ROLE_NORMAL);
+    snprintf(line, sizeof line, "%s", tgt && tgt->text[0] ? tgt->text : "-");
+    Widget_pair(c, x + 1, y, r.x + r.w - x - 1, "tgt", line, ROLE_NORMAL);
+}
+
+static void LagPanel_draw(const PanelView *v, Canvas *c, Rect r)
+{
+    LagPanel_headline(v, c, r);
+    if (r.h > 1)
+        LagPanel_graph(v, c, r, r.y + 1);
+    if (r.h > 2)
+        LagPanel_replica(v, c, r, r.y + 2);
+    if (r.h > 3)
+        LagPanel_gtid(v, c, r, r.y + 3);
+    const Series *err = Model_series(v->model, M_REPLICA_ERROR);
+    if (r.h > 4 && err && err->text[0])
+        Canvas_text(c, r.x, r.y + 4, r.w, ROLE_ALARM, err->text);
+}
+
+static int LagPanel_measure(const PanelView *v, int width)
+{
+    return 7;
+}
+
+const PanelClass LagPanel_class = {
+    .name = "lag",
+    .title = "Replication lag",
+    .min_height = 5,
+    .measure = LagPanel_measure,
+    .draw = LagPanel_draw,
+};
