@@ -1,9 +1,36 @@
+/* `cutover [run] PLAN`: the live console, or with --headless the same run
+ * without a screen. */
 #include "config.h"
 
 #include <stdio.h>
 
 #include "cli/commands.h"
+#include "cli/headless.h"
 #include "cli/options.h"
+#include "cli/runtime.h"
+#include "console/live.h"
+
+static int Run_console(const RunOptions *opt)
+{
+    Runtime rt;
+    int rc = Runtime_open(&rt, opt, 0, 0);
+    if (rc != 0)
+        return rc;
+    LiveConfig cfg = {
+        .plan = rt.plan,
+        .bus = rt.bus,
+        .queue = rt.events,
+        .executor = rt.executor,
+        .session_file = opt->readonly ? NULL : rt.dir.recording,
+        .theme = opt->theme,
+        .yes = opt->yes,
+        .ascii = opt->ascii,
+        .exit_after_frames = opt->exit_after_frames,
+    };
+    rc = Live_run(&cfg);
+    Runtime_close(&rt);
+    return rc;
+}
 
 int Command_console(int argc, char **argv)
 {
@@ -11,21 +38,12 @@ int Command_console(int argc, char **argv)
     int rc = RunOptions_parse(&opt, argc, argv);
     if (rc != 0)
         return rc < 0 ? EXIT_OK : rc;
-    fprintf(stderr, "cutover: the console is being built\n");
-    return EXIT_NO;
+    if (opt.headless)
+        return Headless_run(&opt);
+    return Run_console(&opt);
 }
 
 int Command_run(int argc, char **argv)
-{
-    return Command_console(argc, argv);
-}
-
-int Command_check(int argc, char **argv)
-{
-    return Command_console(argc, argv);
-}
-
-int Command_verify(int argc, char **argv)
 {
     return Command_console(argc, argv);
 }

@@ -1,2 +1,11 @@
 # console: the screen drawn from the model, the key table, the live loop.
-libcutover_a_SOURCES += console/keys.c console/keys.h console/screen.c console/screen.h
+libcutover_a_SOURCES += console/keys.c console/keys.h console/screen.c console/screen.h \
+	console/live.c console/live.h console/live_state.h console/live_keys.c
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_screen
+TESTS += tests/unit/test_screen
+tests_unit_test_screen_SOURCES = tests/unit/test_screen.c
+tests_unit_test_screen_CFLAGS = $(TEST_UNIT_FLAGS)
+tests_unit_test_screen_LDADD = $(TEST_UNIT_LIBS)
+endif

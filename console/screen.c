@@ -47,7 +47,8 @@ static void Screen_column(Canvas *c, const PanelView *view, Slot *slots, int n, 
     }
 }
 
-static void Screen_probe_dot(Canvas *c, const Model *m, const char *name, int *x, int y, int end)
+static void Screen_probe_dot(Canvas *c, const Model *m, const char *name, const char *shown, int *x,
+                             int y, int end)
 {
     const ProbeHealth *p = Model_probe(m, name);
     Role role = !p                        ? ROLE_STATUS
@@ -59,7 +60,7 @@ static void Screen_probe_dot(Canvas *c, const Model *m, const char *name, int *x
                        : p->state == PROBE_ERROR ? "down"
                        : p->state == PROBE_STALE ? "stale"
                                                  : "...";
-    *x += Canvas_printf(c, *x, y, end - *x, ROLE_STATUS, " %s:", name);
+    *x += Canvas_printf(c, *x, y, end - *x, ROLE_STATUS, " %s:", shown);
     *x += Canvas_text(c, *x, y, end - *x, role, word);
 }
 
@@ -77,13 +78,14 @@ static void Screen_status(Canvas *c, const Model *m, const ScreenState *st)
                           m->plan_name, utc + 11, st->frozen ? "  FROZEN" : "");
     static const char *const probes[] = {PROBE_SOURCE, PROBE_TARGET, PROBE_HEARTBEAT,
                                          PROBE_ENDPOINT};
-    int right = c->cols - 1;
-    int need = 0;
+    static const char *const short_names[] = {"src", "tgt", "hb", "ep"};
+    bool narrow = c->cols < 110;
+    int right = c->cols - 1, need = 0;
     for (size_t i = 0; i < 4; i++)
-        need += (int)strlen(probes[i]) + 8;
-    int px = right - need > x + 2 ? right - need : x + 2;
+        need += (int)strlen(narrow ? short_names[i] : probes[i]) + 7;
+    int px = right - need > x + 1 ? right - need : x + 1;
     for (size_t i = 0; i < 4 && px < right; i++)
-        Screen_probe_dot(c, m, probes[i], &px, 0, right);
+        Screen_probe_dot(c, m, probes[i], narrow ? short_names[i] : probes[i], &px, 0, right);
 }
 
 static void Screen_second_line(Canvas *c, const Model *m, const ScreenState *st, int y)
@@ -112,11 +114,14 @@ static void Screen_keybar(Canvas *c, const ScreenState *st)
     size_t n;
     const KeyBinding *all = Keys_all(&n);
     int x = 0;
-    for (size_t i = 0; i < n && x < c->cols; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (!all[i].bar_label || !Keys_applies(&all[i], st->mode, st->readonly))
             continue;
+        int need = (int)(strlen(all[i].key_name) + strlen(all[i].bar_label)) + 2;
+        if (x + need > c->cols)
+            break; /* the rest is in the help (?), which is always first */
         x += Canvas_text(c, x, y, c->cols - x, ROLE_KEY, all[i].key_name);
-        x += Canvas_printf(c, x, y, c->cols - x, ROLE_KEY_LABEL, "%s ", all[i].bar_label);
+        x += Canvas_printf(c, x, y, c->cols - x, ROLE_KEY_LABEL, " %s ", all[i].bar_label);
     }
 }
 
@@ -136,7 +141,7 @@ static void Screen_help(Canvas *c, const ScreenState *st)
     int lines = 0;
     for (size_t i = 0; i < n; i++)
         lines += Keys_applies(&all[i], st->mode, st->readonly);
-    Rect r = Screen_dialog_rect(c, 66, lines + 4);
+    Rect r = Screen_dialog_rect(c, 78, lines + 4);
     Canvas_fill(c, r, ' ', ROLE_DIALOG);
     Canvas_box(c, r, ROLE_DIALOG, "Keys (any key closes)", ROLE_DIALOG);
     int y = r.y + 1;
@@ -206,8 +211,11 @@ void Screen_render(Canvas *c, const Model *m, const ScreenState *st)
     }
     PanelView view = {.model = m, .selected_step = st->selected_step, .ascii = c->ascii};
     Screen_status(c, m, st);
-    Screen_second_line(c, m, st, 1);
-    int top = 2, height = c->rows - 3;
+    /* Below 30 rows the panels need the line more than the session path. */
+    bool second = c->rows >= 30 || st->banner || st->mode == KEYS_REPLAY;
+    if (second)
+        Screen_second_line(c, m, st, 1);
+    int top = second ? 2 : 1, height = c->rows - top - 1;
     int left_w = c->cols * 56 / 100;
     Slot left[] = {{&LagPanel_class, 0},
                    {&CdcPanel_class, 0},

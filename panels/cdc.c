@@ -69,7 +69,7 @@ static int CdcPanel_measure(const PanelView *v, int width)
 const PanelClass CdcPanel_class = {
     .name = "cdc",
     .title = "CDC events/s",
-    .min_height = 4,
+    .min_height = 5,
     .measure = CdcPanel_measure,
     .draw = CdcPanel_draw,
 };

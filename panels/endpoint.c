@@ -76,7 +76,7 @@ static int EndpointPanel_measure(const PanelView *v, int width)
 const PanelClass EndpointPanel_class = {
     .name = "endpoint",
     .title = "Endpoint latency",
-    .min_height = 4,
+    .min_height = 5,
     .measure = EndpointPanel_measure,
     .draw = EndpointPanel_draw,
 };

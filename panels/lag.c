@@ -81,13 +81,14 @@ static void LagPanel_draw(const PanelView *v, Canvas *c, Rect r)
 
 static int LagPanel_measure(const PanelView *v, int width)
 {
-    return 7;
+    const Series *err = Model_series(v->model, M_REPLICA_ERROR);
+    return err && err->text[0] ? 7 : 6;
 }
 
 const PanelClass LagPanel_class = {
     .name = "lag",
     .title = "Replication lag",
-    .min_height = 5,
+    .min_height = 6,
     .measure = LagPanel_measure,
     .draw = LagPanel_draw,
 };

@@ -40,9 +40,11 @@ static void ServersPanel_cell(const Model *m, const char *server, const ServerRo
 
 static void ServersPanel_draw(const PanelView *v, Canvas *c, Rect r)
 {
-    int label_w = 16, col_w = (r.w - label_w - 1) / 3;
-    if (col_w < 6)
-        col_w = 6;
+    int label_w = 16, col_w = (r.w - label_w - 18) / 2;
+    if (col_w < 8)
+        col_w = 8;
+    if (col_w > 12)
+        col_w = 12;
     int src_x = r.x + label_w, tgt_x = src_x + col_w, origin_x = tgt_x + col_w + 2;
     Canvas_text_right(c, src_x, r.y, col_w, ROLE_MUTED, "source");
     Canvas_text_right(c, tgt_x, r.y, col_w, ROLE_MUTED, "target");
@@ -69,7 +71,7 @@ static int ServersPanel_measure(const PanelView *v, int width)
 const PanelClass ServersPanel_class = {
     .name = "servers",
     .title = "RDS metrics",
-    .min_height = 4,
+    .min_height = 5,
     .measure = ServersPanel_measure,
     .draw = ServersPanel_draw,
 };

@@ -68,6 +68,11 @@ int64_t Bus_start_wall_ms(const Bus *bus)
     return bus->start_wall_ms;
 }
 
+int64_t Bus_now_mono_ms(const Bus *bus)
+{
+    return Clock_mono_ms() - bus->start_mono_ms;
+}
+
 static int BusQueue_open_pipe(BusQueue *q)
 {
     if (pipe(q->wake) != 0)

@@ -20,6 +20,9 @@ void Bus_free(Bus *bus);
 /* The wall-clock time and monotonic reading the bus counts from. */
 int64_t Bus_start_wall_ms(const Bus *bus);
 
+/* Milliseconds on the bus's monotonic clock (what events' mono_ms count). */
+int64_t Bus_now_mono_ms(const Bus *bus);
+
 /* A new consumer queue. With a wake pipe, its read end becomes readable
  * whenever events are waiting (for poll() in the UI loop). */
 BusQueue *Bus_attach(Bus *bus, int with_wake_fd);

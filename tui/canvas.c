@@ -110,6 +110,8 @@ int Canvas_text(Canvas *c, int x, int y, int maxw, Role role, const char *utf8)
         return 0;
     const unsigned char *p = (const unsigned char *)utf8;
     int written = 0;
+    if (maxw > c->cols - x)
+        maxw = c->cols - x;
     while (*p && written < maxw) {
         uint32_t cp = Canvas_printable(Canvas_decode(&p), c->ascii);
         Canvas_put(c, x + written, y, cp, role);

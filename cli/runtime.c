@@ -1,0 +1,104 @@
+#include "cli/runtime.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checklist/step_state.h"
+#include "cli/commands.h"
+
+/* Announces the plan's steps as pending, with their titles, so the model and
+ * the recording know the checklist before anything runs. */
+static void Runtime_announce_steps(Runtime *rt)
+{
+    for (int k = 0; k < STEP_KIND_COUNT; k++) {
+        const PlanStep *step = &rt->plan->steps[k];
+        if (!step->enabled)
+            continue;
+        Event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.kind = EVENT_STEP;
+        ev.state = STEP_PENDING;
+        ev.value = k;
+        Event_copy_field(ev.key, sizeof ev.key, Plan_step_id(step->kind));
+        Event_copy_field(ev.text, sizeof ev.text,
+                         step->title ? step->title : Plan_step_default_title(step->kind));
+        Bus_post(rt->bus, &ev);
+    }
+}
+
+static int Runtime_fail(Runtime *rt, int status, const char *what, const char *err)
+{
+    fprintf(stderr, "cutover: %s%s%s\n", what, *what ? ": " : "", err);
+    Runtime_close(rt);
+    return status;
+}
+
+static int Runtime_open_session(Runtime *rt, const RunOptions *opt, int cols, int rows)
+{
+    char err[512];
+    if (SessionDir_prepare(&rt->dir, rt->plan, opt->session_dir, err, sizeof err) != 0)
+        return Runtime_fail(rt, EXIT_NO, "", err);
+    rt->lock_fd = SessionDir_lock(&rt->dir, err, sizeof err);
+    if (rt->lock_fd < 0)
+        return Runtime_fail(rt, EXIT_NO, "", err);
+    rt->audit = Audit_open(rt->dir.audit, err, sizeof err);
+    if (!rt->audit)
+        return Runtime_fail(rt, EXIT_NO, "", err);
+    RecorderHeader header = {
+        .plan_name = rt->plan->name, .plan_sha256 = rt->plan->sha256, .cols = cols, .rows = rows};
+    rt->recorder = Recorder_start(rt->bus, rt->dir.recording, &header, err, sizeof err);
+    if (!rt->recorder)
+        return Runtime_fail(rt, EXIT_NO, "", err);
+    return 0;
+}
+
+int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
+{
+    char err[1024];
+    memset(rt, 0, sizeof *rt);
+    rt->lock_fd = -1;
+    rt->plan = Plan_load(opt->plan_path, err, sizeof err);
+    if (!rt->plan)
+        return Runtime_fail(rt, EXIT_USAGE, "", err);
+    rt->bus = Bus_new();
+    rt->events = rt->bus ? Bus_attach(rt->bus, 1) : NULL;
+    if (!rt->events)
+        return Runtime_fail(rt, EXIT_NO, "", "out of memory");
+    if (!opt->readonly) {
+        int rc = Runtime_open_session(rt, opt, cols, rows);
+        if (rc != 0)
+            return rc;
+    }
+    Runtime_announce_steps(rt);
+    ProbesConfig pc = {.plan = rt->plan, .bus = rt->bus, .write_heartbeat = !opt->readonly};
+    rt->probes = Probes_start(&pc);
+    if (!opt->readonly) {
+        ExecutorConfig ec = {
+            .plan = rt->plan, .bus = rt->bus, .audit = rt->audit, .dry_run = opt->dry_run};
+        rt->executor = Executor_start(&ec, err, sizeof err);
+        if (!rt->executor)
+            return Runtime_fail(rt, EXIT_NO, "the checklist could not start", err);
+    }
+    return 0;
+}
+
+void Runtime_close(Runtime *rt)
+{
+    if (rt->executor)
+        Executor_stop(rt->executor);
+    if (rt->probes)
+        Probes_stop(rt->probes);
+    if (rt->bus)
+        Bus_close(rt->bus);
+    if (rt->recorder)
+        Recorder_stop(rt->recorder);
+    if (rt->audit)
+        Audit_close(rt->audit);
+    if (rt->lock_fd >= 0)
+        close(rt->lock_fd);
+    Bus_free(rt->bus);
+    Plan_free(rt->plan);
+    memset(rt, 0, sizeof *rt);
+    rt->lock_fd = -1;
+}

@@ -1,0 +1,31 @@
+/* The live console: the UI thread's loop. It waits on the keyboard, the
+ * bus's wake pipe and a signal pipe, folds new events into the model, and
+ * redraws only when something changed, at most ten times a second. It never
+ * waits on a database or the network: probes and the executor do that on
+ * their own threads. */
+#ifndef CUTOVER_CONSOLE_LIVE_H
+#define CUTOVER_CONSOLE_LIVE_H
+
+#include <stdbool.h>
+
+#include "checklist/executor.h"
+#include "plan/plan.h"
+#include "session/bus.h"
+
+typedef struct LiveConfig {
+    const Plan *plan;
+    Bus *bus;
+    BusQueue *queue;          /* the UI's queue, attached before the first event */
+    Executor *executor;       /* NULL for an observer (--readonly) */
+    const char *session_file; /* NULL when not recording */
+    const char *theme;        /* NULL: the plan's, else dark */
+    bool yes;                 /* confirmations given in advance */
+    bool ascii;
+    int exit_after_frames;
+} LiveConfig;
+
+/* Runs until the operator quits or a terminating signal arrives. Returns the
+ * exit status. */
+int Live_run(const LiveConfig *config);
+
+#endif

@@ -1,0 +1,241 @@
+/* What each key does in the live console. Anything that changes a server
+ * goes through a confirmation that names the plan, the step and the servers,
+ * unless the operator confirmed in advance with --yes. */
+#include <stdio.h>
+#include <string.h>
+
+#include "console/live_state.h"
+#include "lib/clock.h"
+#include "tui/term.h"
+
+static void Live_server_name(const PlanServer *s, char *buf, size_t size)
+{
+    if (s->socket)
+        snprintf(buf, size, "%s (%s)", s->label ? s->label : "server", s->socket);
+    else
+        snprintf(buf, size, "%s:%d", s->host ? s->host : "?", s->port);
+}
+
+static void Live_ask(Live *live, Action action, const char *title, const char *text)
+{
+    live->pending = action;
+    live->screen.overlay = OVERLAY_CONFIRM;
+    snprintf(live->screen.overlay_title, sizeof live->screen.overlay_title, "%s", title);
+    snprintf(live->screen.overlay_text, sizeof live->screen.overlay_text, "%s", text);
+}
+
+static void Live_do(Live *live, Action action)
+{
+    Executor *ex = live->cfg->executor;
+    const Plan *plan = live->cfg->plan;
+    switch (action) {
+    case ACTION_ARM:
+        Live_decision(live, "arm", "armed: run every remaining step");
+        Executor_arm(ex);
+        break;
+    case ACTION_STEP: {
+        ExecutorStatus st = Executor_status(ex);
+        char text[96];
+        snprintf(text, sizeof text, "confirmed step %s",
+                 st.next_step >= 0 ? Plan_step_id((StepKind)st.next_step) : "?");
+        Live_decision(live, "step", text);
+        Executor_step(ex);
+        break;
+    }
+    case ACTION_ROLLBACK:
+        Live_decision(live, "rollback", "roll back the completed steps");
+        Executor_rollback(ex);
+        break;
+    case ACTION_QUIT:
+        Live_decision(live, "quit", "quit while a step was running");
+        live->quit = true;
+        break;
+    default: break;
+    }
+    (void)plan;
+}
+
+/* Which server a step acts on, for its confirmation. */
+static void Live_step_target(const Plan *plan, StepKind kind, char *buf, size_t size)
+{
+    char src[160], tgt[160];
+    Live_server_name(&plan->source, src, sizeof src);
+    Live_server_name(&plan->target, tgt, sizeof tgt);
+    switch (kind) {
+    case STEP_READ_ONLY: snprintf(buf, size, "on the source %s", src); break;
+    case STEP_LAG_ZERO:
+        snprintf(buf, size, "fence on source %s, read on target %s", src, tgt);
+        break;
+    case STEP_SWAP: snprintf(buf, size, "pointing the application at the target %s", tgt); break;
+    case STEP_STOP_REPLICATION: snprintf(buf, size, "on the target %s", tgt); break;
+    case STEP_MAINTENANCE_ON:
+    case STEP_MAINTENANCE_OFF: snprintf(buf, size, "for the application"); break;
+    default: snprintf(buf, size, "source %s, target %s", src, tgt); break;
+    }
+}
+
+static void Live_request(Live *live, Action action)
+{
+    const Plan *plan = live->cfg->plan;
+    ExecutorStatus st = Executor_status(live->cfg->executor);
+    char text[640], src[160], tgt[160], where[360];
+    Live_server_name(&plan->source, src, sizeof src);
+    Live_server_name(&plan->target, tgt, sizeof tgt);
+    if (action == ACTION_ARM && plan->confirm == CONFIRM_PER_STEP) {
+        Live_banner(live, "this plan confirms each step: press Enter for the next one");
+        return;
+    }
+    if ((action == ACTION_ARM || action == ACTION_STEP) && (st.busy || st.next_step < 0)) {
+        Live_banner(live, st.busy ? "a step is running" : "no step left to run");
+        return;
+    }
+    if (live->cfg->yes) {
+        Live_do(live, action);
+        return;
+    }
+    if (action == ACTION_ARM) {
+        snprintf(text, sizeof text,
+                 "Run the cutover of plan '%s' now?\nsource %s  ->  target %s\n"
+                 "Every remaining step runs back to back; x aborts at any moment.",
+                 plan->name, src, tgt);
+        Live_ask(live, action, "Arm the cutover", text);
+    } else if (action == ACTION_STEP) {
+        StepKind k = (StepKind)st.next_step;
+        Live_step_target(plan, k, where, sizeof where);
+        snprintf(text, sizeof text, "Run step '%s' of plan '%s' %s?",
+                 plan->steps[k].title ? plan->steps[k].title : Plan_step_default_title(k),
+                 plan->name, where);
+        Live_ask(live, action, "Run the next step", text);
+    } else if (action == ACTION_ROLLBACK) {
+        snprintf(text, sizeof text,
+                 "Roll back plan '%s'? Completed steps are undone in reverse order "
+                 "(source %s writable again, old connection string, maintenance off).",
+                 plan->name, src);
+        Live_ask(live, action, "Roll back", text);
+    }
+}
+
+static void Live_confirm_key(Live *live, int key)
+{
+    Action action = live->pending;
+    live->screen.overlay = OVERLAY_NONE;
+    live->pending = ACTION_NONE;
+    if (key == 'y' || key == 'Y')
+        Live_do(live, action);
+    else
+        Live_banner(live, "cancelled");
+}
+
+static void Live_input_key(Live *live, int key)
+{
+    ScreenState *s = &live->screen;
+    size_t len = strlen(s->input);
+    if (key == KEYCODE_ESCAPE) {
+        s->overlay = OVERLAY_NONE;
+    } else if (key == KEYCODE_ENTER) {
+        s->overlay = OVERLAY_NONE;
+        if (len) {
+            Event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.kind = EVENT_NOTE;
+            Event_copy_field(ev.text, sizeof ev.text, s->input);
+            Bus_post(live->cfg->bus, &ev);
+        }
+    } else if (key == KEYCODE_BACKSPACE) {
+        while (len > 0 && ((unsigned char)s->input[len - 1] & 0xC0) == 0x80)
+            len--; /* a whole UTF-8 character */
+        if (len > 0)
+            s->input[len - 1] = '\0';
+    } else if (key >= 0x20 && key < KEYCODE_BASE && len + 5 < sizeof s->input) {
+        char utf8[5] = {0};
+        if (key < 0x80)
+            utf8[0] = (char)key;
+        else if (key < 0x800)
+            snprintf(utf8, sizeof utf8, "%c%c", 0xC0 | (key >> 6), 0x80 | (key & 0x3F));
+        else
+            snprintf(utf8, sizeof utf8, "%c%c%c", 0xE0 | (key >> 12), 0x80 | ((key >> 6) & 0x3F),
+                     0x80 | (key & 0x3F));
+        strcat(s->input, utf8);
+    }
+}
+
+static void Live_select(Live *live, int delta)
+{
+    int n = live->model.nsteps, sel = live->screen.selected_step + delta;
+    live->screen.selected_step = sel < -1 ? n - 1 : sel >= n ? -1 : sel;
+}
+
+static void Live_quit(Live *live)
+{
+    if (live->cfg->executor && Executor_status(live->cfg->executor).busy && !live->cfg->yes)
+        Live_ask(live, ACTION_QUIT, "Quit",
+                 "A step is running. Quit anyway? The executor stops it and records where "
+                 "the cutover stands; a restart on the same plan picks it up.");
+    else
+        live->quit = true;
+}
+
+static void Live_toggle_freeze(Live *live)
+{
+    live->screen.frozen = !live->screen.frozen;
+    if (live->screen.frozen)
+        live->frozen = live->model;
+    Live_banner(live, live->screen.frozen ? "display frozen: recording goes on (f to thaw)"
+                                          : "display live again");
+}
+
+static void Live_next_theme(Live *live)
+{
+    live->theme_index = (live->theme_index + 1) % Theme_builtin_count();
+    Live_set_theme(live, Theme_builtin_name(live->theme_index));
+}
+
+static void Live_action(Live *live, Action action)
+{
+    switch (action) {
+    case ACTION_HELP: live->screen.overlay = OVERLAY_HELP; break;
+    case ACTION_REDRAW: live->force = true; break;
+    case ACTION_FREEZE: Live_toggle_freeze(live); break;
+    case ACTION_QUIT: Live_quit(live); break;
+    case ACTION_THEME: Live_next_theme(live); break;
+    case ACTION_SELECT_UP: Live_select(live, -1); break;
+    case ACTION_SELECT_DOWN: Live_select(live, 1); break;
+    case ACTION_NOTE:
+        live->screen.overlay = OVERLAY_INPUT;
+        live->screen.input[0] = '\0';
+        snprintf(live->screen.overlay_title, sizeof live->screen.overlay_title, "Note");
+        snprintf(live->screen.overlay_text, sizeof live->screen.overlay_text,
+                 "A remark for the recording (who, what, why):");
+        break;
+    case ACTION_PREFLIGHT:
+        Live_decision(live, "preflight", "run the pre-flight checks");
+        Executor_preflight(live->cfg->executor);
+        break;
+    case ACTION_ABORT:
+        Live_decision(live, "abort", "abort");
+        Executor_abort(live->cfg->executor);
+        break;
+    case ACTION_ARM:
+    case ACTION_STEP:
+    case ACTION_ROLLBACK: Live_request(live, action); break;
+    default: break;
+    }
+}
+
+void Live_key(Live *live, int key)
+{
+    live->urgent = live->dirty = true;
+    switch (live->screen.overlay) {
+    case OVERLAY_HELP: live->screen.overlay = OVERLAY_NONE; return;
+    case OVERLAY_CONFIRM: Live_confirm_key(live, key); return;
+    case OVERLAY_INPUT: Live_input_key(live, key); return;
+    default: break;
+    }
+    if (key == KEYCODE_CTRL('c')) {
+        Live_quit(live);
+        return;
+    }
+    const KeyBinding *kb = Keys_find(key, KEYS_LIVE, live->cfg->executor == NULL);
+    if (kb)
+        Live_action(live, kb->action);
+}

@@ -1,0 +1,41 @@
+# Helpers for terminal tests: the real binary inside a private tmux server
+# at a fixed size, driven with send-keys and read with capture-pane.
+# Source after tests/lib.sh.
+
+TMUX_SOCKET="cutover-test-$$"
+TMUX_SESSION="t"
+
+tmux_cmd() { tmux -L "$TMUX_SOCKET" "$@"; }
+
+# tmux_start COLS ROWS COMMAND...: runs COMMAND in a new detached session.
+tmux_start() {
+    local cols=$1 rows=$2
+    shift 2
+    command -v tmux >/dev/null || skip "tmux is not installed"
+    tmux_cmd -f /dev/null new-session -d -s "$TMUX_SESSION" -x "$cols" -y "$rows" \
+        "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $*; echo EXITED \$?; sleep 600"
+    tmux_cmd set-option -t "$TMUX_SESSION" -g status off >/dev/null
+    tmux_cmd set-option -t "$TMUX_SESSION" -g window-size manual >/dev/null 2>&1 || true
+    trap_add tmux_stop
+}
+
+tmux_stop() { tmux_cmd kill-server >/dev/null 2>&1 || true; }
+
+# The screen as plain text (add -e for escape sequences).
+tmux_capture() { tmux_cmd capture-pane -p -t "$TMUX_SESSION" "$@"; }
+
+tmux_send() { tmux_cmd send-keys -t "$TMUX_SESSION" "$@"; }
+
+tmux_resize() { tmux_cmd resize-window -t "$TMUX_SESSION" -x "$1" -y "$2"; }
+
+# tmux_wait_for REGEX [SECONDS]: until the screen matches (extended regex).
+tmux_wait_for() {
+    local pattern=$1 limit=${2:-10} i
+    for ((i = 0; i < limit * 10; i++)); do
+        tmux_capture | grep -Eq -- "$pattern" && return 0
+        sleep 0.1
+    done
+    echo "---- screen (waited ${limit}s for /$pattern/):"
+    tmux_capture
+    return 1
+}

@@ -1,0 +1,181 @@
+/* The fold: samples into series, health, alarms, steps and the downtime
+ * clock; window statistics and buckets; alarms raised once and cleared. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checklist/step_state.h"
+#include "model/alarms.h"
+#include "model/model.h"
+#include "probes/metrics.h"
+
+static Model model;
+
+static void fold_sample(const char *key, double v, int64_t mono)
+{
+    Event ev;
+    Event_sample(&ev, key, v, "test");
+    ev.mono_ms = mono;
+    ev.wall_ms = 1000000 + mono;
+    Model_fold(&model, &ev);
+}
+
+static void fold_step(const char *id, int state, int64_t mono, const char *text)
+{
+    Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = EVENT_STEP;
+    ev.state = state;
+    ev.mono_ms = mono;
+    ev.wall_ms = 1000000 + mono;
+    Event_copy_field(ev.key, sizeof ev.key, id);
+    Event_copy_field(ev.text, sizeof ev.text, text);
+    Model_fold(&model, &ev);
+}
+
+START_TEST(samples_make_series)
+{
+    Model_init(&model, "plan", 1000000);
+    fold_sample(M_LAG_HEARTBEAT_S, 0.5, 100);
+    fold_sample(M_LAG_HEARTBEAT_S, 0.7, 200);
+    const Series *s = Model_series(&model, M_LAG_HEARTBEAT_S);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_double_eq(s->last, 0.7);
+    ck_assert_int_eq(s->count, 2);
+    ck_assert_str_eq(s->origin, "test");
+    ck_assert_ptr_null(Model_series(&model, "nothing"));
+    Model_tick(&model, 1000000 + 1200, 1200);
+    ck_assert_int_eq(Model_age_ms(&model, s), 1000);
+}
+END_TEST
+
+START_TEST(ring_keeps_the_newest)
+{
+    Model_init(&model, "plan", 0);
+    for (int i = 0; i < MODEL_HISTORY + 10; i++)
+        fold_sample("x", i, i + 1);
+    const Series *s = Model_series(&model, "x");
+    ck_assert_int_eq(s->count, MODEL_HISTORY);
+    ck_assert_double_eq(s->ring[s->head].value, 10);
+}
+END_TEST
+
+START_TEST(window_stats_percentiles)
+{
+    Model_init(&model, "plan", 0);
+    for (int i = 1; i <= 100; i++)
+        fold_sample(M_EP_QUERY_MS, i, i * 100);
+    WindowStats st;
+    ck_assert_int_eq(Model_window_stats(&model, Model_series(&model, M_EP_QUERY_MS), 100000, &st),
+                     100);
+    ck_assert_double_eq(st.p50, 50);
+    ck_assert_double_eq(st.p95, 95);
+    ck_assert_double_eq(st.max, 100);
+    /* Only the last second: samples 91..100. */
+    Model_window_stats(&model, Model_series(&model, M_EP_QUERY_MS), 1000, &st);
+    ck_assert_int_eq(st.count, 10);
+    ck_assert_double_eq(st.p50, 95);
+}
+END_TEST
+
+START_TEST(buckets_take_the_max)
+{
+    Model_init(&model, "plan", 0);
+    fold_sample("x", 1, 1000);
+    fold_sample("x", 5, 1100);
+    fold_sample("x", 2, 9000);
+    double b[10];
+    double top = Model_buckets(&model, Model_series(&model, "x"), 10000, b, 10);
+    ck_assert_double_eq(top, 5);
+    /* The window is (-1000, 9000]: 1000 ms per column. */
+    ck_assert_double_eq(b[1], 1);
+    ck_assert_double_eq(b[2], 5);
+    ck_assert(isnan(b[0]));
+    ck_assert_double_eq(b[9], 2);
+}
+END_TEST
+
+START_TEST(steps_and_downtime)
+{
+    Model_init(&model, "plan", 0);
+    fold_step("maintenance-on", STEP_PENDING, 1, "Maintenance on");
+    fold_step("maintenance-off", STEP_PENDING, 1, "Maintenance off");
+    ck_assert_int_eq(model.nsteps, 2);
+    ck_assert_str_eq(model.steps[0].title, "Maintenance on");
+    fold_step("maintenance-on", STEP_RUNNING, 1000, "");
+    ck_assert_ptr_eq(Model_current_step(&model), &model.steps[0]);
+    fold_step("maintenance-on", STEP_DONE, 1010, "flag created");
+    Model_tick(&model, 5000, 5000);
+    ck_assert_int_eq(Model_downtime_ms(&model), 4000);
+    fold_step("maintenance-off", STEP_RUNNING, 8000, "");
+    fold_step("maintenance-off", STEP_DONE, 8020, "flag removed");
+    Model_tick(&model, 20000, 20000);
+    ck_assert_int_eq(Model_downtime_ms(&model), 7020);
+    ck_assert_int_eq(model.steps[1].ended_mono_ms - model.steps[1].started_mono_ms, 20);
+    ck_assert_ptr_nonnull(strstr(Model_log_line(&model, 0)->text, "maintenance-off done"));
+}
+END_TEST
+
+START_TEST(alarms_raise_once_and_clear)
+{
+    Model_init(&model, "plan", 0);
+    PlanThresholds t = {.lag_seconds = 2,
+                        .connections_max = -1,
+                        .freeable_memory_min_mb = -1,
+                        .cpu_max_percent = -1,
+                        .endpoint_p95_ms = -1,
+                        .endpoint_loss_percent = -1};
+    Alarms alarms;
+    Alarms_init(&alarms, &t);
+    Event out[ALARMS_MAX];
+    fold_sample(M_LAG_HEARTBEAT_S, 1, 10);
+    ck_assert_int_eq(Alarms_evaluate(&alarms, &model, out, ALARMS_MAX), 0);
+    fold_sample(M_LAG_HEARTBEAT_S, 3, 20);
+    ck_assert_int_eq(Alarms_evaluate(&alarms, &model, out, ALARMS_MAX), 1);
+    ck_assert_int_eq(out[0].kind, EVENT_ALARM);
+    ck_assert_int_eq(out[0].state, 1);
+    Model_fold(&model, &out[0]);
+    ck_assert_ptr_nonnull(Model_alarm(&model, M_LAG_HEARTBEAT_S));
+    fold_sample(M_LAG_HEARTBEAT_S, 4, 30);
+    ck_assert_int_eq(Alarms_evaluate(&alarms, &model, out, ALARMS_MAX), 0);
+    fold_sample(M_LAG_HEARTBEAT_S, 0.1, 40);
+    ck_assert_int_eq(Alarms_evaluate(&alarms, &model, out, ALARMS_MAX), 1);
+    ck_assert_int_eq(out[0].state, 0);
+    Model_fold(&model, &out[0]);
+    ck_assert_ptr_null(Model_alarm(&model, M_LAG_HEARTBEAT_S));
+}
+END_TEST
+
+START_TEST(stopped_replication_is_an_alarm)
+{
+    Model_init(&model, "plan", 0);
+    PlanThresholds t = {-1, -1, -1, -1, -1, -1};
+    Alarms alarms;
+    Alarms_init(&alarms, &t);
+    Event out[ALARMS_MAX];
+    fold_sample(M_REPLICA_IO, 1, 10);
+    fold_sample(M_REPLICA_SQL, 0, 10);
+    ck_assert_int_eq(Alarms_evaluate(&alarms, &model, out, ALARMS_MAX), 1);
+    ck_assert_ptr_nonnull(strstr(out[0].text, "SQL thread stopped"));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("model");
+    TCase *tc = tcase_create("fold");
+    tcase_add_test(tc, samples_make_series);
+    tcase_add_test(tc, ring_keeps_the_newest);
+    tcase_add_test(tc, window_stats_percentiles);
+    tcase_add_test(tc, buckets_take_the_max);
+    tcase_add_test(tc, steps_and_downtime);
+    tcase_add_test(tc, alarms_raise_once_and_clear);
+    tcase_add_test(tc, stopped_replication_is_an_alarm);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

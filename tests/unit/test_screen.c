@@ -1,0 +1,215 @@
+/* The screen without a terminal: canvas drawing, themes, and whole screens
+ * rendered from a model at several sizes. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checklist/step_state.h"
+#include "console/keys.h"
+#include "console/screen.h"
+#include "probes/metrics.h"
+#include "themes/theme.h"
+#include "tui/canvas.h"
+
+START_TEST(canvas_text_clips_and_trims)
+{
+    Canvas *c = Canvas_new(10, 2, false);
+    ck_assert_int_eq(Canvas_text(c, 7, 0, 100, ROLE_NORMAL, "abcdef"), 3);
+    Canvas_text(c, 0, 1, 4, ROLE_NORMAL, "h\xc3\xa9llo"); /* é is one column */
+    char *text = Canvas_to_text(c);
+    ck_assert_str_eq(text, "       abc\nh\xc3\xa9ll\n");
+    free(text);
+    Canvas_free(c);
+}
+END_TEST
+
+START_TEST(canvas_replaces_control_and_bad_utf8)
+{
+    Canvas *c = Canvas_new(8, 1, false);
+    Canvas_text(c, 0, 0, 8, ROLE_NORMAL,
+                "a\tb\xff"
+                "c");
+    char *text = Canvas_to_text(c);
+    ck_assert_str_eq(text, "a?b\xef\xbf\xbd"
+                           "c\n");
+    free(text);
+    Canvas_free(c);
+}
+END_TEST
+
+START_TEST(sparkline_ascii_levels)
+{
+    Canvas *c = Canvas_new(5, 1, true);
+    double v[5] = {0, 1, 2, NAN, 3};
+    Canvas_sparkline(c, 0, 0, 5, v, 5, 0, 3, ROLE_GRAPH_1);
+    char *text = Canvas_to_text(c);
+    ck_assert_str_eq(text, "_.- ^\n");
+    free(text);
+    Canvas_free(c);
+}
+END_TEST
+
+START_TEST(builtin_themes_load)
+{
+    char err[256];
+    Theme t;
+    ck_assert_uint_ge(Theme_builtin_count(), 4);
+    for (size_t i = 0; i < Theme_builtin_count(); i++)
+        ck_assert_msg(Theme_load(Theme_builtin_name(i), &t, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(Theme_load("monochrome", &t, err, sizeof err), 0);
+    for (int r = 0; r < ROLE_COUNT; r++)
+        ck_assert_int_eq(t.styles[r].fg, THEME_COLOR_DEFAULT);
+}
+END_TEST
+
+START_TEST(theme_errors_name_the_line)
+{
+    char err[256];
+    Theme t;
+    ck_assert_int_eq(
+        Theme_parse("x.theme", "normal = default\nok = greenish\n", &t, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "x.theme:2:"));
+    ck_assert_ptr_nonnull(strstr(err, "greenish"));
+    ck_assert_int_eq(Theme_parse("y.theme", "shiny = bold\n", &t, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "y.theme:1: unknown role 'shiny'"));
+    ck_assert_int_eq(Theme_parse("z.theme", "normal = bold\n", &t, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "is not given a style"));
+    ck_assert_int_eq(Theme_load("no-such-theme", &t, err, sizeof err), -1);
+}
+END_TEST
+
+START_TEST(strip_colors_keeps_alarms_visible)
+{
+    char err[256];
+    Theme t;
+    ck_assert_int_eq(Theme_load("dark", &t, err, sizeof err), 0);
+    Theme_strip_colors(&t);
+    ck_assert_int_eq(t.styles[ROLE_ALARM].fg, THEME_COLOR_DEFAULT);
+    ck_assert_int_eq(t.styles[ROLE_ALARM].bg, THEME_COLOR_DEFAULT);
+    ck_assert_uint_ne(t.styles[ROLE_ALARM].attrs, 0);
+}
+END_TEST
+
+static void sample(Model *m, const char *key, double v, int64_t mono)
+{
+    Event ev;
+    Event_sample(&ev, key, v, "heartbeat");
+    ev.mono_ms = mono;
+    ev.wall_ms = m->start_wall_ms + mono;
+    Model_fold(m, &ev);
+}
+
+static char *render(const Model *m, int cols, int rows)
+{
+    ScreenState st = {.mode = KEYS_LIVE, .selected_step = -1, .session_file = "s.jsonl"};
+    Canvas *c = Canvas_new(cols, rows, false);
+    Screen_render(c, m, &st);
+    char *text = Canvas_to_text(c);
+    Canvas_free(c);
+    return text;
+}
+
+static Model model;
+
+static void setup_model(void)
+{
+    Model_init(&model, "lab cutover", 1795221000000LL);
+    Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = EVENT_STEP;
+    ev.state = STEP_PENDING;
+    Event_copy_field(ev.key, sizeof ev.key, "read-only");
+    Event_copy_field(ev.text, sizeof ev.text, "Source read-only");
+    Model_fold(&model, &ev);
+    for (int i = 0; i < 20; i++)
+        sample(&model, M_LAG_HEARTBEAT_S, 0.25 + i * 0.01, 1000 + i * 250);
+    sample(&model, M_CDC_SOURCE_ROWS_PS, 1203, 5000);
+    Model_tick(&model, model.start_wall_ms + 6000, 6000);
+}
+
+START_TEST(screen_shows_panels_at_80x24_and_200x60)
+{
+    setup_model();
+    int sizes[2][2] = {{80, 24}, {200, 60}};
+    for (int i = 0; i < 2; i++) {
+        char *text = render(&model, sizes[i][0], sizes[i][1]);
+        ck_assert_ptr_nonnull(strstr(text, "Replication lag"));
+        ck_assert_ptr_nonnull(strstr(text, "CDC events/s"));
+        ck_assert_ptr_nonnull(strstr(text, "Endpoint latency"));
+        ck_assert_ptr_nonnull(strstr(text, "RDS metrics"));
+        ck_assert_ptr_nonnull(strstr(text, "Cutover checklist"));
+        ck_assert_ptr_nonnull(strstr(text, "Source read-only"));
+        ck_assert_ptr_nonnull(strstr(text, "Lag 440 ms"));
+        ck_assert_ptr_nonnull(strstr(text, "1203"));
+        ck_assert_ptr_nonnull(strstr(text, "lab cutover"));
+        /* Every line fits the width. */
+        int lines = 0;
+        for (char *line = text; *line; lines++) {
+            char *nl = strchr(line, '\n');
+            ck_assert_ptr_nonnull(nl);
+            line = nl + 1;
+        }
+        ck_assert_int_eq(lines, sizes[i][1]);
+        free(text);
+    }
+}
+END_TEST
+
+START_TEST(screen_too_small)
+{
+    setup_model();
+    char *text = render(&model, 79, 30);
+    ck_assert_ptr_nonnull(strstr(text, "terminal too small: 79x30"));
+    ck_assert_ptr_null(strstr(text, "Replication lag"));
+    free(text);
+}
+END_TEST
+
+START_TEST(help_lists_every_live_key)
+{
+    setup_model();
+    ScreenState st = {.mode = KEYS_LIVE, .selected_step = -1, .overlay = OVERLAY_HELP};
+    Canvas *c = Canvas_new(120, 40, false);
+    Screen_render(c, &model, &st);
+    char *text = Canvas_to_text(c);
+    size_t n;
+    const KeyBinding *all = Keys_all(&n);
+    for (size_t i = 0; i < n; i++)
+        if (Keys_applies(&all[i], KEYS_LIVE, false))
+            ck_assert_msg(strstr(text, all[i].help) != NULL, "help lacks: %s", all[i].help);
+    free(text);
+    Canvas_free(c);
+}
+END_TEST
+
+START_TEST(readonly_hides_executing_keys)
+{
+    ck_assert_ptr_nonnull(Keys_find('a', KEYS_LIVE, false));
+    ck_assert_ptr_null(Keys_find('a', KEYS_LIVE, true));
+    ck_assert_ptr_nonnull(Keys_find('?', KEYS_LIVE, true));
+    ck_assert_ptr_null(Keys_find('a', KEYS_REPLAY, false));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("screen");
+    TCase *tc = tcase_create("screen");
+    tcase_add_test(tc, canvas_text_clips_and_trims);
+    tcase_add_test(tc, canvas_replaces_control_and_bad_utf8);
+    tcase_add_test(tc, sparkline_ascii_levels);
+    tcase_add_test(tc, builtin_themes_load);
+    tcase_add_test(tc, theme_errors_name_the_line);
+    tcase_add_test(tc, strip_colors_keeps_alarms_visible);
+    tcase_add_test(tc, screen_shows_panels_at_80x24_and_200x60);
+    tcase_add_test(tc, screen_too_small);
+    tcase_add_test(tc, help_lists_every_live_key);
+    tcase_add_test(tc, readonly_hides_executing_keys);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
