@@ -9,3 +9,7 @@ tests_unit_test_screen_SOURCES = tests/unit/test_screen.c
 tests_unit_test_screen_CFLAGS = $(TEST_UNIT_FLAGS)
 tests_unit_test_screen_LDADD = $(TEST_UNIT_LIBS)
 endif
+
+# Terminal tests: the real binary in tmux.
+TESTS += tests/tmux/console_terminal.sh tests/tmux/console_live.sh
+EXTRA_DIST += tests/tmux.sh tests/tmux/console_terminal.sh tests/tmux/console_live.sh

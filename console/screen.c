@@ -14,8 +14,8 @@ typedef struct Slot {
 } Slot;
 
 /* Gives each panel its minimum, then hands out the remaining rows in order up
- * to each preferred height; whatever is left goes to the last panel. */
-static void Screen_stack(Slot *slots, int n, const PanelView *view, int width, int rows)
+ * to each preferred height; whatever is left goes to the panel at `grow`. */
+static void Screen_stack(Slot *slots, int n, int grow, const PanelView *view, int width, int rows)
 {
     int used = 0;
     for (int i = 0; i < n; i++) {
@@ -31,12 +31,12 @@ static void Screen_stack(Slot *slots, int n, const PanelView *view, int width, i
         }
     }
     if (used < rows)
-        slots[n - 1].height += rows - used;
+        slots[grow].height += rows - used;
 }
 
-static void Screen_column(Canvas *c, const PanelView *view, Slot *slots, int n, Rect r)
+static void Screen_column(Canvas *c, const PanelView *view, Slot *slots, int n, int grow, Rect r)
 {
-    Screen_stack(slots, n, view, r.w, r.h);
+    Screen_stack(slots, n, grow, view, r.w, r.h);
     int y = r.y;
     for (int i = 0; i < n && y < r.y + r.h; i++) {
         int h = slots[i].height;
@@ -222,8 +222,8 @@ void Screen_render(Canvas *c, const Model *m, const ScreenState *st)
                    {&EndpointPanel_class, 0},
                    {&ServersPanel_class, 0}};
     Slot right[] = {{&ChecklistPanel_class, 0}, {&EventsPanel_class, 0}};
-    Screen_column(c, &view, left, 4, (Rect){0, top, left_w, height});
-    Screen_column(c, &view, right, 2, (Rect){left_w, top, c->cols - left_w, height});
+    Screen_column(c, &view, left, 4, 0, (Rect){0, top, left_w, height});
+    Screen_column(c, &view, right, 2, 1, (Rect){left_w, top, c->cols - left_w, height});
     Screen_keybar(c, st);
     if (st->overlay == OVERLAY_HELP)
         Screen_help(c, st);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "checklist/step_state.h"
+#include "probes/metrics.h"
 
 void Model_init(Model *m, const char *plan_name, int64_t start_wall_ms)
 {
@@ -99,21 +100,28 @@ const ProbeHealth *Model_probe(const Model *m, const char *name)
     return NULL;
 }
 
+/* Health reaches the log when a probe fails, goes stale, or recovers from
+ * either; connecting and the first "ok" are visible in the status line. */
 static void Model_fold_health(Model *m, const Event *ev)
 {
     ProbeHealth *p = Model_probe_get(m, ev->key);
-    if (!p)
+    if (!p || p->state == ev->state) {
+        if (p)
+            Event_copy_field(p->text, sizeof p->text, ev->text);
         return;
-    bool changed = p->state != ev->state;
+    }
+    bool was_bad = p->state == PROBE_ERROR || p->state == PROBE_STALE;
+    bool is_bad = ev->state == PROBE_ERROR || ev->state == PROBE_STALE;
     p->state = ev->state;
+    p->since_mono_ms = ev->mono_ms;
     Event_copy_field(p->text, sizeof p->text, ev->text);
-    if (changed)
-        p->since_mono_ms = ev->mono_ms;
-    /* Only failures reach the log; reconnects are visible in the status line. */
-    if (changed && ev->text[0]) {
-        char line[EVENT_TEXT_MAX + EVENT_KEY_MAX];
-        snprintf(line, sizeof line, "%s: %s", ev->key, ev->text);
+    char line[EVENT_TEXT_MAX + EVENT_KEY_MAX];
+    if (is_bad) {
+        snprintf(line, sizeof line, "%s: %s", ev->key, ev->text[0] ? ev->text : "unhealthy");
         Model_log(m, ev, LOG_WARN, line);
+    } else if (was_bad && ev->state == PROBE_OK) {
+        snprintf(line, sizeof line, "%s: ok again", ev->key);
+        Model_log(m, ev, LOG_INFO, line);
     }
 }
 

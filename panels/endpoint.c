@@ -1,6 +1,6 @@
 /* The PrivateLink endpoint: is the path there, how fast, and has DNS moved?
- * Latency is shown as p50/p95/max over the last minute: one slow probe is
- * noise, a slow p95 is a problem. */
+ * Latency is shown as the latest round trip and p50/p95/max over the last
+ * minute: one slow probe is noise, a slow p95 is a problem. */
 #include <math.h>
 #include <stdio.h>
 
@@ -16,17 +16,20 @@ static void EndpointPanel_latency(const PanelView *v, Canvas *c, Rect r, int y)
     const Model *m = v->model;
     WindowStats st;
     Model_window_stats(m, Model_series(m, M_EP_QUERY_MS), ENDPOINT_WINDOW_MS, &st);
-    char p50[16] = "-", p95[16] = "-", max[16] = "-";
+    const Series *q = Model_series(m, M_EP_QUERY_MS);
+    char now[16] = "-", p50[16] = "-", p95[16] = "-", max[16] = "-";
+    if (q && q->has_value)
+        Format_ms(q->last, now, sizeof now);
     if (st.count) {
         Format_ms(st.p50, p50, sizeof p50);
         Format_ms(st.p95, p95, sizeof p95);
         Format_ms(st.max, max, sizeof max);
     }
     Role role = Widget_role(m, M_EP_QUERY_MS);
-    int x = r.x + Widget_pair(c, r.x, y, r.w, "SELECT 1 p50", p50, role);
+    int x = r.x + Widget_pair(c, r.x, y, r.w, "SELECT 1", now, role);
+    x += Widget_pair(c, x + 1, y, r.x + r.w - x - 1, " p50", p50, role) + 1;
     x += Widget_pair(c, x + 1, y, r.x + r.w - x - 1, "p95", p95, role) + 1;
-    x += Widget_pair(c, x + 1, y, r.x + r.w - x - 1, "max", max, role) + 1;
-    Canvas_text(c, x + 1, y, r.x + r.w - x - 1, ROLE_MUTED, "ms");
+    Widget_pair(c, x + 1, y, r.x + r.w - x - 1, "max", max, role);
 }
 
 static void EndpointPanel_path(const PanelView *v, Canvas *c, Rect r, int y)
@@ -75,7 +78,7 @@ static int EndpointPanel_measure(const PanelView *v, int width)
 
 const PanelClass EndpointPanel_class = {
     .name = "endpoint",
-    .title = "Endpoint latency",
+    .title = "Endpoint latency (ms)",
     .min_height = 5,
     .measure = EndpointPanel_measure,
     .draw = EndpointPanel_draw,

@@ -22,7 +22,9 @@ static void LagPanel_headline(const PanelView *v, Canvas *c, Rect r)
     Canvas_text_right(c, x + 1, r.y, r.x + r.w - x - 1, ROLE_MUTED, source);
 }
 
-static void LagPanel_graph(const PanelView *v, Canvas *c, Rect r, int y)
+/* The lag over the last two minutes, as tall as the panel allows: lag is
+ * the figure the night turns on. */
+static void LagPanel_graph(const PanelView *v, Canvas *c, Rect r)
 {
     const Model *m = v->model;
     WindowStats st;
@@ -33,9 +35,9 @@ static void LagPanel_graph(const PanelView *v, Canvas *c, Rect r, int y)
     int w = r.w - lw;
     if (w < 8)
         w = r.w;
-    Widget_spark(c, m, M_LAG_HEARTBEAT_S, r.x, y, w, 1.0, ROLE_GRAPH_1);
+    Widget_graph(c, m, M_LAG_HEARTBEAT_S, (Rect){r.x, r.y, w, r.h}, 1.0, ROLE_GRAPH_1);
     if (w < r.w)
-        Canvas_text(c, r.x + w, y, lw, ROLE_MUTED, label);
+        Canvas_text(c, r.x + w, r.y, lw, ROLE_MUTED, label);
 }
 
 static void LagPanel_replica(const PanelView *v, Canvas *c, Rect r, int y)
@@ -67,22 +69,26 @@ static void LagPanel_gtid(const PanelView *v, Canvas *c, Rect r, int y)
 
 static void LagPanel_draw(const PanelView *v, Canvas *c, Rect r)
 {
-    LagPanel_headline(v, c, r);
-    if (r.h > 1)
-        LagPanel_graph(v, c, r, r.y + 1);
-    if (r.h > 2)
-        LagPanel_replica(v, c, r, r.y + 2);
-    if (r.h > 3)
-        LagPanel_gtid(v, c, r, r.y + 3);
     const Series *err = Model_series(v->model, M_REPLICA_ERROR);
-    if (r.h > 4 && err && err->text[0])
-        Canvas_text(c, r.x, r.y + 4, r.w, ROLE_ALARM, err->text);
+    bool has_error = err && err->text[0];
+    int fixed = 3 + has_error; /* headline, replica, GTIDs, error */
+    LagPanel_headline(v, c, r);
+    int graph_h = r.h - fixed > 1 ? r.h - fixed : 1;
+    if (r.h > 1)
+        LagPanel_graph(v, c, (Rect){r.x, r.y + 1, r.w, graph_h});
+    int y = r.y + 1 + graph_h;
+    if (y < r.y + r.h)
+        LagPanel_replica(v, c, r, y++);
+    if (y < r.y + r.h)
+        LagPanel_gtid(v, c, r, y++);
+    if (has_error && y < r.y + r.h)
+        Canvas_text(c, r.x, y, r.w, ROLE_ALARM, err->text);
 }
 
 static int LagPanel_measure(const PanelView *v, int width)
 {
     const Series *err = Model_series(v->model, M_REPLICA_ERROR);
-    return err && err->text[0] ? 7 : 6;
+    return err && err->text[0] ? 7 : 6; /* grows taller when there is room */
 }
 
 const PanelClass LagPanel_class = {

@@ -15,10 +15,14 @@ typedef struct ServerRow {
     const char *unit;
 } ServerRow;
 
+/* In the order they are dropped from the bottom on short terminals. */
 static const ServerRow server_rows[] = {
-    {"Connections", M_RDS_CONNECTIONS, ""},        {"CPU", M_RDS_CPU_PCT, "%"},
-    {"Freeable memory", M_RDS_FREEABLE_MB, " MB"}, {"Read IOPS", M_RDS_READ_IOPS, ""},
-    {"Write IOPS", M_RDS_WRITE_IOPS, ""},          {"Replica lag", M_RDS_REPLICA_LAG_S, " s"},
+    {"Connections", M_RDS_CONNECTIONS, ""},
+    {"Write IOPS", M_RDS_WRITE_IOPS, ""},
+    {"Read IOPS", M_RDS_READ_IOPS, ""},
+    {"CPU", M_RDS_CPU_PCT, "%"},
+    {"Freeable memory", M_RDS_FREEABLE_MB, " MB"},
+    {"Replica lag", M_RDS_REPLICA_LAG_S, " s"},
 };
 
 static void ServersPanel_cell(const Model *m, const char *server, const ServerRow *row, Canvas *c,

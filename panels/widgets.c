@@ -27,17 +27,22 @@ int Widget_pair(Canvas *c, int x, int y, int maxw, const char *label, const char
     return used;
 }
 
+void Widget_graph(Canvas *c, const Model *m, const char *key, Rect r, double floor_max, Role role)
+{
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    double buckets[512];
+    if (r.w > 512)
+        r.w = 512;
+    const Series *s = Model_series(m, key);
+    double top = Model_buckets(m, s, WIDGET_SPARK_WINDOW_MS, buckets, r.w);
+    Canvas_graph(c, r, buckets, r.w, 0.0, top > floor_max ? top : floor_max, role);
+}
+
 void Widget_spark(Canvas *c, const Model *m, const char *key, int x, int y, int w, double floor_max,
                   Role role)
 {
-    if (w <= 0)
-        return;
-    double buckets[512];
-    if (w > 512)
-        w = 512;
-    const Series *s = Model_series(m, key);
-    double top = Model_buckets(m, s, WIDGET_SPARK_WINDOW_MS, buckets, w);
-    Canvas_sparkline(c, x, y, w, buckets, w, 0.0, top > floor_max ? top : floor_max, role);
+    Widget_graph(c, m, key, (Rect){x, y, w, 1}, floor_max, role);
 }
 
 static double Widget_mean_between(const Series *s, int64_t from, int64_t to, int *n)

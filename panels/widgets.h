@@ -24,6 +24,9 @@ int Widget_pair(Canvas *c, int x, int y, int maxw, const char *label, const char
 void Widget_spark(Canvas *c, const Model *m, const char *key, int x, int y, int w, double floor_max,
                   Role role);
 
+/* The same as a graph filling r. */
+void Widget_graph(Canvas *c, const Model *m, const char *key, Rect r, double floor_max, Role role);
+
 /* "↑", "↓" or "→" (ASCII "^", "v", "=") comparing the last 10 s with the 10 s
  * before; "" without enough data. */
 const char *Widget_trend(const Model *m, const char *key, bool ascii);

@@ -16,7 +16,13 @@ tmux_start() {
         "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $*; echo EXITED \$?; sleep 600"
     tmux_cmd set-option -t "$TMUX_SESSION" -g status off >/dev/null
     tmux_cmd set-option -t "$TMUX_SESSION" -g window-size manual >/dev/null 2>&1 || true
-    trap_add tmux_stop
+    # Stop the tmux server first, then whatever cleanup was registered (the
+    # lab's), keeping the test's exit status for it.
+    if declare -F lab_cleanup >/dev/null; then
+        trap 'tmux_status=$?; tmux_stop; (exit $tmux_status); lab_cleanup' EXIT
+    else
+        trap tmux_stop EXIT
+    fi
 }
 
 tmux_stop() { tmux_cmd kill-server >/dev/null 2>&1 || true; }

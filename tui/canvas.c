@@ -186,28 +186,46 @@ void Canvas_box(Canvas *c, Rect r, Role border, const char *title, Role title_ro
         Canvas_printf(c, r.x + 2, r.y, r.w - 4, title_role, " %s ", title);
 }
 
-void Canvas_sparkline(Canvas *c, int x, int y, int w, const double *values, int n, double lo,
-                      double hi, Role role)
+/* One column of a bar graph: `eighths` of a cell filled, from the bottom. */
+static void Canvas_bar(Canvas *c, int x, Rect r, int eighths, Role role)
 {
     static const uint32_t blocks[8] = {0x2581, 0x2582, 0x2583, 0x2584,
                                        0x2585, 0x2586, 0x2587, 0x2588};
     static const char ascii_levels[4] = {'_', '.', '-', '^'};
-    int levels = c->ascii ? 4 : 8;
+    for (int row = 0; row < r.h; row++) {
+        int cell = eighths - row * 8; /* what is left for this row, from the bottom */
+        uint32_t ch = ' ';
+        if (cell >= 8 && row < r.h - 1)
+            ch = c->ascii ? '|' : 0x2588;
+        else if (cell > 0)
+            ch = c->ascii ? (uint32_t)ascii_levels[(cell > 8 ? 7 : cell - 1) / 2]
+                          : blocks[cell > 8 ? 7 : cell - 1];
+        Canvas_put(c, x, r.y + r.h - 1 - row, ch, role);
+    }
+}
+
+void Canvas_graph(Canvas *c, Rect r, const double *values, int n, double lo, double hi, Role role)
+{
     double span = hi - lo;
-    int first = n > w ? n - w : 0; /* the newest values, right-aligned */
-    int pad = w - (n - first);
-    for (int i = 0; i < w; i++) {
+    int first = n > r.w ? n - r.w : 0; /* the newest values, right-aligned */
+    int pad = r.w - (n - first);
+    for (int i = 0; i < r.w; i++) {
         int vi = first + i - pad;
         double v = (vi >= 0 && vi < n) ? values[vi] : NAN;
-        uint32_t ch = ' ';
+        int eighths = 0;
         if (!isnan(v)) {
             double f = span > 0 ? (v - lo) / span : 0.0;
-            int level = (int)(f * (levels - 1) + 0.5);
-            level = level < 0 ? 0 : level >= levels ? levels - 1 : level;
-            ch = c->ascii ? (uint32_t)ascii_levels[level] : blocks[level];
+            f = f < 0 ? 0 : f > 1 ? 1 : f;
+            eighths = 1 + (int)(f * (r.h * 8 - 1) + 0.5); /* data is never blank */
         }
-        Canvas_put(c, x + i, y, ch, role);
+        Canvas_bar(c, r.x + i, r, eighths, role);
     }
+}
+
+void Canvas_sparkline(Canvas *c, int x, int y, int w, const double *values, int n, double lo,
+                      double hi, Role role)
+{
+    Canvas_graph(c, (Rect){x, y, w, 1}, values, n, lo, hi, role);
 }
 
 Rect Rect_inner(Rect r)

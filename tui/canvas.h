@@ -51,6 +51,10 @@ void Canvas_box(Canvas *c, Rect r, Role border, const char *title, Role title_ro
 void Canvas_sparkline(Canvas *c, int x, int y, int w, const double *values, int n, double lo,
                       double hi, Role role);
 
+/* The same as a graph r.h rows tall: each column a bar, the top cell of
+ * each bar in eighths. */
+void Canvas_graph(Canvas *c, Rect r, const double *values, int n, double lo, double hi, Role role);
+
 /* The area inside a box. */
 Rect Rect_inner(Rect r);
 
