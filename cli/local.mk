@@ -1,2 +1,6 @@
 # cli: the command line; main.c picks a subcommand, one file per command.
-cutover_SOURCES += cli/main.c cli/commands.h cli/options.c cli/options.h cli/run.c
+cutover_SOURCES += cli/main.c cli/commands.h cli/options.c cli/options.h cli/run.c cli/runtime.c cli/runtime.h
+cutover_SOURCES += cli/verify.c
+cutover_SOURCES += cli/check.c cli/headless.c cli/headless.h
+TESTS += tests/integration/cli_basics.sh
+EXTRA_DIST += tests/integration/cli_basics.sh

@@ -13,8 +13,8 @@ typedef struct Audit Audit;
 /* What one record says. Strings may be NULL. `executed` is exactly what was
  * run (statement, request line, argv); secrets are redacted before writing. */
 typedef struct AuditEntry {
-    const char *step;     /* step id ("read-only") or "session" */
-    const char *action;   /* "start", "done", "failed", "confirm", "rollback", ... */
+    const char *step;   /* step id ("read-only") or "session" */
+    const char *action; /* "start", "done", "failed", "confirm", "rollback", ... */
     const char *executed;
     const char *result;
     const char *error;
@@ -30,8 +30,37 @@ int Audit_append(Audit *audit, const AuditEntry *entry, char *err, size_t errsiz
 
 void Audit_close(Audit *audit);
 
-/* Checks a file's chain. Returns 0 intact, 1 broken (bad_line set to the
- * first bad record's line number, msg says why), 2 unreadable. */
+/* Checks a file's chain: every line a record, seq counting up by one from 1,
+ * each prev the SHA-256 of the line before (64 zeros on line 1). Returns 0
+ * intact, 1 broken (bad_line set to the line whose check failed, msg says
+ * why without the line number), 2 unreadable (msg says why). A torn line (a
+ * write cut short by a crash or a full disk, kept so no byte is lost) counts
+ * as broken; msg then also says whether the records after it chain on. The
+ * last line can be removed or edited without a trace: the chain has no
+ * successor to catch it. */
 int Audit_verify(const char *path, long *bad_line, char *msg, size_t msgsize);
+
+/* One record as Audit_read passes it; strings are NULL when absent and only
+ * valid during the callback. */
+typedef struct AuditRecord {
+    long line; /* 1-based line number in the file */
+    long seq;
+    int64_t wall_ms;
+    int64_t mono_ms;
+    const char *step;
+    const char *action;
+    const char *executed;
+    const char *result;
+    const char *error;
+} AuditRecord;
+
+/* Return 0 to go on, anything else to stop reading. */
+typedef int (*AuditVisitFn)(const AuditRecord *record, void *ctx);
+
+/* Reads a log for resume: calls fn for each record in file order, skipping
+ * lines that are not records (a torn last line). Does not check the chain
+ * (Audit_verify does). A missing file is an empty log. 0 when read to the
+ * end or stopped by fn; -1 with err when the file cannot be read. */
+int Audit_read(const char *path, AuditVisitFn fn, void *ctx, char *err, size_t errsize);
 
 #endif

@@ -20,10 +20,15 @@ typedef struct RecorderHeader {
 Recorder *Recorder_start(Bus *bus, const char *path, const RecorderHeader *header, char *err,
                          size_t errsize);
 
-/* Writes what is queued, fsyncs, closes. Call after the producers stopped. */
+/* Writes what is queued, fsyncs, closes and frees rec. Call after the
+ * producers stopped (or the bus was closed): events posted later stay in the
+ * recorder's queue until Bus_free. */
 void Recorder_stop(Recorder *rec);
 
-/* The first write error seen ("" when none), for the status line. */
+/* The first write error seen ("" when none), for the status line, e.g.
+ * "session file PATH: No space left on device". Recording goes on after an
+ * error (the bus is never held up): events that could not be written are
+ * lost, and a line cut by a failed write is ended before the next one. */
 const char *Recorder_error(Recorder *rec);
 
 #endif

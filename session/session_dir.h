@@ -13,8 +13,9 @@
 typedef struct SessionDir {
     char dir[1024];       /* the directory */
     char audit[1200];     /* DIR/SLUG.audit.jsonl */
-    char recording[1200]; /* DIR/SLUG-YYYYMMDDTHHMMSSZ.session.jsonl (new each run) */
+    char recording[1200]; /* DIR/SLUG-YYYYMMDDTHHMMSSZ[-N].session.jsonl (new each run) */
     char lock[1200];      /* DIR/SLUG.lock */
+    char name[256];       /* the plan's name, for messages */
 } SessionDir;
 
 /* Picks the directory (override, else the plan's session_dir, else
