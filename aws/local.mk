@@ -1,1 +1,33 @@
-# aws: build lines for this folder
+# aws: SigV4 signing, credentials, the HTTP transport and the service calls.
+libcutover_a_SOURCES += aws/buf.c aws/buf.h aws/sigv4.c aws/sigv4.h
+libcutover_a_SOURCES += aws/fetch.c aws/fetch.h aws/profile.c aws/profile.h
+libcutover_a_SOURCES += aws/credentials.c aws/credentials.h
+libcutover_a_SOURCES += aws/xml.c aws/xml.h aws/http.c aws/http.h
+
+# Test helpers: our signer fed JSON lines, compared with botocore.
+check_PROGRAMS += tests/aws/sigv4_agree
+tests_aws_sigv4_agree_SOURCES = tests/aws/sigv4_agree.c
+tests_aws_sigv4_agree_CFLAGS = $(AM_CFLAGS) $(DEPS_CFLAGS)
+tests_aws_sigv4_agree_LDADD = libcutover.a $(DEPS_LIBS)
+EXTRA_DIST += tests/aws/botocore_agree.py
+
+TESTS += tests/integration/aws_sigv4_botocore.sh
+EXTRA_DIST += tests/integration/aws_sigv4_botocore.sh
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_sigv4
+TESTS += tests/unit/test_sigv4
+tests_unit_test_sigv4_SOURCES = tests/unit/test_sigv4.c
+tests_unit_test_sigv4_CFLAGS = $(TEST_UNIT_FLAGS)
+tests_unit_test_sigv4_LDADD = $(TEST_UNIT_LIBS)
+check_PROGRAMS += tests/unit/test_aws_credentials
+TESTS += tests/unit/test_aws_credentials
+tests_unit_test_aws_credentials_SOURCES = tests/unit/test_aws_credentials.c
+tests_unit_test_aws_credentials_CFLAGS = $(TEST_UNIT_FLAGS)
+tests_unit_test_aws_credentials_LDADD = $(TEST_UNIT_LIBS)
+check_PROGRAMS += tests/unit/test_aws_http
+TESTS += tests/unit/test_aws_http
+tests_unit_test_aws_http_SOURCES = tests/unit/test_aws_http.c
+tests_unit_test_aws_http_CFLAGS = $(TEST_UNIT_FLAGS)
+tests_unit_test_aws_http_LDADD = $(TEST_UNIT_LIBS)
+endif

@@ -19,7 +19,8 @@ typedef struct ExecutorConfig {
     const Plan *plan;
     Bus *bus;
     Audit *audit;
-    bool dry_run; /* describe every statement/request/command, execute none */
+    const char *audit_path; /* the same log, read at start to resume (NULL: fresh) */
+    bool dry_run;           /* describe every statement/request/command, execute none */
 } ExecutorConfig;
 
 /* Starts the thread. It first reads back where a previous run stood (audit
@@ -27,19 +28,19 @@ typedef struct ExecutorConfig {
 Executor *Executor_start(const ExecutorConfig *config, char *err, size_t errsize);
 
 /* Requests (queued; the executor acts on them in order). */
-void Executor_preflight(Executor *ex);  /* run the go/no-go checks */
-void Executor_arm(Executor *ex);        /* run every remaining step back to back */
-void Executor_step(Executor *ex);       /* run only the next pending step */
-void Executor_abort(Executor *ex);      /* stop at once; a running wait is cancelled */
-void Executor_rollback(Executor *ex);   /* undo completed steps in reverse order */
+void Executor_preflight(Executor *ex); /* run the go/no-go checks */
+void Executor_arm(Executor *ex);       /* run every remaining step back to back */
+void Executor_step(Executor *ex);      /* run only the next pending step */
+void Executor_abort(Executor *ex);     /* stop at once; a running wait is cancelled */
+void Executor_rollback(Executor *ex);  /* undo completed steps in reverse order */
 
 /* A snapshot for the UI's decisions (which keys make sense now). */
 typedef struct ExecutorStatus {
-    bool busy;           /* a step or rollback is running */
-    bool finished;       /* every step done */
-    bool failed;         /* a step failed or was aborted; rollback possible */
+    bool busy;     /* a step or rollback is running */
+    bool finished; /* every step done */
+    bool failed;   /* a step failed or was aborted; rollback possible */
     bool rolled_back;
-    int next_step;       /* StepKind of the next pending step, -1 when none */
+    int next_step; /* StepKind of the next pending step, -1 when none */
 } ExecutorStatus;
 ExecutorStatus Executor_status(Executor *ex);
 

@@ -1,1 +1,20 @@
 # checklist: build lines for this folder
+libcutover_a_SOURCES += checklist/step_state.c checklist/engine.c checklist/engine.h
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_engine
+TESTS += tests/unit/test_engine
+tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
+tests_unit_test_engine_CFLAGS = $(TEST_UNIT_FLAGS)
+tests_unit_test_engine_LDADD = $(TEST_UNIT_LIBS)
+endif
+libcutover_a_SOURCES += checklist/step.c checklist/step.h checklist/proc.c checklist/proc.h \
+	checklist/http.c checklist/http.h checklist/fsutil.c checklist/fsutil.h \
+	checklist/preflight.h checklist/step_preflight.c checklist/step_maintenance.c \
+	checklist/step_read_only.c checklist/step_lag_zero.c checklist/step_verify.c \
+	checklist/step_swap.c checklist/step_target_health.c checklist/step_stop_replication.c \
+	checklist/executor.c checklist/executor.h checklist/step_state.h
+# Integration tests on the lab (tests/lib.sh lab_start), under write load.
+TESTS += tests/integration/cutover_dry_run.sh tests/integration/cutover_headless.sh \
+	tests/integration/cutover_rollback.sh tests/integration/cutover_resume.sh
+EXTRA_DIST += tests/integration/cutover_dry_run.sh tests/integration/cutover_headless.sh \
+	tests/integration/cutover_rollback.sh tests/integration/cutover_resume.sh

@@ -5,7 +5,7 @@
 
 typedef enum {
     STEP_PENDING = 0,
-    STEP_WAITING,     /* waiting for the operator's confirmation */
+    STEP_WAITING, /* waiting for the operator's confirmation */
     STEP_RUNNING,
     STEP_DONE,
     STEP_FAILED,

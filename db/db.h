@@ -41,7 +41,15 @@ int Db_query_row(Db *db, const char *sql, const char ***cols, size_t *ncols, cha
 /* Like Db_query_row but by column name: SHOW SLAVE STATUS and friends. */
 typedef struct DbRow DbRow;
 int Db_query_named(Db *db, const char *sql, DbRow **row, char *err, size_t errsize);
+/* The column's value; NULL both for SQL NULL and for a column the row does
+ * not have (DbRow_has tells them apart). */
 const char *DbRow_get(const DbRow *row, const char *column);
+bool DbRow_has(const DbRow *row, const char *column);
+/* For statements whose column names changed between versions
+ * (Seconds_Behind_Master / Seconds_Behind_Source): the value of whichever of
+ * the two names the row has, and in *column that name (NULL when neither). */
+const char *DbRow_either(const DbRow *row, const char *name1, const char *name2,
+                         const char **column);
 void DbRow_free(DbRow *row);
 
 /* One scalar as a string / integer / double. Returns 1, 0 (no row / NULL) or -1. */
@@ -49,9 +57,18 @@ int Db_query_string(Db *db, const char *sql, char *out, size_t outsize, char *er
 int Db_query_int(Db *db, const char *sql, int64_t *out, char *err, size_t errsize);
 int Db_query_double(Db *db, const char *sql, double *out, char *err, size_t errsize);
 
+/* Every row of a query into a callback (SHOW BINARY LOGS and other lists);
+ * 0 on success, -1 with err set. */
+typedef void (*DbRowFn)(const char *const *cols, size_t ncols, void *ctx);
+int Db_query_each(Db *db, const char *sql, DbRowFn fn, void *ctx, char *err, size_t errsize);
+
 /* SHOW GLOBAL STATUS into a callback, one call per variable. */
 typedef void (*DbStatusFn)(const char *name, const char *value, void *ctx);
 int Db_global_status(Db *db, DbStatusFn fn, void *ctx, char *err, size_t errsize);
+
+/* "source 127.0.0.1:40001" or "target /run/mysqld.sock": how messages name
+ * the connection. */
+const char *Db_label(const Db *db);
 
 /* The MySQL error number of the last failure (0 when none). */
 unsigned Db_errno(const Db *db);

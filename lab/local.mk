@@ -1,1 +1,19 @@
-# lab: build lines for this folder
+# lab: the local lab (two MariaDB servers, the endpoint proxy, the lab
+# application) that users, tests and benchmarks share. The programs are lab
+# tools, built by make but not part of libcutover.a.
+noinst_PROGRAMS += lab/endpoint-proxy lab/labapp
+lab_endpoint_proxy_SOURCES = lab/endpoint-proxy.c
+lab_labapp_SOURCES = lab/labapp.c
+lab_labapp_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS)
+lab_labapp_LDADD = $(MYSQL_LIBS)
+
+dist_noinst_SCRIPTS += lab/up lab/down lab/app lab/proxy lab/check-app-log
+EXTRA_DIST += lab/common.sh
+
+LAB_TESTS = \
+	tests/integration/lab_replication.sh \
+	tests/integration/lab_proxy.sh \
+	tests/integration/lab_app.sh \
+	tests/integration/lab_down.sh
+TESTS += $(LAB_TESTS)
+EXTRA_DIST += $(LAB_TESTS)

@@ -39,7 +39,7 @@ typedef struct PlanServer {
     int port;     /* default 3306 */
     char *socket; /* Unix socket path, optional */
     char *user;
-    SecretRef password;
+    SecretRef password; /* SECRET_NONE: no password (socket or passwordless auth) */
     TlsMode tls;
     char *tls_ca;
     char *rds_instance; /* RDS DB instance identifier, for CloudWatch (optional) */
@@ -47,7 +47,8 @@ typedef struct PlanServer {
 
 /* The PrivateLink interface endpoint (or, in the lab, the proxy). */
 typedef struct PlanEndpoint {
-    char *host; /* resolved on every probe, so DNS changes show */
+    char *host; /* resolved on every probe, so DNS changes show; NULL when the
+                 * source is reached by socket and no endpoint is given */
     int port;
 } PlanEndpoint;
 
@@ -136,7 +137,9 @@ typedef struct PlanSwap {
     SwapMethod method;
     char *path;               /* SWAP_FILE: the file holding the connection string */
     char *key;                /* SWAP_FILE: the key whose value is replaced (KEY=value lines) */
-    char *value;              /* the new value (target's connection string) */
+    char *value;              /* the new value (target's connection string); may hold
+                               * ${ENV_VAR}; NULL for SWAP_AWS_SECRET means "the
+                               * target's host and port" */
     PlanCommand cmd;          /* SWAP_EXEC */
     PlanCommand readback_cmd; /* SWAP_EXEC: prints the current value */
     char *aws_id;             /* secret id / parameter name / record name */
@@ -147,6 +150,21 @@ typedef struct PlanTargetHealth {
     SecretRef app_password;
     int timeout_ms; /* how long to wait for the app's sessions to move */
 } PlanTargetHealth;
+
+/* AWS access for the CloudWatch/DMS panels and the AWS-backed steps. Every
+ * field is optional; NULL means "from the environment / not used". */
+typedef struct PlanAws {
+    char *region;       /* else AWS_REGION, AWS_DEFAULT_REGION, the profile */
+    char *profile;      /* else AWS_PROFILE, "default" */
+    char *endpoint_url; /* one endpoint for every service (tests, VPC endpoints) */
+    char *dms_task_arn; /* the DMS replication task: DMS panel, stop-replication */
+} PlanAws;
+
+/* How the last step stops the flow from the old source. */
+typedef enum {
+    STOP_REPLICATION_REPLICA = 0, /* STOP REPLICA/SLAVE on the target (native replication) */
+    STOP_REPLICATION_DMS          /* StopReplicationTask on aws.dms_task_arn */
+} StopReplicationMethod;
 
 typedef enum {
     STEP_PREFLIGHT = 0,
@@ -190,6 +208,8 @@ typedef struct Plan {
     PlanSwap swap;
     PlanTargetHealth target_health;
     PlanStep steps[STEP_KIND_COUNT]; /* in execution order, indexed by StepKind */
+    PlanAws aws;
+    StopReplicationMethod stop_replication; /* default DMS when aws.dms_task_arn is set */
 } Plan;
 
 /* Loads and validates a plan. On failure returns NULL and writes into err a

@@ -1,1 +1,23 @@
-# probes: build lines for this folder
+# probes: one thread per probe, posting samples and health to the bus.
+libcutover_a_SOURCES += probes/probes.c probes/probes.h probes/metrics.h \
+	probes/probe.c probes/probe.h probes/heartbeat.c probes/heartbeat.h \
+	probes/server.c probes/server.h probes/replica.c probes/replica.h \
+	probes/cdc.c probes/cdc.h probes/servers.c probes/servers.h \
+	probes/endpoint.c probes/endpoint.h probes/netprobe.c probes/netprobe.h \
+	probes/rate.c probes/rate.h probes/binlog.c probes/binlog.h \
+	probes/offset.c probes/offset.h probes/window.c probes/window.h \
+	probes/addrs.c probes/addrs.h
+
+# A debugging tool: the probes' events as lines (used by the probes tests).
+noinst_PROGRAMS += probes/probe-dump
+probes_probe_dump_SOURCES = probes/probe-dump.c
+probes_probe_dump_CFLAGS = $(AM_CFLAGS) $(DEPS_CFLAGS)
+probes_probe_dump_LDADD = libcutover.a $(DEPS_LIBS)
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_probes
+TESTS += tests/unit/test_probes
+tests_unit_test_probes_SOURCES = tests/unit/test_probes.c
+tests_unit_test_probes_CFLAGS = $(TEST_UNIT_FLAGS)
+tests_unit_test_probes_LDADD = $(TEST_UNIT_LIBS)
+endif

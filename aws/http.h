@@ -1,0 +1,93 @@
+/* The signed AWS transport: endpoint and region resolution, SigV4 on every
+ * attempt, retries with exponential backoff and full jitter on throttling
+ * and 5xx only, and errors parsed from JSON ("__type") and XML
+ * (<Error><Code>) replies into messages that say what is wrong. */
+#ifndef CUTOVER_AWS_HTTP_H
+#define CUTOVER_AWS_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "aws/credentials.h"
+
+/* One AWS service as the console knows it. */
+typedef struct {
+    const char *name;        /* for messages: "DMS" */
+    const char *service_id;  /* for AWS_ENDPOINT_URL_<ID>: "Database Migration Service" */
+    const char *prefix;      /* endpoint host prefix: "dms" */
+    const char *signing;     /* SigV4 service name: "dms" */
+    const char *json_type;   /* "application/x-amz-json-1.1", NULL for XML protocols */
+    const char *global_host; /* "route53.amazonaws.com" for global services, else NULL */
+} Aws_service;
+
+extern const Aws_service AWS_CLOUDWATCH, AWS_DMS, AWS_SECRETS_MANAGER, AWS_SSM, AWS_RDS,
+    AWS_ROUTE53;
+
+typedef struct {
+    const char *region;       /* the plan's; NULL: AWS_REGION, AWS_DEFAULT_REGION, profile */
+    const char *profile;      /* the plan's; NULL: AWS_PROFILE, "default" */
+    const char *endpoint_url; /* the plan's override for every service; NULL: none */
+    int max_attempts;         /* 0: 5 */
+    int backoff_base_ms;      /* 0: 200; attempt n waits rand(0, base * 2^n) */
+    int backoff_max_ms;       /* 0: 5000 */
+    long connect_timeout_ms;  /* 0: 3000 */
+    long timeout_ms;          /* 0: 15000 per attempt */
+} Aws_options;
+
+typedef struct Aws_client Aws_client;
+
+/* Resolves the region (an error when there is none) and prepares the
+ * credentials provider; nothing touches the network yet. */
+Aws_client *Aws_client_new(const Aws_options *opt, char *err, size_t errlen);
+void Aws_client_free(Aws_client *c);
+
+const char *Aws_client_region(const Aws_client *c);
+
+typedef struct {
+    const Aws_service *service;
+    const char *operation;    /* for messages and X-Amz-Target: "DescribeReplicationTasks" */
+    const char *target;       /* X-Amz-Target ("AmazonDMSv20160101.Describe..."), or NULL */
+    const char *method;       /* NULL: "POST" */
+    const char *path;         /* NULL: "/" */
+    const char *query;        /* wire query without '?', or NULL */
+    const char *content_type; /* NULL: the service's JSON type, or form encoding */
+    const char *body;
+    size_t body_len;
+} Aws_call;
+
+typedef struct {
+    long status;     /* the last HTTP status, 0 when none arrived */
+    char *body;      /* the last reply's body (NUL-terminated), never NULL */
+    size_t body_len; /* after Aws_perform */
+    char code[128];  /* AWS error code of a failed call ("ThrottlingException") */
+    char message[512];
+    char request_id[128];
+    int attempts;
+} Aws_response;
+
+/* Performs the call. Returns 0 on a 2xx reply; -1 otherwise, with err saying
+ * what failed in words ("DMS DescribeReplicationTasks: access denied: ...").
+ * Free the response with Aws_response_free either way. */
+int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *err, size_t errlen);
+
+void Aws_response_free(Aws_response *resp);
+
+/* The endpoint for a service into buf: AWS_ENDPOINT_URL_<SERVICE_ID>, then
+ * AWS_ENDPOINT_URL, then the plan's override, then endpoint_url in the
+ * profile's config, else https://PREFIX.REGION.amazonaws.com (or the
+ * global host). AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true skips the
+ * environment and config. */
+void Aws_endpoint(const Aws_service *svc, const char *region, const char *plan_override,
+                  const char *profile, char *buf, size_t size);
+
+/* The region: the plan's, AWS_REGION, AWS_DEFAULT_REGION, the profile's
+ * region. Returns -1 when none is set. */
+int Aws_region(const char *plan_region, const char *profile, char *buf, size_t size);
+
+/* Whether an AWS error code means "slow down". */
+bool Aws_is_throttle(const char *code);
+
+/* Reads the code, message and request id of an error reply (JSON or XML). */
+void Aws_parse_error(const char *body, const char *error_type_header, Aws_response *resp);
+
+#endif

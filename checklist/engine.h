@@ -1,0 +1,121 @@
+/* The checklist as a pure state machine: no I/O, no clock of its own (times
+ * are passed in), so every transition, the rollback order, the downtime clock
+ * and the resume decisions are unit-tested directly. The executor drives it;
+ * the step actions do the work. */
+#ifndef CUTOVER_CHECKLIST_ENGINE_H
+#define CUTOVER_CHECKLIST_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checklist/step_state.h"
+#include "plan/plan.h"
+
+typedef struct EngineStep {
+    StepState state;
+    bool enabled;
+    int64_t start_ms; /* monotonic; -1 before it ran */
+    int64_t end_ms;   /* monotonic; -1 while running or before */
+} EngineStep;
+
+typedef struct Engine {
+    EngineStep steps[STEP_KIND_COUNT];
+    int64_t downtime_start_ms; /* -1 until the first freezing step starts */
+    int64_t downtime_end_ms;   /* -1 while the clock runs (or before) */
+    bool aborted;
+} Engine;
+
+/* All enabled steps pending, disabled ones skipped. */
+void Engine_init(Engine *e, const bool enabled[STEP_KIND_COUNT]);
+
+/* The next step to run (first enabled step still pending or waiting), or -1
+ * when none is left or something failed / is being rolled back. */
+int Engine_next(const Engine *e);
+
+/* Transitions; each returns 0, or -1 when it is not allowed from the step's
+ * current state (the state is then left unchanged). */
+int Engine_wait(Engine *e, StepKind k);                            /* pending -> waiting */
+int Engine_begin(Engine *e, StepKind k, int64_t now_ms);           /* pending|waiting -> running */
+int Engine_finish(Engine *e, StepKind k, bool ok, int64_t now_ms); /* running -> done|failed */
+int Engine_rollback_begin(Engine *e, StepKind k, int64_t now_ms);  /* done|failed -> rolling-back */
+int Engine_rollback_finish(Engine *e, StepKind k, bool ok, int64_t now_ms);
+/* rolling-back -> rolled-back, or back to failed when the undo failed */
+
+/* Abort: a running step becomes failed, nothing new starts until rollback. */
+void Engine_abort(Engine *e, int64_t now_ms);
+
+/* The step to undo next during a rollback: the latest step (in plan order)
+ * that is done, or failed after possibly taking effect; -1 when nothing is
+ * left. Steps without an undo are included so the whole chain shows as
+ * rolled back; the executor marks them without running anything. */
+int Engine_rollback_next(const Engine *e);
+
+/* Changes something outside the console (needs audit before, confirmation). */
+bool Engine_is_destructive(StepKind k);
+/* Has an undo action (maintenance on<->off, read-only -> writable, swap ->
+ * old value, stop-replication -> start it again). */
+bool Engine_is_undoable(StepKind k);
+/* What the undo does, for messages: "turn maintenance off", ... or NULL. */
+const char *Engine_undo_describe(StepKind k);
+
+bool Engine_completed(const Engine *e);   /* every enabled step done */
+bool Engine_failed(const Engine *e);      /* some step failed (or aborted) */
+bool Engine_rolled_back(const Engine *e); /* a rollback ran and nothing is left to undo */
+/* Whether any destructive step took (or may have taken) effect. */
+bool Engine_touched(const Engine *e);
+
+/* The downtime clock: from the start of maintenance-on (or read-only when
+ * maintenance is disabled) to maintenance-off done (or the end of the
+ * rollback that lifted the freeze). -1 before it started. */
+int64_t Engine_downtime_ms(const Engine *e, int64_t now_ms);
+
+/* ---- resume ---------------------------------------------------------- */
+
+/* One record of the audit trail, reduced to what resume needs. */
+typedef struct ResumeRecord {
+    int kind;           /* StepKind, or -1 for a session record */
+    const char *action; /* start, done, failed, interrupted, rollback-start, rolled-back,
+                           rollback-failed; for a session record "begin" starts a new
+                           attempt (everything before it was rolled back) */
+} ResumeRecord;
+
+/* A fact read back from the systems; UNKNOWN when it cannot be read (http
+ * or exec maintenance, an unreachable server). */
+typedef enum { EFFECT_UNKNOWN = 0, EFFECT_PRESENT, EFFECT_ABSENT } Effect;
+
+/* The effect each step's action leaves, as read back now:
+ * maintenance-on: flag set; maintenance-off: flag absent; read-only:
+ * read_only=1; lag-zero: the recorded fence is on the target; swap: the
+ * value is the new one; stop-replication: replication stopped. Checks
+ * (preflight, verify, target-health) leave none: UNKNOWN. */
+typedef struct ResumeActual {
+    Effect effect[STEP_KIND_COUNT];
+} ResumeActual;
+
+typedef enum {
+    RESUME_FRESH = 0,   /* nothing recorded: start from the beginning */
+    RESUME_CONTINUE,    /* part done, state consistent: continue with Engine_next */
+    RESUME_COMPLETED,   /* every step done */
+    RESUME_ROLLED_BACK, /* a previous rollback finished */
+    RESUME_DECIDE,      /* a failure, an unknown outcome or a divergence: offer rollback */
+} ResumeVerdict;
+
+typedef struct ResumeResult {
+    ResumeVerdict verdict;
+    int in_flight;                   /* the step that was running at the crash, or -1 */
+    bool diverged[STEP_KIND_COUNT];  /* recorded done but the effect is gone */
+    bool rechecked[STEP_KIND_COUNT]; /* was in flight; its effect decided its state */
+} ResumeResult;
+
+/* Sets e's step states from the audit records and the actual state. A step
+ * in flight at the crash is never repeated blindly: if its effect is present
+ * it counts as done; if absent it goes back to pending (running it again is
+ * then the first time it takes effect); if unknown it counts as failed and
+ * the operator decides. */
+ResumeResult Engine_resume(Engine *e, const ResumeRecord *records, size_t nrecords,
+                           const ResumeActual *actual);
+
+const char *Engine_verdict_name(ResumeVerdict v);
+
+#endif

@@ -1,0 +1,626 @@
+/* The executor thread: drives the engine, runs the step actions, audits
+ * every action before and after it runs, and posts EVENT_STEP / EVENT_LOG.
+ * Requests arrive on a small queue; abort is not queued behind anything: it
+ * raises the cancel flag every wait in the steps polls. */
+#include "checklist/executor.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checklist/engine.h"
+#include "checklist/step.h"
+#include "lib/clock.h"
+#include "lib/redact.h"
+
+typedef enum { REQ_PREFLIGHT, REQ_ARM, REQ_STEP, REQ_ABORT, REQ_ROLLBACK } Request;
+
+enum { QUEUE_MAX = 16 };
+
+struct Executor {
+    ExecutorConfig cfg;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    Request queue[QUEUE_MAX];
+    size_t qhead, qlen;
+    bool stopping;
+    bool running; /* handling a request */
+    atomic_bool cancel;
+    Engine engine; /* written by the thread under mu; read by Executor_status */
+    StepMemo memo;
+    StepCtx ctx;
+    bool need_begin;     /* the next step starts a new attempt: audit "begin" */
+    char audit_err[256]; /* set once an append failed: nothing destructive after */
+};
+
+static const char *const WHO = "checklist";
+
+/* ---- events and audit ---------------------------------------------- */
+
+static void Exec_post_log(Executor *ex, LogLevel level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void Exec_post_log(Executor *ex, LogLevel level, const char *fmt, ...)
+{
+    Event ev;
+    char text[EVENT_TEXT_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    Redact_apply(text, sizeof text);
+    Event_log(&ev, level, WHO, "%s", text);
+    Bus_post(ex->cfg.bus, &ev);
+}
+
+static void Exec_step_log(void *arg, LogLevel level, const char *text)
+{
+    Exec_post_log(arg, level, "%s", text);
+}
+
+static void Exec_post_step(Executor *ex, StepKind k, const char *text)
+{
+    Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = EVENT_STEP;
+    pthread_mutex_lock(&ex->mu);
+    ev.state = ex->engine.steps[k].state;
+    pthread_mutex_unlock(&ex->mu);
+    ev.has_value = true;
+    ev.value = k;
+    Event_copy_field(ev.key, sizeof ev.key, Plan_step_id(k));
+    Event_copy_field(ev.text, sizeof ev.text, text);
+    Redact_apply(ev.text, sizeof ev.text);
+    Bus_post(ex->cfg.bus, &ev);
+}
+
+/* Appends and fsyncs one record. On failure the reason is kept: no
+ * destructive action starts after it (Exec_audit_ok). */
+static int Exec_audit(Executor *ex, const char *step, const char *action, const char *executed,
+                      const char *result, const char *error)
+{
+    if (!ex->cfg.audit)
+        return 0;
+    AuditEntry e = {.step = step,
+                    .action = action,
+                    .executed = executed,
+                    .result = result,
+                    .error = error && error[0] ? error : NULL};
+    char err[256];
+    if (Audit_append(ex->cfg.audit, &e, err, sizeof err) == 0)
+        return 0;
+    if (!ex->audit_err[0])
+        snprintf(ex->audit_err, sizeof ex->audit_err, "%s", err);
+    Exec_post_log(ex, LOG_ERROR,
+                  "the audit log cannot be written (%s): the cutover stops before "
+                  "the next destructive step",
+                  err);
+    return -1;
+}
+
+static int64_t Exec_now(void)
+{
+    return Clock_mono_ms();
+}
+
+/* ---- one step forward ------------------------------------------------ */
+
+static int Exec_begin_attempt(Executor *ex)
+{
+    if (!ex->need_begin)
+        return 0;
+    ex->need_begin = false;
+    return Exec_audit(ex, "session", "begin", NULL, ex->cfg.plan->name, NULL);
+}
+
+static void Exec_finish(Executor *ex, StepKind k, bool ok, const char *text)
+{
+    pthread_mutex_lock(&ex->mu);
+    Engine_finish(&ex->engine, k, ok, Exec_now());
+    pthread_mutex_unlock(&ex->mu);
+    Exec_post_step(ex, k, text);
+}
+
+/* Runs step k: prepare, audit "start" with exactly what will run, run (which
+ * reads its effect back), audit the outcome. Returns 0 when done. */
+static int Exec_run_step(Executor *ex, StepKind k)
+{
+    const StepOps *ops = Step_ops(k);
+    StepCtx *c = &ex->ctx;
+    const char *id = Plan_step_id(k);
+    pthread_mutex_lock(&ex->mu);
+    int rc = Engine_begin(&ex->engine, k, Exec_now());
+    pthread_mutex_unlock(&ex->mu);
+    if (rc != 0)
+        return -1;
+    Exec_post_step(ex, k, Engine_is_destructive(k) ? "running (destructive)" : "running");
+    Step_reset(c);
+    if (ex->audit_err[0]) {
+        snprintf(c->error, sizeof c->error, "refused: the audit log cannot be written (%s)",
+                 ex->audit_err);
+        Exec_finish(ex, k, false, c->error);
+        return -1;
+    }
+    if (Exec_begin_attempt(ex) != 0 || (ops->prepare && ops->prepare(c) != 0)) {
+        Exec_audit(ex, id, "failed", NULL, NULL, c->error[0] ? c->error : ex->audit_err);
+        Exec_finish(ex, k, false, c->error[0] ? c->error : "the audit log cannot be written");
+        return -1;
+    }
+    ops->describe(c);
+    if (Exec_audit(ex, id, "start", c->executed, NULL, NULL) != 0) {
+        Exec_finish(ex, k, false, "not started: the audit log cannot be written");
+        return -1;
+    }
+    rc = ops->run(c);
+    bool interrupted = rc != 0 && atomic_load(&ex->cancel);
+    const char *action = rc == 0 ? "done" : interrupted ? "interrupted" : "failed";
+    Exec_audit(ex, id, action, NULL, c->result, c->error);
+    Exec_finish(ex, k, rc == 0, rc == 0 ? c->result : c->error);
+    return rc;
+}
+
+/* Runs the next step (or every remaining one when all is set). */
+static void Exec_forward(Executor *ex, bool all, bool only_preflight)
+{
+    for (;;) {
+        pthread_mutex_lock(&ex->mu);
+        int k = Engine_next(&ex->engine);
+        pthread_mutex_unlock(&ex->mu);
+        if (k < 0 || atomic_load(&ex->cancel))
+            return;
+        if (only_preflight && k != STEP_PREFLIGHT)
+            return;
+        if (Exec_run_step(ex, (StepKind)k) != 0) {
+            Exec_post_log(ex, LOG_ERROR, "%s failed: %s%s", Plan_step_id((StepKind)k),
+                          ex->ctx.error, Engine_touched(&ex->engine) ? "; rollback available" : "");
+            return;
+        }
+        if (!all)
+            return;
+    }
+}
+
+/* ---- rollback -------------------------------------------------------- */
+
+static int Exec_undo_step(Executor *ex, StepKind k)
+{
+    const StepOps *ops = Step_ops(k);
+    StepCtx *c = &ex->ctx;
+    const char *id = Plan_step_id(k);
+    pthread_mutex_lock(&ex->mu);
+    Engine_rollback_begin(&ex->engine, k, Exec_now());
+    pthread_mutex_unlock(&ex->mu);
+    Step_reset(c);
+    int rc = 0;
+    if (!ops->undo) {
+        snprintf(c->result, sizeof c->result, "nothing to undo");
+        Exec_audit(ex, id, "rolled-back", NULL, c->result, NULL);
+    } else if (ex->audit_err[0]) {
+        rc = Step_fail(c, "refused: the audit log cannot be written (%s)", ex->audit_err);
+    } else {
+        Exec_post_step(ex, k, Engine_undo_describe(k));
+        ops->describe_undo(c);
+        if (Exec_audit(ex, id, "rollback-start", c->executed, NULL, NULL) != 0)
+            rc = Step_fail(c, "undo not started: the audit log cannot be written");
+        else {
+            rc = ops->undo(c);
+            Exec_audit(ex, id, rc == 0 ? "rolled-back" : "rollback-failed", NULL, c->result,
+                       c->error);
+        }
+    }
+    pthread_mutex_lock(&ex->mu);
+    Engine_rollback_finish(&ex->engine, k, rc == 0, Exec_now());
+    pthread_mutex_unlock(&ex->mu);
+    Exec_post_step(ex, k, rc == 0 ? c->result : c->error);
+    return rc;
+}
+
+static void Exec_rollback(Executor *ex)
+{
+    int undone = 0;
+    for (;;) {
+        pthread_mutex_lock(&ex->mu);
+        int k = Engine_rollback_next(&ex->engine);
+        pthread_mutex_unlock(&ex->mu);
+        if (k < 0 || atomic_load(&ex->cancel))
+            break;
+        if (Exec_undo_step(ex, (StepKind)k) != 0) {
+            Exec_post_log(ex, LOG_ERROR, "rollback stopped at %s: %s (retry or act by hand)",
+                          Plan_step_id((StepKind)k), ex->ctx.error);
+            return;
+        }
+        undone++;
+    }
+    if (Engine_rolled_back(&ex->engine)) {
+        int64_t d = Engine_downtime_ms(&ex->engine, Exec_now());
+        Exec_post_log(ex, LOG_INFO, "rollback complete (%d step(s)); downtime %.3f s", undone,
+                      d < 0 ? 0 : d / 1000.0);
+    }
+}
+
+/* ---- dry run --------------------------------------------------------- */
+
+static void Exec_post_lines(Executor *ex, const char *prefix, const char *text)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        Exec_post_log(ex, LOG_INFO, "%s%.*s", prefix, (int)n, p);
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+}
+
+static void Exec_dry_run(Executor *ex)
+{
+    for (int k = 0; k < STEP_KIND_COUNT; k++) {
+        if (!ex->engine.steps[k].enabled)
+            continue;
+        const StepOps *ops = Step_ops((StepKind)k);
+        char prefix[64];
+        Step_reset(&ex->ctx);
+        ops->describe(&ex->ctx);
+        snprintf(prefix, sizeof prefix, "dry-run %s: ", Plan_step_id((StepKind)k));
+        Exec_post_lines(ex, prefix, ex->ctx.executed);
+        if (!ops->describe_undo)
+            continue;
+        Step_reset(&ex->ctx);
+        ops->describe_undo(&ex->ctx);
+        snprintf(prefix, sizeof prefix, "dry-run %s undo: ", Plan_step_id((StepKind)k));
+        Exec_post_lines(ex, prefix, ex->ctx.executed);
+    }
+    Exec_post_log(ex, LOG_INFO, "dry-run: nothing was executed");
+}
+
+/* ---- resume ---------------------------------------------------------- */
+
+typedef struct Trail {
+    ResumeRecord *recs;
+    size_t n, cap;
+    bool oom;
+    StepMemo *memo;
+} Trail;
+
+/* The fence id and freeze GTID from a lag-zero "start" record's executed
+ * text (written by step_lag_zero's describe), so a restart can look for
+ * exactly that fence on the target. */
+static void Trail_lag_zero(StepMemo *m, const char *executed)
+{
+    const char *p = executed ? strstr(executed, "VALUES ('") : NULL;
+    m->fence_id[0] = '\0';
+    if (p) {
+        p += strlen("VALUES ('");
+        size_t n = strcspn(p, "'");
+        if (n < sizeof m->fence_id)
+            snprintf(m->fence_id, sizeof m->fence_id, "%.*s", (int)n, p);
+    }
+    const char *g = executed ? strstr(executed, ", gtid ") : NULL;
+    m->freeze_gtid[0] = '\0';
+    if (g) {
+        g += strlen(", gtid ");
+        size_t n = strcspn(g, ")");
+        if (n < sizeof m->freeze_gtid && g[0] != '<')
+            snprintf(m->freeze_gtid, sizeof m->freeze_gtid, "%.*s", (int)n, g);
+    }
+}
+
+static int Trail_visit(const AuditRecord *r, void *arg)
+{
+    Trail *t = arg;
+    if (!r->step || !r->action)
+        return 0;
+    int kind = strcmp(r->step, "session") == 0 ? -1 : Plan_step_parse(r->step);
+    if (kind < 0 && strcmp(r->step, "session") != 0)
+        return 0;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        ResumeRecord *grown = realloc(t->recs, cap * sizeof *grown);
+        if (!grown) {
+            t->oom = true;
+            return 1;
+        }
+        t->recs = grown;
+        t->cap = cap;
+    }
+    char *action = strdup(r->action);
+    if (!action) {
+        t->oom = true;
+        return 1;
+    }
+    t->recs[t->n++] = (ResumeRecord){.kind = kind, .action = action};
+    if (kind == STEP_LAG_ZERO && strcmp(r->action, "start") == 0)
+        Trail_lag_zero(t->memo, r->executed);
+    return 0;
+}
+
+static void Trail_free(Trail *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free((char *)t->recs[i].action);
+    free(t->recs);
+}
+
+static bool Trail_mentions(const Trail *t, int kind)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->recs[i].kind == kind)
+            return true;
+    return false;
+}
+
+static const char *Effect_name(Effect e)
+{
+    return e == EFFECT_PRESENT ? "in place" : e == EFFECT_ABSENT ? "absent" : "unknown";
+}
+
+/* Audits and posts what the restart decided for one re-checked step. */
+static void Exec_report_recheck(Executor *ex, StepKind k, Effect eff, bool diverged)
+{
+    const char *id = Plan_step_id(k);
+    char text[EVENT_TEXT_MAX];
+    StepState s = ex->engine.steps[k].state;
+    if (diverged) {
+        snprintf(text, sizeof text, "after restart: recorded done but its effect is gone");
+        Exec_audit(ex, id, "failed", NULL, NULL, text);
+    } else if (s == STEP_DONE) {
+        snprintf(text, sizeof text, "after restart: effect %s (read back): counted as done",
+                 Effect_name(eff));
+        Exec_audit(ex, id, "done", NULL, text, NULL);
+    } else if (s == STEP_PENDING) {
+        snprintf(text, sizeof text, "after restart: effect %s: runs again", Effect_name(eff));
+        Exec_audit(ex, id, "interrupted", NULL, text, NULL);
+    } else if (s == STEP_ROLLED_BACK) {
+        snprintf(text, sizeof text, "after restart: undo took effect (read back)");
+        Exec_audit(ex, id, "rolled-back", NULL, text, NULL);
+    } else {
+        snprintf(text, sizeof text, "after restart: outcome unknown (effect %s): decide",
+                 Effect_name(eff));
+        Exec_audit(ex, id, "failed", NULL, NULL, text);
+    }
+    Exec_post_step(ex, k, text);
+}
+
+static void Exec_post_all(Executor *ex, const ResumeResult *r, const ResumeActual *a)
+{
+    for (int k = 0; k < STEP_KIND_COUNT; k++) {
+        if (!ex->engine.steps[k].enabled)
+            continue;
+        if (r && (r->rechecked[k] || r->diverged[k]))
+            Exec_report_recheck(ex, (StepKind)k, a->effect[k], r->diverged[k]);
+        else if (ex->engine.steps[k].state != STEP_PENDING)
+            Exec_post_step(ex, (StepKind)k, "from the audit log");
+    }
+}
+
+static void Exec_restart_clock(Executor *ex)
+{
+    Engine *e = &ex->engine;
+    bool frozen = e->steps[STEP_MAINTENANCE_ON].state == STEP_DONE ||
+                  e->steps[STEP_READ_ONLY].state == STEP_DONE;
+    if (frozen && e->steps[STEP_MAINTENANCE_OFF].state != STEP_DONE) {
+        e->downtime_start_ms = Exec_now();
+        Exec_post_log(ex, LOG_WARN,
+                      "the application is frozen since before the restart; the "
+                      "downtime clock restarts now");
+    }
+}
+
+static void Exec_resume(Executor *ex)
+{
+    Trail t = {.memo = &ex->memo};
+    char err[256];
+    if (ex->cfg.audit_path && Audit_read(ex->cfg.audit_path, Trail_visit, &t, err, sizeof err) != 0)
+        Exec_post_log(ex, LOG_ERROR, "cannot read the audit log to resume: %s", err);
+    ResumeActual actual;
+    memset(&actual, 0, sizeof actual);
+    for (int k = 0; k < STEP_KIND_COUNT && t.n > 0; k++) {
+        const StepOps *ops = Step_ops((StepKind)k);
+        if (ops->effect && ex->engine.steps[k].enabled && Trail_mentions(&t, k))
+            actual.effect[k] = ops->effect(&ex->ctx);
+    }
+    pthread_mutex_lock(&ex->mu);
+    ResumeResult r = Engine_resume(&ex->engine, t.recs, t.n, &actual);
+    pthread_mutex_unlock(&ex->mu);
+    Trail_free(&t);
+    ex->need_begin = r.verdict == RESUME_FRESH || r.verdict == RESUME_ROLLED_BACK;
+    if (r.verdict == RESUME_FRESH)
+        return;
+    Exec_post_log(ex, r.verdict == RESUME_DECIDE ? LOG_WARN : LOG_INFO,
+                  "restart: the audit log shows a previous run: %s%s%s",
+                  Engine_verdict_name(r.verdict),
+                  r.in_flight >= 0 ? "; in flight at the stop: " : "",
+                  r.in_flight >= 0 ? Plan_step_id((StepKind)r.in_flight) : "");
+    Exec_post_all(ex, &r, &actual);
+    if (r.verdict == RESUME_ROLLED_BACK) {
+        bool enabled[STEP_KIND_COUNT];
+        for (int k = 0; k < STEP_KIND_COUNT; k++)
+            enabled[k] = ex->cfg.plan->steps[k].enabled;
+        pthread_mutex_lock(&ex->mu);
+        Engine_init(&ex->engine, enabled);
+        pthread_mutex_unlock(&ex->mu);
+        Exec_post_log(ex, LOG_INFO,
+                      "the previous attempt was rolled back: a new attempt starts "
+                      "from the beginning");
+        for (int k = 0; k < STEP_KIND_COUNT; k++)
+            if (enabled[k])
+                Exec_post_step(ex, (StepKind)k, "new attempt");
+        return;
+    }
+    Exec_restart_clock(ex);
+}
+
+/* ---- the thread ------------------------------------------------------ */
+
+static void Exec_abort_now(Executor *ex)
+{
+    pthread_mutex_lock(&ex->mu);
+    Engine_abort(&ex->engine, Exec_now());
+    bool touched = Engine_touched(&ex->engine);
+    pthread_mutex_unlock(&ex->mu);
+    Exec_audit(ex, "session", "abort", NULL, touched ? "rollback available" : "nothing changed",
+               NULL);
+    Exec_post_log(ex, LOG_WARN, "aborted: nothing more runs%s",
+                  touched ? "; everything is left as it is for rollback" : "");
+    atomic_store(&ex->cancel, false);
+}
+
+static void Exec_handle(Executor *ex, Request req)
+{
+    if (ex->cfg.dry_run) {
+        if (req == REQ_PREFLIGHT || req == REQ_ARM || req == REQ_STEP)
+            Exec_dry_run(ex);
+        return;
+    }
+    switch (req) {
+    case REQ_PREFLIGHT: Exec_forward(ex, false, true); break;
+    case REQ_ARM: Exec_forward(ex, true, false); break;
+    case REQ_STEP: Exec_forward(ex, false, false); break;
+    case REQ_ABORT: Exec_abort_now(ex); break;
+    case REQ_ROLLBACK: Exec_rollback(ex); break;
+    }
+}
+
+static void *Exec_main(void *arg)
+{
+    Executor *ex = arg;
+    if (!ex->cfg.dry_run)
+        Exec_resume(ex);
+    for (;;) {
+        pthread_mutex_lock(&ex->mu);
+        while (!ex->stopping && ex->qlen == 0)
+            pthread_cond_wait(&ex->cv, &ex->mu);
+        if (ex->stopping) {
+            pthread_mutex_unlock(&ex->mu);
+            break;
+        }
+        Request req = ex->queue[ex->qhead];
+        ex->qhead = (ex->qhead + 1) % QUEUE_MAX;
+        ex->qlen--;
+        ex->running = true;
+        pthread_mutex_unlock(&ex->mu);
+        Exec_handle(ex, req);
+        pthread_mutex_lock(&ex->mu);
+        ex->running = false;
+        pthread_cond_broadcast(&ex->cv);
+        pthread_mutex_unlock(&ex->mu);
+    }
+    Step_drop(&ex->ctx, ex->ctx.source);
+    Step_drop(&ex->ctx, ex->ctx.target);
+    return NULL;
+}
+
+Executor *Executor_start(const ExecutorConfig *config, char *err, size_t errsize)
+{
+    if (!config || !config->plan || !config->bus) {
+        snprintf(err, errsize, "the executor needs a plan and a bus");
+        return NULL;
+    }
+    Executor *ex = calloc(1, sizeof *ex);
+    if (!ex) {
+        snprintf(err, errsize, "out of memory");
+        return NULL;
+    }
+    ex->cfg = *config;
+    const Plan *p = config->plan;
+    bool enabled[STEP_KIND_COUNT];
+    for (int k = 0; k < STEP_KIND_COUNT; k++)
+        enabled[k] = p->steps[k].enabled;
+    Engine_init(&ex->engine, enabled);
+    atomic_init(&ex->cancel, false);
+    ex->ctx = (StepCtx){
+        .plan = p,
+        .timeouts = {.connect_ms = p->timings.connect_timeout_ms,
+                     .read_ms = p->timings.read_timeout_ms,
+                     .write_ms = p->timings.read_timeout_ms},
+        .cancel = &ex->cancel,
+        .memo = &ex->memo,
+        .log = Exec_step_log,
+        .log_arg = ex,
+    };
+    pthread_mutex_init(&ex->mu, NULL);
+    pthread_cond_init(&ex->cv, NULL);
+    if (pthread_create(&ex->thread, NULL, Exec_main, ex) != 0) {
+        snprintf(err, errsize, "cannot start the executor thread");
+        pthread_mutex_destroy(&ex->mu);
+        pthread_cond_destroy(&ex->cv);
+        free(ex);
+        return NULL;
+    }
+    return ex;
+}
+
+static void Exec_request(Executor *ex, Request req)
+{
+    pthread_mutex_lock(&ex->mu);
+    if (ex->qlen < QUEUE_MAX) {
+        ex->queue[(ex->qhead + ex->qlen) % QUEUE_MAX] = req;
+        ex->qlen++;
+        pthread_cond_broadcast(&ex->cv);
+    }
+    pthread_mutex_unlock(&ex->mu);
+}
+
+void Executor_preflight(Executor *ex)
+{
+    Exec_request(ex, REQ_PREFLIGHT);
+}
+
+void Executor_arm(Executor *ex)
+{
+    Exec_request(ex, REQ_ARM);
+}
+
+void Executor_step(Executor *ex)
+{
+    Exec_request(ex, REQ_STEP);
+}
+
+void Executor_rollback(Executor *ex)
+{
+    Exec_request(ex, REQ_ROLLBACK);
+}
+
+/* Not queued behind anything: the flag stops a running wait at once, and
+ * whatever was queued after it is dropped. */
+void Executor_abort(Executor *ex)
+{
+    pthread_mutex_lock(&ex->mu);
+    atomic_store(&ex->cancel, true);
+    ex->qlen = 0;
+    ex->queue[ex->qhead] = REQ_ABORT;
+    ex->qlen = 1;
+    pthread_cond_broadcast(&ex->cv);
+    pthread_mutex_unlock(&ex->mu);
+}
+
+ExecutorStatus Executor_status(Executor *ex)
+{
+    ExecutorStatus s;
+    pthread_mutex_lock(&ex->mu);
+    s.busy = ex->running || ex->qlen > 0;
+    s.finished = Engine_completed(&ex->engine);
+    s.failed = Engine_failed(&ex->engine);
+    s.rolled_back = Engine_rolled_back(&ex->engine);
+    s.next_step = Engine_next(&ex->engine);
+    pthread_mutex_unlock(&ex->mu);
+    return s;
+}
+
+void Executor_stop(Executor *ex)
+{
+    if (!ex)
+        return;
+    pthread_mutex_lock(&ex->mu);
+    ex->stopping = true;
+    atomic_store(&ex->cancel, true);
+    pthread_cond_broadcast(&ex->cv);
+    pthread_mutex_unlock(&ex->mu);
+    pthread_join(ex->thread, NULL);
+    pthread_mutex_destroy(&ex->mu);
+    pthread_cond_destroy(&ex->cv);
+    memset(&ex->memo, 0, sizeof ex->memo);
+    free(ex);
+}

@@ -1,0 +1,297 @@
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checklist/preflight.h"
+#include "lib/clock.h"
+
+typedef struct Checks {
+    StepCtx *c;
+    PreflightFn fn;
+    void *arg;
+    int failed;
+} Checks;
+
+static void Check(Checks *k, const char *name, bool pass, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void Check(Checks *k, const char *name, bool pass, const char *fmt, ...)
+{
+    char why[EVENT_TEXT_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    if (!pass)
+        k->failed++;
+    if (k->fn)
+        k->fn(k->arg, name, pass, why);
+    k->c->error[0] = '\0';
+}
+
+static const char *Pf_hb_table(const StepCtx *c)
+{
+    const char *t = c->plan->lag_zero.heartbeat_table;
+    return t && t[0] ? t : "cutover.heartbeat";
+}
+
+static const char *Pf_fence_table(const StepCtx *c)
+{
+    const char *t = c->plan->lag_zero.fence_table;
+    return t && t[0] ? t : "cutover.fence";
+}
+
+static double Pf_threshold_s(const StepCtx *c)
+{
+    return c->plan->thresholds.lag_seconds >= 0 ? c->plan->thresholds.lag_seconds : 5.0;
+}
+
+void Preflight_describe(StepCtx *c)
+{
+    Step_say(c, "connect to source and target (tls %s / %s)", Plan_tls_name(c->plan->source.tls),
+             Plan_tls_name(c->plan->target.tls));
+    Step_say(c, "source: SELECT @@global.binlog_format (ROW expected)");
+    Step_say(c,
+             "source: SELECT @@global.binlog_expire_logs_seconds, @@global.expire_logs_days "
+             "(>= %d h)",
+             c->plan->binlog_retention_min_hours);
+    Step_say(c, "target: SHOW SLAVE STATUS (IO and SQL threads Yes)");
+    Step_say(c,
+             "source: CREATE DATABASE/TABLE IF NOT EXISTS %s, %s; both: SELECT COUNT(*) FROM "
+             "information_schema.tables",
+             Pf_hb_table(c), Pf_fence_table(c));
+    Step_say(c,
+             "source: INSERT INTO %s (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = "
+             "NOW(6); target: poll until it arrives; every 500 ms for %.0f s, each under %.1f s",
+             Pf_hb_table(c), c->plan->preflight_lag_window_s, Pf_threshold_s(c));
+}
+
+static void Pf_connect(Checks *k, const char *name, Db *(*connect)(StepCtx *), const PlanServer *s)
+{
+    Db *db = connect(k->c);
+    if (!db) {
+        Check(k, name, false, "%s", k->c->error);
+        return;
+    }
+    char cipher[128];
+    bool tls = Db_tls_cipher(db, cipher, sizeof cipher);
+    Check(k, name, true, "connected as %s, tls %s: %s", s->user ? s->user : "?",
+          Plan_tls_name(s->tls), tls ? cipher : "not encrypted");
+}
+
+static void Pf_binlog_format(Checks *k)
+{
+    char fmt[32] = "";
+    int rc =
+        Step_string(k->c, k->c->source, "source", "SELECT @@global.binlog_format", fmt, sizeof fmt);
+    if (rc < 0)
+        Check(k, "binlog format", false, "%s", k->c->error);
+    else
+        Check(k, "binlog format", strcmp(fmt, "ROW") == 0, "binlog_format=%s (ROW needed)", fmt);
+}
+
+static void Pf_retention(Checks *k)
+{
+    int64_t secs = -1, days = -1;
+    if (Step_int(k->c, k->c->source, "source", "SELECT @@global.binlog_expire_logs_seconds",
+                 &secs) != 1) {
+        k->c->error[0] = '\0';
+        double d;
+        char err[400];
+        if (k->c->source && Db_query_double(k->c->source, "SELECT @@global.expire_logs_days", &d,
+                                            err, sizeof err) == 1)
+            days = (int64_t)(d * 86400);
+        secs = days;
+    }
+    int need = k->c->plan->binlog_retention_min_hours;
+    if (secs < 0)
+        Check(k, "binlog retention", false, "cannot read the binlog expiry settings");
+    else if (secs == 0)
+        Check(k, "binlog retention", true, "binlogs never expire (>= %d h needed)", need);
+    else
+        Check(k, "binlog retention", secs >= (int64_t)need * 3600,
+              "binlogs kept %.1f h (%d h needed)", secs / 3600.0, need);
+}
+
+static void Pf_replication(Checks *k)
+{
+    if (!k->c->target) {
+        Check(k, "replication", false, "no connection to the target");
+        return;
+    }
+    DbRow *row = NULL;
+    char err[400];
+    int rc = Db_query_named(k->c->target, "SHOW SLAVE STATUS", &row, err, sizeof err);
+    if (rc != 1) {
+        Check(k, "replication", false, "%s", rc == 0 ? "the target is not a replica" : err);
+        DbRow_free(row);
+        return;
+    }
+    const char *io = DbRow_either(row, "Slave_IO_Running", "Replica_IO_Running", NULL);
+    const char *sql = DbRow_either(row, "Slave_SQL_Running", "Replica_SQL_Running", NULL);
+    const char *last = DbRow_get(row, "Last_Error");
+    bool ok = io && sql && strcmp(io, "Yes") == 0 && strcmp(sql, "Yes") == 0;
+    Check(k, "replication", ok, "IO %s, SQL %s%s%s", io ? io : "?", sql ? sql : "?",
+          last && last[0] ? ": " : "", last && last[0] ? last : "");
+    DbRow_free(row);
+}
+
+static int Pf_split(const char *table, char *schema, size_t ssize, char *name, size_t nsize)
+{
+    const char *dot = strchr(table, '.');
+    if (!dot)
+        return -1;
+    snprintf(schema, ssize, "%.*s", (int)(dot - table), table);
+    snprintf(name, nsize, "%s", dot + 1);
+    return 0;
+}
+
+static void Pf_create(StepCtx *c, const char *table, bool fence)
+{
+    char q[200], schema[80], name[80], sql[600];
+    if (Step_quote_table(table, q, sizeof q) != 0 ||
+        Pf_split(table, schema, sizeof schema, name, sizeof name) != 0)
+        return;
+    snprintf(sql, sizeof sql, "CREATE DATABASE IF NOT EXISTS `%s`", schema);
+    Step_exec(c, c->source, "source", sql);
+    if (fence)
+        snprintf(sql, sizeof sql,
+                 "CREATE TABLE IF NOT EXISTS %s (id VARCHAR(64) PRIMARY KEY, "
+                 "created_at DATETIME(6) NOT NULL, note VARCHAR(255))",
+                 q);
+    else
+        snprintf(sql, sizeof sql,
+                 "CREATE TABLE IF NOT EXISTS %s (id INT PRIMARY KEY, ts "
+                 "DATETIME(6) NOT NULL)",
+                 q);
+    Step_exec(c, c->source, "source", sql);
+    c->error[0] = '\0'; /* no CREATE privilege: the presence check says what is missing */
+}
+
+/* 1 present, 0 absent, -1 error. */
+static int Pf_present(StepCtx *c, Db *db, const char *who, const char *table)
+{
+    char schema[80], name[80], es[170], en[170], sql[500];
+    int64_t n = 0;
+    if (!db || Pf_split(table, schema, sizeof schema, name, sizeof name) != 0)
+        return -1;
+    Db_escape(db, schema, es, sizeof es);
+    Db_escape(db, name, en, sizeof en);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '%s' AND "
+             "table_name = '%s'",
+             es, en);
+    return Step_int(c, db, who, sql, &n) == 1 ? n > 0 : -1;
+}
+
+static void Pf_table(Checks *k, const char *label, const char *table, bool fence)
+{
+    StepCtx *c = k->c;
+    if (c->source)
+        Pf_create(c, table, fence);
+    int on_src = Pf_present(c, c->source, "source", table);
+    int on_dst = 0;
+    /* A table just created needs a moment to replicate. */
+    for (int i = 0;
+         i < 40 && on_src == 1 && (on_dst = Pf_present(c, c->target, "target", table)) == 0; i++)
+        Clock_sleep_ms(50);
+    Check(k, label, on_src == 1 && on_dst == 1, "%s: source %s, target %s", table,
+          on_src == 1   ? "present"
+          : on_src == 0 ? "missing"
+                        : "unreadable",
+          on_dst == 1   ? "present"
+          : on_dst == 0 ? "missing"
+                        : "unreadable");
+}
+
+/* One heartbeat: written on the source, timed until it is on the target.
+ * Returns the lag in ms, or -1 (error / over the limit / cancelled). */
+static double Pf_heartbeat(StepCtx *c, double limit_ms)
+{
+    char q[200], sql[500], ts[64];
+    if (Step_quote_table(Pf_hb_table(c), q, sizeof q) != 0)
+        return Step_fail(c, "heartbeat table %s is not a plain name", Pf_hb_table(c));
+    snprintf(sql, sizeof sql,
+             "INSERT INTO %s (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = NOW(6)", q);
+    int64_t t0 = Clock_mono_us();
+    if (Step_exec(c, c->source, "source", sql) != 0)
+        return -1;
+    snprintf(sql, sizeof sql, "SELECT ts FROM %s WHERE id = 1", q);
+    if (Step_string(c, c->source, "source", sql, ts, sizeof ts) != 1)
+        return -1;
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE id = 1 AND ts >= '%s'", q, ts);
+    for (;;) {
+        int64_t n = 0;
+        if (Step_int(c, c->target, "target", sql, &n) < 0)
+            return -1;
+        double ms = (Clock_mono_us() - t0) / 1000.0;
+        if (n > 0)
+            return ms;
+        if (ms > limit_ms)
+            return Step_fail(c, "a heartbeat took over %.1f s to reach the target",
+                             limit_ms / 1000);
+        if (Step_pause(c, 5))
+            return Step_fail(c, "cancelled");
+    }
+}
+
+static void Pf_lag(Checks *k)
+{
+    StepCtx *c = k->c;
+    if (!c->source || !c->target) {
+        Check(k, "lag", false, "needs both connections");
+        return;
+    }
+    double limit = Pf_threshold_s(c) * 1000, worst = 0;
+    int64_t end = Clock_mono_ms() + (int64_t)(c->plan->preflight_lag_window_s * 1000);
+    int samples = 0;
+    do {
+        double ms = Pf_heartbeat(c, limit);
+        if (ms < 0) {
+            Check(k, "lag", false, "%s", c->error);
+            return;
+        }
+        worst = ms > worst ? ms : worst;
+        samples++;
+    } while (Clock_mono_ms() < end && !Step_pause(c, 500));
+    Check(k, "lag", worst <= limit, "worst of %d heartbeats %.1f ms over %.0f s (limit %.1f s%s)",
+          samples, worst, c->plan->preflight_lag_window_s, limit / 1000,
+          c->plan->thresholds.lag_seconds >= 0 ? "" : ", the plan sets none: default");
+}
+
+int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
+{
+    Checks k = {.c = c, .fn = fn, .arg = arg};
+    Pf_connect(&k, "source connection", Step_source, &c->plan->source);
+    Pf_connect(&k, "target connection", Step_target, &c->plan->target);
+    Pf_binlog_format(&k);
+    Pf_retention(&k);
+    Pf_replication(&k);
+    Pf_table(&k, "heartbeat table", Pf_hb_table(c), false);
+    Pf_table(&k, "fence table", Pf_fence_table(c), true);
+    Pf_lag(&k);
+    return k.failed;
+}
+
+static void Pf_post(void *arg, const char *check, bool pass, const char *why)
+{
+    StepCtx *c = arg;
+    Step_log(c, pass ? LOG_INFO : LOG_ERROR, "%s %-17s %s", pass ? "PASS" : "FAIL", check, why);
+}
+
+static int Pf_run(StepCtx *c)
+{
+    int failed = Preflight_run(c, Pf_post, c);
+    if (failed > 0)
+        return Step_fail(c, "no-go: %d check(s) failed", failed);
+    Step_result(c, "go: all checks pass");
+    return 0;
+}
+
+const StepOps StepPreflight_ops = {
+    .kind = STEP_PREFLIGHT,
+    .describe = Preflight_describe,
+    .run = Pf_run,
+};

@@ -1,0 +1,236 @@
+/* The headless runner. Signals (SIGINT, SIGTERM, SIGHUP) are blocked in every
+ * thread and taken here synchronously, so a signal becomes an abort request:
+ * the in-flight step is cancelled, its outcome ("interrupted") is audited,
+ * and only then does the process exit. The next run resumes from the audit
+ * log. Any failure once something was changed rolls back (there is nobody
+ * to ask), and so does a lag-zero timeout. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "checklist/executor.h"
+#include "checklist/step_state.h"
+#include "cli/commands.h"
+#include "cli/headless.h"
+#include "cli/runtime.h"
+#include "lib/clock.h"
+#include "probes/metrics.h"
+
+typedef struct Timing {
+    int64_t start_ms[STEP_KIND_COUNT]; /* bus monotonic offsets; -1 none */
+    int64_t end_ms[STEP_KIND_COUNT];
+    StepState state[STEP_KIND_COUNT];
+    char text[STEP_KIND_COUNT][EVENT_TEXT_MAX];
+    bool seen[STEP_KIND_COUNT];
+} Timing;
+
+typedef struct Headless {
+    Runtime rt;
+    sigset_t signals;
+    int signal; /* the first signal taken, 0 none */
+    Timing timing;
+} Headless;
+
+static const char *Headless_health_name(int state)
+{
+    static const char *const names[] = {"connecting", "ok", "stale", "error"};
+    return state >= 0 && state <= PROBE_ERROR ? names[state] : "?";
+}
+
+static const char *Headless_level_name(int level)
+{
+    return level == LOG_ERROR ? "error" : level == LOG_WARN ? "warn" : "info";
+}
+
+static void Headless_track(Timing *t, const Event *ev)
+{
+    int k = (int)ev->value;
+    if (k < 0 || k >= STEP_KIND_COUNT)
+        return;
+    t->seen[k] = true;
+    t->state[k] = (StepState)ev->state;
+    if (ev->state == STEP_RUNNING) {
+        t->start_ms[k] = ev->mono_ms;
+        t->end_ms[k] = -1;
+    } else if (ev->state == STEP_DONE || ev->state == STEP_FAILED) {
+        t->end_ms[k] = ev->mono_ms;
+        Event_copy_field(t->text[k], sizeof t->text[k], ev->text);
+    }
+}
+
+static void Headless_print(Headless *h, const Event *ev)
+{
+    char when[32];
+    Clock_format_utc(ev->wall_ms, when, sizeof when);
+    switch (ev->kind) {
+    case EVENT_SAMPLE: return;
+    case EVENT_STEP:
+        Headless_track(&h->timing, ev);
+        printf("%s  %s  %s  %s\n", when, ev->key, StepState_name((StepState)ev->state), ev->text);
+        break;
+    case EVENT_LOG:
+        printf("%s  %s  %s  %s\n", when, ev->key, Headless_level_name(ev->state), ev->text);
+        break;
+    case EVENT_HEALTH:
+        printf("%s  %s  %s  %s\n", when, ev->key, Headless_health_name(ev->state), ev->text);
+        break;
+    case EVENT_ALARM:
+        printf("%s  %s  %s  %s\n", when, ev->key, ev->state ? "alarm" : "cleared", ev->text);
+        break;
+    default: printf("%s  %s  %s  %s\n", when, Event_kind_name(ev->kind), ev->key, ev->text); break;
+    }
+    fflush(stdout);
+}
+
+static void Headless_drain(Headless *h, int timeout_ms)
+{
+    Event evs[64];
+    size_t n = BusQueue_wait(h->rt.events, evs, 64, timeout_ms);
+    for (size_t i = 0; i < n; i++)
+        Headless_print(h, &evs[i]);
+}
+
+/* A pending signal turns into an abort (once). */
+static void Headless_poll_signal(Headless *h)
+{
+    struct timespec zero = {0, 0};
+    int sig = sigtimedwait(&h->signals, NULL, &zero);
+    if (sig <= 0 || h->signal)
+        return;
+    h->signal = sig;
+    fprintf(stderr, "cutover: %s: aborting; the step in flight is recorded before exit\n",
+            strsignal(sig));
+    Executor_abort(h->rt.executor);
+}
+
+/* Prints events until the executor has nothing queued or running. */
+static ExecutorStatus Headless_wait(Headless *h)
+{
+    for (;;) {
+        Headless_drain(h, 50);
+        Headless_poll_signal(h);
+        ExecutorStatus s = Executor_status(h->rt.executor);
+        if (!s.busy) {
+            Headless_drain(h, 0);
+            return s;
+        }
+    }
+}
+
+static void Headless_summary(const Headless *h, const ExecutorStatus *s)
+{
+    const Timing *t = &h->timing;
+    const Plan *plan = h->rt.plan;
+    printf("\nsummary: %s\n", s->finished      ? "cutover completed"
+                              : s->rolled_back ? "cutover failed and was rolled back"
+                              : h->signal      ? "interrupted: run again to resume or roll back"
+                                               : "cutover did not complete");
+    for (int k = 0; k < STEP_KIND_COUNT; k++) {
+        if (!plan->steps[k].enabled)
+            continue;
+        char dur[32] = "-";
+        if (t->seen[k] && t->start_ms[k] >= 0 && t->end_ms[k] >= t->start_ms[k])
+            snprintf(dur, sizeof dur, "%.3f s", (t->end_ms[k] - t->start_ms[k]) / 1000.0);
+        printf("  %-17s %-12s %10s  %s\n", Plan_step_id((StepKind)k),
+               t->seen[k] ? StepState_name(t->state[k]) : "pending", dur, t->text[k]);
+    }
+    int freeze = plan->steps[STEP_MAINTENANCE_ON].enabled ? STEP_MAINTENANCE_ON : STEP_READ_ONLY;
+    int thaw = plan->steps[STEP_MAINTENANCE_OFF].enabled ? STEP_MAINTENANCE_OFF : STEP_SWAP;
+    if (t->seen[freeze] && t->seen[thaw] && t->start_ms[freeze] >= 0 &&
+        t->state[thaw] == STEP_DONE && t->end_ms[thaw] >= t->start_ms[freeze])
+        printf("  downtime %.3f s (%s start to %s done)\n",
+               (t->end_ms[thaw] - t->start_ms[freeze]) / 1000.0, Plan_step_id((StepKind)freeze),
+               Plan_step_id((StepKind)thaw));
+    fflush(stdout);
+}
+
+/* --dry-run: describe every step; no lock, no audit, no recording, no
+ * probes, no connection: nothing is touched, so it may run beside a live
+ * executor. */
+static int Headless_dry_run(const RunOptions *opt)
+{
+    char err[1024];
+    Headless h;
+    memset(&h, 0, sizeof h);
+    h.rt.plan = Plan_load(opt->plan_path, err, sizeof err);
+    if (!h.rt.plan) {
+        fprintf(stderr, "cutover: %s\n", err);
+        return EXIT_USAGE;
+    }
+    h.rt.bus = Bus_new();
+    h.rt.events = h.rt.bus ? Bus_attach(h.rt.bus, 0) : NULL;
+    ExecutorConfig ec = {.plan = h.rt.plan, .bus = h.rt.bus, .dry_run = true};
+    h.rt.executor = h.rt.events ? Executor_start(&ec, err, sizeof err) : NULL;
+    int rc = EXIT_OK;
+    if (!h.rt.executor) {
+        fprintf(stderr, "cutover: %s\n", h.rt.events ? err : "out of memory");
+        rc = EXIT_NO;
+    } else {
+        sigemptyset(&h.signals);
+        Executor_arm(h.rt.executor);
+        Headless_wait(&h);
+        Executor_stop(h.rt.executor);
+    }
+    Bus_free(h.rt.bus);
+    Plan_free(h.rt.plan);
+    return rc;
+}
+
+/* Preflight (unless a previous run already passed it), then the rest. */
+static ExecutorStatus Headless_drive(Headless *h)
+{
+    Executor *ex = h->rt.executor;
+    ExecutorStatus s = Headless_wait(h); /* the restart's read-back first */
+    if (!s.finished && !s.failed && s.next_step == STEP_PREFLIGHT && !h->signal) {
+        Executor_preflight(ex);
+        s = Headless_wait(h);
+        if (s.failed) {
+            printf("no-go: the pre-flight checks failed; nothing was changed\n");
+            return s;
+        }
+    }
+    if (!s.finished && !s.failed && !h->signal) {
+        Executor_arm(ex);
+        s = Headless_wait(h);
+    }
+    if (s.failed && !s.rolled_back && !h->signal) {
+        printf("rolling back: headless mode undoes a failed cutover\n");
+        Executor_rollback(ex);
+        s = Headless_wait(h);
+    }
+    return s;
+}
+
+int Headless_run(const RunOptions *opt)
+{
+    if (opt->readonly) {
+        fprintf(stderr, "cutover: --headless runs the checklist; an observer (--readonly) needs "
+                        "the console\n");
+        return EXIT_USAGE;
+    }
+    if (opt->dry_run)
+        return Headless_dry_run(opt);
+    if (!opt->yes) {
+        fprintf(stderr, "cutover: --headless has no terminal to confirm steps in: add --yes to "
+                        "confirm them in advance, or --dry-run to see what would run\n");
+        return EXIT_USAGE;
+    }
+    static Headless h;
+    memset(&h, 0, sizeof h);
+    /* Blocked before any thread starts, so every thread inherits the mask
+     * and the signals wait for sigtimedwait here. */
+    sigemptyset(&h.signals);
+    sigaddset(&h.signals, SIGINT);
+    sigaddset(&h.signals, SIGTERM);
+    sigaddset(&h.signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &h.signals, NULL);
+    int rc = Runtime_open(&h.rt, opt, 0, 0);
+    if (rc != 0)
+        return rc;
+    ExecutorStatus s = Headless_drive(&h);
+    Headless_summary(&h, &s);
+    Runtime_close(&h.rt);
+    return s.finished ? EXIT_OK : EXIT_NO;
+}

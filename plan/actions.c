@@ -1,0 +1,436 @@
+#include "plan/actions.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const Actions_templates[] = {
+    "source.host",   "source.port",   "source.user", "target.host", "target.port", "target.user",
+    "endpoint.host", "endpoint.port", "swap.value",  "plan.name",   NULL,
+};
+
+enum { TIMEOUT_MIN_MS = 100, TIMEOUT_MAX_MS = 3600000 };
+
+/* "{target.host}" and the like; other braces (a JSON argument) pass. */
+static size_t Actions_template_at(const char *s, char *name, size_t size)
+{
+    size_t n = 1;
+    bool dot = false;
+    while (islower((unsigned char)s[n]) || s[n] == '_' || (s[n] == '.' && !dot && n > 1)) {
+        dot = dot || s[n] == '.';
+        n++;
+    }
+    if (s[n] != '}' || !dot || s[n - 1] == '.' || n - 1 >= size)
+        return 0;
+    memcpy(name, s + 1, n - 1);
+    name[n - 1] = '\0';
+    return n + 1;
+}
+
+static bool Actions_known_template(const char *name)
+{
+    for (size_t i = 0; Actions_templates[i]; i++) {
+        if (strcmp(name, Actions_templates[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool Actions_check_templates(const Reader *r, const ReaderObj *o, const char *key,
+                                    char **argv)
+{
+    char name[64], list[400], path[160];
+    for (size_t i = 0; argv[i]; i++) {
+        for (const char *c = strchr(argv[i], '{'); c; c = strchr(c + 1, '{')) {
+            if (Actions_template_at(c, name, sizeof name) == 0 || Actions_known_template(name))
+                continue;
+            json_object *arr = NULL;
+            JsoncPos at = Reader_value_pos(r, o, key);
+            json_object_object_get_ex(o->jso, key, &arr);
+            Jsonc_element_pos(r->doc, arr, i, &at);
+            Reader_join(Actions_templates, list, sizeof list);
+            Reader_path(o, key, path, sizeof path);
+            return Reader_fail(r, at, "%s[%zu]: unknown template {%s}; expected one of: %s", path,
+                               i, name, list);
+        }
+    }
+    return true;
+}
+
+static bool Actions_read_command(const Reader *r, const ReaderObj *o, const char *key,
+                                 PlanCommand *cmd)
+{
+    return Reader_strings(r, o, key, true, &cmd->argv, &cmd->argc) &&
+           Actions_check_templates(r, o, key, cmd->argv);
+}
+
+/* ${NAME} references are expanded from the environment at run time; a
+ * malformed one would reach the server literally, so it is refused here. */
+static bool Actions_check_env_refs(const Reader *r, const ReaderObj *o, const char *key,
+                                   const char *value)
+{
+    char path[160];
+    for (const char *c = strstr(value, "${"); c; c = strstr(c + 2, "${")) {
+        const char *n = c + 2;
+        while (isalnum((unsigned char)*n) || *n == '_')
+            n++;
+        if (*n == '}' && n > c + 2 && !isdigit((unsigned char)c[2]))
+            continue;
+        Reader_path(o, key, path, sizeof path);
+        return Reader_fail(r, Reader_value_pos(r, o, key),
+                           "%s: malformed variable reference \"%.20s\"; expected ${NAME} with "
+                           "letters, digits and _",
+                           path, c);
+    }
+    return true;
+}
+
+bool Actions_url_has_password(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    if (!scheme)
+        return false;
+    const char *user = scheme + 3;
+    size_t len = strcspn(user, "/?#");
+    const char *at = memchr(user, '@', len);
+    const char *colon = at ? memchr(user, ':', (size_t)(at - user)) : NULL;
+    return colon && strncmp(colon + 1, "${", 2) != 0;
+}
+
+static bool Actions_refuse_url_password(const Reader *r, const ReaderObj *o, const char *key,
+                                        const char *url)
+{
+    char path[160];
+    if (!Actions_url_has_password(url))
+        return true;
+    Reader_path(o, key, path, sizeof path);
+    return Reader_fail(r, Reader_value_pos(r, o, key),
+                       "%s: the URL holds a password; expected no password, or a ${VARIABLE} "
+                       "in its place",
+                       path);
+}
+
+static bool Actions_read_url(const Reader *r, const ReaderObj *o, char **url)
+{
+    char path[160];
+    if (!Reader_string(r, o, "url", true, url))
+        return false;
+    if (strncmp(*url, "http://", 7) != 0 && strncmp(*url, "https://", 8) != 0) {
+        Reader_path(o, "url", path, sizeof path);
+        return Reader_fail(r, Reader_value_pos(r, o, "url"),
+                           "%s: expected an http:// or https:// URL", path);
+    }
+    return Actions_check_env_refs(r, o, "url", *url) &&
+           Actions_refuse_url_password(r, o, "url", *url);
+}
+
+/* A header that carries a credential must take it from the environment. */
+static bool Actions_credential_header(const char *name)
+{
+    static const char *const words[] = {"auth", "token", "key", "secret", "cookie", "password"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        for (const char *c = name; *c; c++) {
+            if (strncasecmp(c, words[i], strlen(words[i])) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+static bool Actions_header_name_ok(const char *name)
+{
+    if (!*name)
+        return false;
+    for (const char *c = name; *c; c++) {
+        if (!isalnum((unsigned char)*c) && !strchr("!#$%&'*+-.^_`|~", *c))
+            return false;
+    }
+    return true;
+}
+
+static bool Actions_read_header(const Reader *r, const ReaderObj *headers, const char *name,
+                                PlanHeader *out)
+{
+    char path[160];
+    Reader_path(headers, name, path, sizeof path);
+    if (!Actions_header_name_ok(name))
+        return Reader_fail(r, Reader_key_pos(r, headers, name),
+                           "%s: \"%.40s\" is not a header name; expected letters, digits and -",
+                           headers->path, name);
+    if (!(out->name = strdup(name)))
+        return Reader_out_of_memory(r);
+    if (!Reader_text(r, headers, name, &out->value) ||
+        !Actions_check_env_refs(r, headers, name, out->value))
+        return false;
+    if (Actions_credential_header(name) && !strstr(out->value, "${"))
+        return Reader_fail(r, Reader_value_pos(r, headers, name),
+                           "%s: credentials are never inline; expected a ${VARIABLE} reference "
+                           "such as \"Bearer ${OPS_TOKEN}\"",
+                           path);
+    return true;
+}
+
+static bool Actions_read_headers(const Reader *r, const ReaderObj *o, PlanHttp *http)
+{
+    ReaderObj headers;
+    if (!Reader_object(r, o, "headers", false, &headers))
+        return false;
+    if (!headers.jso)
+        return true;
+    size_t n = (size_t)json_object_object_length(headers.jso);
+    http->headers = calloc(n ? n : 1, sizeof *http->headers);
+    if (!http->headers)
+        return Reader_out_of_memory(r);
+    struct json_object_iterator it = json_object_iter_begin(headers.jso);
+    struct json_object_iterator end = json_object_iter_end(headers.jso);
+    for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+        const char *name = json_object_iter_peek_name(&it);
+        if (!Actions_read_header(r, &headers, name, &http->headers[http->nheaders++]))
+            return false;
+    }
+    return true;
+}
+
+static bool Actions_read_http(const Reader *r, const ReaderObj *parent, const char *key,
+                              PlanHttp *http)
+{
+    static const char *const keys[] = {"method", "url", "headers", "body", "timeout_ms", NULL};
+    static const char *const methods[] = {"POST", "PUT", "PATCH", "DELETE", "GET", NULL};
+    ReaderObj o;
+    int method = 0;
+    http->timeout_ms = 5000;
+    if (!Reader_object(r, parent, key, true, &o) || !Reader_allow_keys(r, &o, keys, NULL) ||
+        !Reader_enum(r, &o, "method", methods, false, &method))
+        return false;
+    if (!(http->method = strdup(methods[method])))
+        return Reader_out_of_memory(r);
+    return Actions_read_url(r, &o, &http->url) && Actions_read_headers(r, &o, http) &&
+           Reader_text(r, &o, "body", &http->body) &&
+           (!http->body || Actions_check_env_refs(r, &o, "body", http->body)) &&
+           Reader_int(r, &o, "timeout_ms", TIMEOUT_MIN_MS, TIMEOUT_MAX_MS, &http->timeout_ms);
+}
+
+static bool Actions_read_maintenance_exec(const Reader *r, const ReaderObj *o, PlanMaintenance *m)
+{
+    int timeout = 10000;
+    if (!Actions_read_command(r, o, "on", &m->on_cmd) ||
+        !Actions_read_command(r, o, "off", &m->off_cmd) ||
+        !Reader_int(r, o, "timeout_ms", TIMEOUT_MIN_MS, TIMEOUT_MAX_MS, &timeout))
+        return false;
+    m->on_cmd.timeout_ms = m->off_cmd.timeout_ms = timeout;
+    return true;
+}
+
+bool Actions_read_maintenance(const Reader *r, const ReaderObj *root, PlanMaintenance *out)
+{
+    static const char *const methods[] = {"file", "http", "exec", NULL};
+    static const char *const file_keys[] = {"method", "path", NULL};
+    static const char *const http_keys[] = {"method", "on", "off", NULL};
+    static const char *const exec_keys[] = {"method", "on", "off", "timeout_ms", NULL};
+    static const char *const *const keys[] = {file_keys, http_keys, exec_keys};
+    ReaderObj o;
+    int method = 0;
+    if (!Reader_object(r, root, "maintenance", false, &o))
+        return false;
+    if (!o.jso)
+        return true;
+    if (!Reader_enum(r, &o, "method", methods, true, &method) ||
+        !Reader_allow_keys(r, &o, keys[method], methods[method]))
+        return false;
+    out->method = (ActionMethod)method;
+    switch (out->method) {
+    case METHOD_FILE: return Reader_string(r, &o, "path", true, &out->path);
+    case METHOD_HTTP:
+        return Actions_read_http(r, &o, "on", &out->on_http) &&
+               Actions_read_http(r, &o, "off", &out->off_http);
+    case METHOD_EXEC: return Actions_read_maintenance_exec(r, &o, out);
+    }
+    return false;
+}
+
+/* 'user'@'host' exactly: the executor puts it into ALTER USER, so nothing
+ * that could close the quotes is allowed. */
+static bool Actions_account_ok(const char *account)
+{
+    const char *p = account;
+    for (int part = 0; part < 2; part++) {
+        if (*p++ != '\'')
+            return false;
+        size_t n = strcspn(p, "'\\");
+        if (p[n] != '\'' || (part == 0 && n == 0))
+            return false;
+        p += n + 1;
+        if (part == 0 && *p++ != '@')
+            return false;
+    }
+    return *p == '\0';
+}
+
+static bool Actions_read_accounts(const Reader *r, const ReaderObj *o, PlanReadonly *ro)
+{
+    if (!Reader_strings(r, o, "accounts", true, &ro->accounts, &ro->naccounts))
+        return false;
+    for (size_t i = 0; i < ro->naccounts; i++) {
+        if (Actions_account_ok(ro->accounts[i]))
+            continue;
+        json_object *arr = NULL;
+        JsoncPos at = Reader_value_pos(r, o, "accounts");
+        json_object_object_get_ex(o->jso, "accounts", &arr);
+        Jsonc_element_pos(r->doc, arr, i, &at);
+        return Reader_fail(r, at,
+                           "%s.accounts[%zu]: \"%.64s\" is not an account; expected "
+                           "'user'@'host' with single quotes, such as 'app'@'%%'",
+                           o->path, i, ro->accounts[i]);
+    }
+    return true;
+}
+
+bool Actions_read_readonly(const Reader *r, const ReaderObj *root, PlanReadonly *out)
+{
+    static const char *const methods[] = {"global", "lock-accounts", "rds-parameter-group", NULL};
+    static const char *const global_keys[] = {"method", NULL};
+    static const char *const lock_keys[] = {"method", "accounts", NULL};
+    static const char *const rds_keys[] = {"method", "parameter_group", NULL};
+    static const char *const *const keys[] = {global_keys, lock_keys, rds_keys};
+    ReaderObj o;
+    int method = READONLY_GLOBAL;
+    if (!Reader_object(r, root, "read_only", false, &o))
+        return false;
+    if (!o.jso)
+        return true;
+    if (!Reader_enum(r, &o, "method", methods, false, &method) ||
+        !Reader_allow_keys(r, &o, keys[method], methods[method]))
+        return false;
+    out->method = (ReadonlyMethod)method;
+    switch (out->method) {
+    case READONLY_GLOBAL: return true;
+    case READONLY_LOCK_ACCOUNTS: return Actions_read_accounts(r, &o, out);
+    case READONLY_RDS_PARAMETER_GROUP:
+        return Reader_string(r, &o, "parameter_group", true, &out->parameter_group);
+    }
+    return false;
+}
+
+static bool Actions_swap_key_ok(const char *key)
+{
+    if (!isalpha((unsigned char)key[0]) && key[0] != '_')
+        return false;
+    for (const char *c = key; *c; c++) {
+        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '.')
+            return false;
+    }
+    return true;
+}
+
+static bool Actions_read_swap_value(const Reader *r, const ReaderObj *o, bool required,
+                                    PlanSwap *swap)
+{
+    if (!Reader_string(r, o, "value", required, &swap->value))
+        return false;
+    if (!swap->value)
+        return true;
+    return Actions_check_env_refs(r, o, "value", swap->value) &&
+           Actions_refuse_url_password(r, o, "value", swap->value);
+}
+
+static bool Actions_read_swap_file(const Reader *r, const ReaderObj *o, PlanSwap *swap)
+{
+    if (!Reader_string(r, o, "path", true, &swap->path) ||
+        !Reader_string(r, o, "key", true, &swap->key))
+        return false;
+    if (!Actions_swap_key_ok(swap->key))
+        return Reader_fail(r, Reader_value_pos(r, o, "key"),
+                           "%s.key: \"%.64s\" is not a KEY of KEY=value lines; expected letters, "
+                           "digits, _ and .",
+                           o->path, swap->key);
+    return Actions_read_swap_value(r, o, true, swap);
+}
+
+static bool Actions_read_swap_exec(const Reader *r, const ReaderObj *o, PlanSwap *swap)
+{
+    int timeout = 10000;
+    if (!Actions_read_command(r, o, "command", &swap->cmd) ||
+        !Actions_read_command(r, o, "readback", &swap->readback_cmd) ||
+        !Reader_int(r, o, "timeout_ms", TIMEOUT_MIN_MS, TIMEOUT_MAX_MS, &timeout))
+        return false;
+    swap->cmd.timeout_ms = swap->readback_cmd.timeout_ms = timeout;
+    return Actions_read_swap_value(r, o, false, swap);
+}
+
+bool Actions_read_swap(const Reader *r, const ReaderObj *root, PlanSwap *out)
+{
+    static const char *const methods[] = {"file", "exec", "aws-secret", "ssm", "route53", NULL};
+    static const char *const file_keys[] = {"method", "path", "key", "value", NULL};
+    static const char *const exec_keys[] = {"method",     "command", "readback",
+                                            "timeout_ms", "value",   NULL};
+    static const char *const aws_keys[] = {"method", "id", "value", NULL};
+    static const char *const *const keys[] = {file_keys, exec_keys, aws_keys, aws_keys, aws_keys};
+    ReaderObj o;
+    int method = 0;
+    if (!Reader_object(r, root, "swap", false, &o))
+        return false;
+    if (!o.jso)
+        return true;
+    if (!Reader_enum(r, &o, "method", methods, true, &method) ||
+        !Reader_allow_keys(r, &o, keys[method], methods[method]))
+        return false;
+    out->method = (SwapMethod)method;
+    switch (out->method) {
+    case SWAP_FILE: return Actions_read_swap_file(r, &o, out);
+    case SWAP_EXEC: return Actions_read_swap_exec(r, &o, out);
+    case SWAP_AWS_SECRET:
+        return Reader_string(r, &o, "id", true, &out->aws_id) &&
+               Actions_read_swap_value(r, &o, false, out);
+    case SWAP_SSM:
+    case SWAP_ROUTE53:
+        return Reader_string(r, &o, "id", true, &out->aws_id) &&
+               Actions_read_swap_value(r, &o, true, out);
+    }
+    return false;
+}
+
+void Actions_free_command(PlanCommand *cmd)
+{
+    Reader_free_strings(cmd->argv);
+    cmd->argv = NULL;
+    cmd->argc = 0;
+}
+
+void Actions_free_http(PlanHttp *http)
+{
+    free(http->method);
+    free(http->url);
+    for (size_t i = 0; i < http->nheaders; i++) {
+        free(http->headers[i].name);
+        free(http->headers[i].value);
+    }
+    free(http->headers);
+    free(http->body);
+}
+
+void Actions_free_maintenance(PlanMaintenance *m)
+{
+    free(m->path);
+    Actions_free_http(&m->on_http);
+    Actions_free_http(&m->off_http);
+    Actions_free_command(&m->on_cmd);
+    Actions_free_command(&m->off_cmd);
+}
+
+void Actions_free_readonly(PlanReadonly *ro)
+{
+    Reader_free_strings(ro->accounts);
+    free(ro->parameter_group);
+}
+
+void Actions_free_swap(PlanSwap *swap)
+{
+    free(swap->path);
+    free(swap->key);
+    free(swap->value);
+    Actions_free_command(&swap->cmd);
+    Actions_free_command(&swap->readback_cmd);
+    free(swap->aws_id);
+}

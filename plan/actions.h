@@ -1,0 +1,29 @@
+/* The plan's action sections: how maintenance is switched, how the source is
+ * made read-only, how the connection string is swapped. Each reader checks
+ * the method's own required keys and refuses keys of other methods. */
+#ifndef CUTOVER_PLAN_ACTIONS_H
+#define CUTOVER_PLAN_ACTIONS_H
+
+#include <stdbool.h>
+
+#include "plan/plan.h"
+#include "plan/reader.h"
+
+/* Names that may appear as {name} in command arguments (NULL terminated). */
+extern const char *const Actions_templates[];
+
+bool Actions_read_maintenance(const Reader *r, const ReaderObj *root, PlanMaintenance *out);
+bool Actions_read_readonly(const Reader *r, const ReaderObj *root, PlanReadonly *out);
+bool Actions_read_swap(const Reader *r, const ReaderObj *root, PlanSwap *out);
+
+/* True when a URL carries a literal password ("scheme://user:pw@host");
+ * a ${VARIABLE} in the password's place is not a literal. */
+bool Actions_url_has_password(const char *url);
+
+void Actions_free_command(PlanCommand *cmd);
+void Actions_free_http(PlanHttp *http);
+void Actions_free_maintenance(PlanMaintenance *m);
+void Actions_free_readonly(PlanReadonly *ro);
+void Actions_free_swap(PlanSwap *swap);
+
+#endif
