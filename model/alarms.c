@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "checklist/step_state.h"
 #include "probes/metrics.h"
 
 /* Endpoint latency is judged over a minute, like the panel shows it. */
@@ -85,15 +86,36 @@ static void Alarms_replication(const Model *m, Check *c)
              sql && sql->last >= 1 ? "running" : "stopped");
 }
 
+/* Once the plan has stopped replication, the old source is no longer the
+ * system of record: lag and a stopped replica are expected, not alarms. */
+static bool Alarms_replication_retired(const Model *m)
+{
+    for (int i = 0; i < m->nsteps; i++)
+        if (strcmp(m->steps[i].id, "stop-replication") == 0)
+            return m->steps[i].state == STEP_DONE;
+    return false;
+}
+
+static void Alarms_retire(Check *c)
+{
+    c->active = false;
+    snprintf(c->text, sizeof c->text, "%s: replication was stopped by the plan", c->key);
+}
+
 int Alarms_evaluate(Alarms *a, const Model *m, Event *out, int max)
 {
     const PlanThresholds *t = &a->thresholds;
     Check checks[12];
     int n = 0;
+    bool retired = Alarms_replication_retired(m);
     Alarms_above(m, M_LAG_HEARTBEAT_S, t->lag_seconds, "lag", " s", &checks[n++]);
+    if (retired)
+        Alarms_retire(&checks[n - 1]);
     Alarms_endpoint_p95(m, t->endpoint_p95_ms, &checks[n++]);
     Alarms_above(m, M_EP_LOSS_PCT, t->endpoint_loss_percent, "endpoint loss", "%", &checks[n++]);
     Alarms_replication(m, &checks[n++]);
+    if (retired)
+        Alarms_retire(&checks[n - 1]);
     static const char *const servers[] = {"source", "target"};
     for (int i = 0; i < 2; i++) {
         char key[EVENT_KEY_MAX], what[48];

@@ -161,6 +161,30 @@ START_TEST(stopped_replication_is_an_alarm)
 }
 END_TEST
 
+START_TEST(alarms_retire_after_stop_replication)
+{
+    Model_init(&model, "plan", 0);
+    PlanThresholds t = {.lag_seconds = 2};
+    t.connections_max = t.freeable_memory_min_mb = t.cpu_max_percent = -1;
+    t.endpoint_p95_ms = t.endpoint_loss_percent = -1;
+    Alarms alarms;
+    Alarms_init(&alarms, &t);
+    Event out[ALARMS_MAX];
+    fold_step("stop-replication", STEP_PENDING, 1, "Stop replication");
+    fold_sample(M_LAG_HEARTBEAT_S, 9, 10);
+    fold_sample(M_REPLICA_IO, 0, 10);
+    fold_sample(M_REPLICA_SQL, 0, 10);
+    ck_assert_int_eq(Alarms_evaluate(&alarms, &model, out, ALARMS_MAX), 2);
+    fold_step("stop-replication", STEP_DONE, 20, "stopped");
+    /* Both clear, saying why, and stay cleared. */
+    ck_assert_int_eq(Alarms_evaluate(&alarms, &model, out, ALARMS_MAX), 2);
+    ck_assert_int_eq(out[0].state, 0);
+    ck_assert_ptr_nonnull(strstr(out[0].text, "stopped by the plan"));
+    fold_sample(M_LAG_HEARTBEAT_S, 30, 30);
+    ck_assert_int_eq(Alarms_evaluate(&alarms, &model, out, ALARMS_MAX), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("model");
@@ -172,6 +196,7 @@ int main(void)
     tcase_add_test(tc, steps_and_downtime);
     tcase_add_test(tc, alarms_raise_once_and_clear);
     tcase_add_test(tc, stopped_replication_is_an_alarm);
+    tcase_add_test(tc, alarms_retire_after_stop_replication);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
