@@ -10,6 +10,11 @@
 #include "cli/runtime.h"
 #include "console/live.h"
 
+static void Run_observe(void *ctx, const Event *ev)
+{
+    Runtime_observe(ctx, ev);
+}
+
 static int Run_console(const RunOptions *opt)
 {
     Runtime rt;
@@ -26,6 +31,8 @@ static int Run_console(const RunOptions *opt)
         .yes = opt->yes,
         .ascii = opt->ascii,
         .exit_after_frames = opt->exit_after_frames,
+        .observe = Run_observe,
+        .observe_ctx = &rt,
     };
     rc = Live_run(&cfg);
     Runtime_close(&rt);

@@ -83,6 +83,16 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
     return 0;
 }
 
+void Runtime_observe(Runtime *rt, const Event *ev)
+{
+    if (ev->kind != EVENT_STEP)
+        return;
+    if (strcmp(ev->key, Plan_step_id(STEP_LAG_ZERO)) == 0 && ev->state == STEP_DONE)
+        Probes_set_heartbeat_writes(rt->probes, false);
+    if (strcmp(ev->key, Plan_step_id(STEP_READ_ONLY)) == 0 && ev->state == STEP_ROLLED_BACK)
+        Probes_set_heartbeat_writes(rt->probes, true);
+}
+
 void Runtime_close(Runtime *rt)
 {
     if (rt->executor)

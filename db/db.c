@@ -160,6 +160,9 @@ static Db *Db_open(const PlanServer *server, const char *user, const SecretRef *
     if (!ok || mysql_autocommit(db->conn, 1) != 0)
         snprintf(err, errsize, "%s: %u: %s", db->label, mysql_errno(db->conn),
                  mysql_error(db->conn));
+    else if (server->tls >= TLS_VERIFY_CA && !server->tls_ca)
+        snprintf(err, errsize, "%s: tls \"%s\" needs tls_ca (the CA to check the server against)",
+                 db->label, Plan_tls_name(server->tls));
     else if (server->tls >= TLS_REQUIRED && !mysql_get_ssl_cipher(db->conn))
         snprintf(err, errsize, "%s: TLS is required (tls \"%s\") but the server did not offer it",
                  db->label, Plan_tls_name(server->tls));

@@ -45,10 +45,11 @@ static void LagPanel_replica(const PanelView *v, Canvas *c, Rect r, int y)
     const Model *m = v->model;
     const Series *rl = Model_series(m, M_LAG_REPLICA_S);
     const Series *io = Model_series(m, M_REPLICA_IO), *sql = Model_series(m, M_REPLICA_SQL);
-    char value[32] = "-";
-    if (rl && rl->has_value)
-        Format_seconds(rl->last, value, sizeof value);
     bool running = io && sql && io->last > 0 && sql->last > 0;
+    char value[32] = "-";
+    /* A stopped replica reports no lag (NULL): never show the last one as current. */
+    if (rl && rl->has_value && (running || !io))
+        Format_seconds(rl->last, value, sizeof value);
     int x = r.x + Widget_pair(c, r.x, y, r.w, "Replica", value, Widget_role(m, M_LAG_REPLICA_S));
     const char *state = !io ? "" : running ? "  running" : "  STOPPED";
     x += Canvas_text(c, x, y, r.x + r.w - x, running ? ROLE_OK : ROLE_ALARM, state);

@@ -119,7 +119,8 @@ static bool Heartbeat_write_round(Probe *p, Db *db, const char *hb, bool measure
 {
     char sql[300], err[256];
     bool ok = true;
-    if (p->write_heartbeat) {
+    bool writing = p->write_heartbeat && atomic_load(&p->shared->heartbeat_writes);
+    if (writing) {
         snprintf(sql, sizeof sql,
                  "INSERT INTO %s (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = NOW(6)",
                  hb);
@@ -138,7 +139,10 @@ static bool Heartbeat_write_round(Probe *p, Db *db, const char *hb, bool measure
         Heartbeat_share_offset(p, filter, offset, rtt);
     }
     if (ok) {
-        Probe_health(p, PROBE_OK, "%s", p->write_heartbeat ? "" : "observer: not writing");
+        Probe_health(p, PROBE_OK, "%s",
+                     writing              ? ""
+                     : p->write_heartbeat ? "paused: lag zero proven, the source is frozen"
+                                          : "observer: not writing");
         Probe_fresh(p);
     }
     return true;
@@ -248,6 +252,11 @@ void Heartbeat_read_run(Probe *p)
     snprintf(r.select, sizeof r.select,
              "SELECT UNIX_TIMESTAMP(ts), UNIX_TIMESTAMP(NOW(6)) FROM %s WHERE id = 1", hb);
     int every = p->plan->timings.heartbeat_ms > 0 ? p->plan->timings.heartbeat_ms : 250;
+    /* The row still holds the last beat of an earlier session: give our
+     * writer two beats to replace it, so the first figure is not a stale
+     * start-up artefact (an observer reads at once: someone else writes). */
+    if (p->write_heartbeat && !Probe_sleep(p, 2 * every))
+        return;
     Db *db = NULL;
     while (!Probe_stopping(p)) {
         if (!db && !(db = Heartbeat_connect(p, &p->plan->target)))

@@ -21,3 +21,9 @@ tests_unit_test_probes_SOURCES = tests/unit/test_probes.c
 tests_unit_test_probes_CFLAGS = $(TEST_UNIT_FLAGS)
 tests_unit_test_probes_LDADD = $(TEST_UNIT_LIBS)
 endif
+
+# Integration tests on the lab, through probe-dump.
+TESTS += tests/integration/probes_live.sh tests/integration/probes_lag.sh \
+	tests/integration/probes_endpoint.sh
+EXTRA_DIST += tests/integration/probes_live.sh tests/integration/probes_lag.sh \
+	tests/integration/probes_endpoint.sh tests/integration/probes_lib.sh

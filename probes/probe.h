@@ -7,6 +7,7 @@
 #define CUTOVER_PROBES_PROBE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -26,6 +27,9 @@
  * measured; zero means never. */
 typedef struct ProbeShared {
     pthread_mutex_t lock;
+    /* Cleared once lag zero is proven: after that the console writes nothing
+     * more to the frozen source. Set again if read-only is rolled back. */
+    atomic_bool heartbeat_writes;
     double source_offset_s;
     int64_t source_offset_mono_ms;
     char source_file[BINLOG_NAME_MAX];

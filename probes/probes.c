@@ -61,11 +61,18 @@ Probes *Probes_start(const ProbesConfig *config)
     if (!all)
         return NULL;
     pthread_mutex_init(&all->shared.lock, NULL);
+    atomic_init(&all->shared.heartbeat_writes, config->write_heartbeat);
     Probes_define(all, config);
     for (size_t i = 0; i < PROBES_COUNT; i++)
         Probe_start(&all->probes[i]);
     Probe_start(&all->supervisor);
     return all;
+}
+
+void Probes_set_heartbeat_writes(Probes *all, bool on)
+{
+    if (all && all->probes[0].write_heartbeat)
+        atomic_store(&all->shared.heartbeat_writes, on);
 }
 
 void Probes_stop(Probes *all)

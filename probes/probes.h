@@ -21,6 +21,11 @@ typedef struct ProbesConfig {
  * threads, never here). */
 Probes *Probes_start(const ProbesConfig *config);
 
+/* Pauses or resumes the heartbeat writes on the source. The cutover pauses
+ * them once lag zero is proven, so nothing of the console's lands on the
+ * frozen source afterwards; a rollback of read-only resumes them. */
+void Probes_set_heartbeat_writes(Probes *probes, bool on);
+
 /* Signals every thread and joins them; bounded by the plan's timeouts. */
 void Probes_stop(Probes *probes);
 
