@@ -9,8 +9,8 @@ a bad signature, an unknown or expired key, a missing session token or a
 stale X-Amz-Date gets the error that AWS gives, in the service's format.
 
 It answers from a JSON state file, re-read when it changes and written back
-(atomically) after every call that changes something, so tests can both
-script it and inspect its effects:
+(atomically) after every call, so tests can both script it and inspect its
+effects:
 
   credentials   {AKID: {"secret": S, "token": T or null, "expired": false}}
   region        the only region accepted in signatures (optional)
@@ -685,16 +685,14 @@ class Handler(BaseHTTPRequestHandler):
                                       "", "application/x-amz-json-1.1")
                 return
             service, operation, ctype, run = route
-            status, code, changed = 200, "", False
+            status, code = 200, ""
             try:
                 verify_sigv4(self, body, state.data, service)
                 err = knob_failure(state.data, operation,
                                    "ThrottlingException" if self.json_protocol else "Throttling")
-                changed = True if state.data.get("knobs") else changed
                 if err:
                     raise err
-                status, reply, rctype, did_change = run()
-                changed = changed or did_change
+                status, reply, rctype, _ = run()
                 self.send(status, reply, rctype)
             except AwsError as e:
                 status, code = e.status, e.code

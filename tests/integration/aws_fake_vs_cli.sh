@@ -20,8 +20,8 @@ check "dms describe-replication-tasks status" running \
         --query 'ReplicationTasks[0].Status')"
 check "dms full load progress" 100 \
     "$(aws dms describe-replication-tasks --query 'ReplicationTasks[0].ReplicationTaskStats.FullLoadProgressPercent')"
-check "dms describe-table-statistics, paged by 2" "orders	customers	payments" \
-    "$(aws dms describe-table-statistics --replication-task-arn $TASK --max-records 2 \
+check "dms describe-table-statistics, paged by 2 (the CLI follows Marker)" "orders	customers	payments" \
+    "$(aws dms describe-table-statistics --replication-task-arn $TASK --page-size 2 \
         --query 'TableStatistics[].TableName' | tr '\n' '\t' | sed 's/\t$//')"
 out=$(aws dms describe-replication-tasks --filters Name=replication-task-arn,Values=arn:nope 2>&1)
 check_contains "dms unknown task" ResourceNotFoundFault "$out"
@@ -53,7 +53,7 @@ check "cloudwatch get-metric-data values" "41.5	40.0	38.25" \
     "$(aws cloudwatch get-metric-data --start-time "$start" --end-time "$now" --metric-data-queries \
         '[{"Id":"cpu","MetricStat":{"Metric":{"Namespace":"AWS/RDS","MetricName":"CPUUtilization","Dimensions":[{"Name":"DBInstanceIdentifier","Value":"shop-source"}]},"Period":60,"Stat":"Average"}}]' \
         --query 'MetricDataResults[0].Values')"
-check "cloudwatch two dimensions" "2	3	2" \
+check "cloudwatch two dimensions" "2.0	3.0	2.0" \
     "$(aws cloudwatch get-metric-data --start-time "$start" --end-time "$now" --metric-data-queries \
         '[{"Id":"lat","MetricStat":{"Metric":{"Namespace":"AWS/DMS","MetricName":"CDCLatencySource","Dimensions":[{"Name":"ReplicationInstanceIdentifier","Value":"repinstance01"},{"Name":"ReplicationTaskIdentifier","Value":"ABCDEFGHIJKLMNOPQRSTUVWXYZ"}]},"Period":60,"Stat":"Average"}}]' \
         --query 'MetricDataResults[0].Values')"

@@ -1,0 +1,46 @@
+/* Secrets Manager: the RDS-style database secret
+ * {"engine","host","port","username","password","dbname"} read with
+ * GetSecretValue and rewritten with PutSecretValue (the connection-string
+ * swap, and its rollback to the previous string). The password is
+ * registered with the redactor as soon as it is read. */
+#ifndef CUTOVER_AWS_SECRETS_H
+#define CUTOVER_AWS_SECRETS_H
+
+#include <stddef.h>
+
+#include "aws/http.h"
+
+typedef struct {
+    char *secret_string; /* the whole SecretString, kept for rollback */
+    char *host;
+    int port; /* 0 when the secret has none */
+    char *username;
+    char *password;
+    char *dbname;
+    char *engine;
+    char version_id[80];
+} Secret_db;
+
+/* Parses an RDS-style SecretString ("port" as a number or a string).
+ * Returns 0, or -1 with err saying what is missing (never a value). */
+int Secrets_parse_db(const char *secret_string, Secret_db *out, char *err, size_t errlen);
+
+/* The secret string with host and port replaced and every other field kept;
+ * NULL with err when it is not a JSON object. free() the result. */
+char *Secrets_with_endpoint(const char *secret_string, const char *host, int port, char *err,
+                            size_t errlen);
+
+/* GetSecretValue (AWSCURRENT) into out. */
+int Secrets_get(Aws_client *c, const char *secret_id, Secret_db *out, char *err, size_t errlen);
+
+/* PutSecretValue with a fresh ClientRequestToken (a UUID); the new
+ * version's id into version_id. */
+int Secrets_put(Aws_client *c, const char *secret_id, const char *secret_string, char *version_id,
+                size_t version_size, char *err, size_t errlen);
+
+/* A random UUID (version 4) into buf (37 bytes). */
+void Secrets_uuid(char buf[37]);
+
+void Secrets_db_clear(Secret_db *s);
+
+#endif

@@ -1,0 +1,114 @@
+/* One call through aws/http, for the tests against the local endpoint:
+ *   aws_call SERVICE OPERATION [BODY]          JSON services: dms,
+ *                                              secretsmanager, ssm, cloudwatch
+ *   aws_call rds OPERATION FORM-BODY           Query protocol
+ *   aws_call route53 METHOD PATH [BODY]        REST-XML
+ *   aws_call secret-swap SECRET_ID HOST PORT   aws/secrets: read, rewrite
+ *                                              host/port, read back
+ * Credentials, region and endpoint come from the environment as for the
+ * console. Prints the reply body on stdout, "attempts=N" on stderr, and the
+ * error on stderr with exit status 1. AWS_CALL_MAX_ATTEMPTS caps retries. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/http.h"
+#include "aws/secrets.h"
+
+static const struct {
+    const char *name;
+    const Aws_service *svc;
+    const char *target_prefix;
+} SERVICES[] = {
+    {"dms", &AWS_DMS, "AmazonDMSv20160101"},
+    {"secretsmanager", &AWS_SECRETS_MANAGER, "secretsmanager"},
+    {"ssm", &AWS_SSM, "AmazonSSM"},
+    {"cloudwatch", &AWS_CLOUDWATCH, "GraniteServiceVersion20100801"},
+    {"rds", &AWS_RDS, NULL},
+    {"route53", &AWS_ROUTE53, NULL},
+};
+
+/* Prints "old_host:old_port -> new_host:new_port" as read back. */
+static int secret_swap(Aws_client *c, const char *id, const char *host, int port)
+{
+    char err[2048], version[80];
+    Secret_db before, after;
+    if (Secrets_get(c, id, &before, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    char *next = Secrets_with_endpoint(before.secret_string, host, port, err, sizeof err);
+    int rc = next && Secrets_put(c, id, next, version, sizeof version, err, sizeof err) == 0 &&
+                     Secrets_get(c, id, &after, err, sizeof err) == 0
+                 ? 0
+                 : 1;
+    if (rc == 0) {
+        printf("%s:%d -> %s:%d\n", before.host, before.port, after.host, after.port);
+        Secrets_db_clear(&after);
+    } else {
+        fprintf(stderr, "%s\n", err);
+    }
+    free(next);
+    Secrets_db_clear(&before);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 5 && !strcmp(argv[1], "secret-swap")) {
+        char err[512];
+        Aws_client *c = Aws_client_new(NULL, err, sizeof err);
+        int rc = c ? secret_swap(c, argv[2], argv[3], atoi(argv[4])) : 1;
+        if (!c)
+            fprintf(stderr, "%s\n", err);
+        Aws_client_free(c);
+        return rc;
+    }
+    if (argc < 3) {
+        fprintf(stderr, "usage: aws_call SERVICE OPERATION|METHOD [BODY|PATH [BODY]]\n");
+        return 2;
+    }
+    size_t i = 0;
+    while (i < sizeof SERVICES / sizeof SERVICES[0] && strcmp(SERVICES[i].name, argv[1]))
+        i++;
+    if (i == sizeof SERVICES / sizeof SERVICES[0]) {
+        fprintf(stderr, "aws_call: unknown service %s\n", argv[1]);
+        return 2;
+    }
+    char err[2048], target[256];
+    const char *attempts = getenv("AWS_CALL_MAX_ATTEMPTS");
+    Aws_options opt = {.max_attempts = attempts ? atoi(attempts) : 0, .backoff_base_ms = 20};
+    Aws_client *c = Aws_client_new(&opt, err, sizeof err);
+    if (!c) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    Aws_call call = {.service = SERVICES[i].svc, .operation = argv[2]};
+    const char *body = argc > 3 ? argv[3] : "";
+    if (SERVICES[i].target_prefix) {
+        snprintf(target, sizeof target, "%s.%s", SERVICES[i].target_prefix, argv[2]);
+        call.target = target;
+        body = argc > 3 ? argv[3] : "{}";
+    } else if (SERVICES[i].svc == &AWS_ROUTE53) {
+        call.method = argv[2];
+        char *q = argc > 3 ? strchr(argv[3], '?') : NULL;
+        if (q)
+            *q = '\0';
+        call.path = argc > 3 ? argv[3] : "/";
+        call.query = q ? q + 1 : NULL;
+        body = argc > 4 ? argv[4] : "";
+        call.content_type = "text/xml";
+    }
+    call.body = body;
+    call.body_len = strlen(body);
+    Aws_response resp;
+    int rc = Aws_perform(c, &call, &resp, err, sizeof err);
+    fprintf(stderr, "attempts=%d\n", resp.attempts);
+    if (rc == 0)
+        printf("%s\n", resp.body);
+    else
+        fprintf(stderr, "%s\n", err);
+    Aws_response_free(&resp);
+    Aws_client_free(c);
+    return rc == 0 ? 0 : 1;
+}
