@@ -20,6 +20,8 @@ int Command_console(int argc, char **argv);
 int Command_run(int argc, char **argv);
 int Command_check(int argc, char **argv);
 int Command_verify(int argc, char **argv);
+int Command_replay(int argc, char **argv);
+int Command_follow(int argc, char **argv);
 
 /* Exit statuses shared by every command. */
 enum { EXIT_OK = 0, EXIT_NO = 1, EXIT_USAGE = 2 };

@@ -88,8 +88,10 @@ static void Headless_drain(Headless *h, int timeout_ms)
 {
     Event evs[64];
     size_t n = BusQueue_wait(h->rt.events, evs, 64, timeout_ms);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        Runtime_observe(&h->rt, &evs[i]);
         Headless_print(h, &evs[i]);
+    }
 }
 
 /* A pending signal turns into an abort (once). */
@@ -131,18 +133,20 @@ static void Headless_summary(const Headless *h, const ExecutorStatus *s)
         if (!plan->steps[k].enabled)
             continue;
         char dur[32] = "-";
-        if (t->seen[k] && t->start_ms[k] >= 0 && t->end_ms[k] >= t->start_ms[k])
+        if (t->start_ms[k] >= 0 && t->end_ms[k] >= t->start_ms[k])
             snprintf(dur, sizeof dur, "%.3f s", (t->end_ms[k] - t->start_ms[k]) / 1000.0);
         printf("  %-17s %-12s %10s  %s\n", Plan_step_id((StepKind)k),
                t->seen[k] ? StepState_name(t->state[k]) : "pending", dur, t->text[k]);
     }
     int freeze = plan->steps[STEP_MAINTENANCE_ON].enabled ? STEP_MAINTENANCE_ON : STEP_READ_ONLY;
     int thaw = plan->steps[STEP_MAINTENANCE_OFF].enabled ? STEP_MAINTENANCE_OFF : STEP_SWAP;
-    if (t->seen[freeze] && t->seen[thaw] && t->start_ms[freeze] >= 0 &&
-        t->state[thaw] == STEP_DONE && t->end_ms[thaw] >= t->start_ms[freeze])
+    bool thawed = t->state[thaw] == STEP_DONE && t->end_ms[thaw] >= 0;
+    if (thawed && t->start_ms[freeze] >= 0)
         printf("  downtime %.3f s (%s start to %s done)\n",
                (t->end_ms[thaw] - t->start_ms[freeze]) / 1000.0, Plan_step_id((StepKind)freeze),
                Plan_step_id((StepKind)thaw));
+    else if (thawed)
+        printf("  downtime: the freeze began before a restart; the audit log has its start\n");
     fflush(stdout);
 }
 
@@ -219,6 +223,8 @@ int Headless_run(const RunOptions *opt)
     }
     static Headless h;
     memset(&h, 0, sizeof h);
+    for (int k = 0; k < STEP_KIND_COUNT; k++)
+        h.timing.start_ms[k] = h.timing.end_ms[k] = -1;
     /* Blocked before any thread starts, so every thread inherits the mask
      * and the signals wait for sigtimedwait here. */
     sigemptyset(&h.signals);

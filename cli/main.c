@@ -12,6 +12,8 @@ static const Command commands[] = {
     {"run", Command_run, "carry out the cutover in PLAN (--headless for no screen)"},
     {"check", Command_check, "pre-flight only: exit 0 go, 1 no-go, 2 plan error"},
     {"verify", Command_verify, "check an audit log's hash chain: exit 0 intact, 1 broken"},
+    {"replay", Command_replay, "replay a recorded session (--snapshot TIME prints one screen)"},
+    {"follow", Command_follow, "watch a session another console is recording, read-only"},
 };
 
 static const size_t ncommands = sizeof commands / sizeof commands[0];

@@ -74,8 +74,11 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
     ProbesConfig pc = {.plan = rt->plan, .bus = rt->bus, .write_heartbeat = !opt->readonly};
     rt->probes = Probes_start(&pc);
     if (!opt->readonly) {
-        ExecutorConfig ec = {
-            .plan = rt->plan, .bus = rt->bus, .audit = rt->audit, .dry_run = opt->dry_run};
+        ExecutorConfig ec = {.plan = rt->plan,
+                             .bus = rt->bus,
+                             .audit = rt->audit,
+                             .audit_path = rt->dir.audit,
+                             .dry_run = opt->dry_run};
         rt->executor = Executor_start(&ec, err, sizeof err);
         if (!rt->executor)
             return Runtime_fail(rt, EXIT_NO, "the checklist could not start", err);

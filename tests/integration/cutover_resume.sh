@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# SIGKILL during the lag-zero wait (made long by stopping the target's SQL
-# thread), then a restart on the same plan: it reads the audit log and the
-# actual state, never repeats a step blindly, and completes the cutover with
-# nothing lost. Also: while the first run holds the lock, a second refuses
-# and suggests --readonly.
+# SIGTERM, then SIGKILL, during the lag-zero wait (made long by stopping the
+# target's SQL thread), then a restart on the same plan: it reads the audit
+# log and the actual state, never repeats a step blindly, and completes the
+# cutover with nothing lost. SIGTERM records the in-flight step as
+# "interrupted" before the process exits. While a run holds the lock, a
+# second refuses and suggests --readonly.
 . "$top_srcdir/tests/lib.sh"
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
 lab_start --cdc-delay 0
@@ -14,10 +15,24 @@ sed -e 's/"timeout_ms": [0-9]*, "fence": true/"timeout_ms": 120000, "fence": tru
 sleep 1
 sql_target "STOP SLAVE SQL_THREAD"
 
+out0="$LAB_DIR/run0.out"
+"$CUTOVER" run --headless --yes "$plan" >"$out0" 2>&1 &
+pid=$!
+wait_until 20 grep -q 'lag-zero  running' "$out0" || { cat "$out0"; fail "lag-zero never started"; }
+sleep 0.3
+kill -TERM "$pid"
+status=0
+wait "$pid" || status=$?
+cat "$out0"
+[ "$status" = 1 ] || fail "SIGTERM: exit status $status, 1 expected"
+audit=$(ls "$LAB_SESSION_DIR"/*.audit.jsonl)
+tail -n 2 "$audit" | grep -q '"step":"lag-zero","action":"interrupted"' ||
+    fail "SIGTERM did not record the in-flight lag-zero as interrupted"
+
 out1="$LAB_DIR/run1.out"
 "$CUTOVER" run --headless --yes "$plan" >"$out1" 2>&1 &
 pid=$!
-wait_until 20 grep -q 'lag-zero  running' "$out1" || { cat "$out1"; fail "lag-zero never started"; }
+wait_until 20 grep -q 'lag-zero  running' "$out1" || { cat "$out1"; fail "lag-zero never started again"; }
 sleep 0.5
 
 second=0
