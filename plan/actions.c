@@ -6,14 +6,16 @@
 #include <string.h>
 #include <strings.h>
 
+/* The names checklist/proc.c fills in; {value} is the value being put in
+ * place (the old one when a swap is undone). */
 const char *const Actions_templates[] = {
-    "source.host",   "source.port",   "source.user", "target.host", "target.port", "target.user",
-    "endpoint.host", "endpoint.port", "swap.value",  "plan.name",   NULL,
+    "source.host", "source.port", "target.host", "target.port", "value", "plan.name", NULL,
 };
 
 enum { TIMEOUT_MIN_MS = 100, TIMEOUT_MAX_MS = 3600000 };
 
-/* "{target.host}" and the like; other braces (a JSON argument) pass. */
+/* "{target.host}", "{value}": lower-case words with at most one dot.
+ * Other braces (a JSON argument, find's "{}") are not templates. */
 static size_t Actions_template_at(const char *s, char *name, size_t size)
 {
     size_t n = 1;
@@ -22,7 +24,7 @@ static size_t Actions_template_at(const char *s, char *name, size_t size)
         dot = dot || s[n] == '.';
         n++;
     }
-    if (s[n] != '}' || !dot || s[n - 1] == '.' || n - 1 >= size)
+    if (s[n] != '}' || n == 1 || s[n - 1] == '.' || n - 1 >= size)
         return 0;
     memcpy(name, s + 1, n - 1);
     name[n - 1] = '\0';
@@ -87,7 +89,10 @@ static bool Actions_check_env_refs(const Reader *r, const ReaderObj *o, const ch
     return true;
 }
 
-bool Actions_url_has_password(const char *url)
+/* True when a URL carries a password ("scheme://user:pw@host"). A
+ * ${VARIABLE} in its place counts only when allow_env: HTTP requests expand
+ * it at run time, a swapped connection string is written as it is. */
+static bool Actions_url_has_password(const char *url, bool allow_env)
 {
     const char *scheme = strstr(url, "://");
     if (!scheme)
@@ -96,20 +101,35 @@ bool Actions_url_has_password(const char *url)
     size_t len = strcspn(user, "/?#");
     const char *at = memchr(user, '@', len);
     const char *colon = at ? memchr(user, ':', (size_t)(at - user)) : NULL;
-    return colon && strncmp(colon + 1, "${", 2) != 0;
+    return colon && !(allow_env && strncmp(colon + 1, "${", 2) == 0);
 }
 
 static bool Actions_refuse_url_password(const Reader *r, const ReaderObj *o, const char *key,
                                         const char *url)
 {
     char path[160];
-    if (!Actions_url_has_password(url))
+    if (!Actions_url_has_password(url, true))
         return true;
     Reader_path(o, key, path, sizeof path);
     return Reader_fail(r, Reader_value_pos(r, o, key),
                        "%s: the URL holds a password; expected no password, or a ${VARIABLE} "
                        "in its place",
                        path);
+}
+
+/* The swapped value lands in the application's settings as written: a
+ * password in it would sit in the plan, the audit log and the recording. */
+static bool Actions_refuse_value_password(const Reader *r, const ReaderObj *o, const char *value)
+{
+    bool found = Actions_url_has_password(value, false);
+    for (const char *c = value; *c && !found; c++)
+        found = strncasecmp(c, "password=", 9) == 0 || strncasecmp(c, "pwd=", 4) == 0;
+    if (!found)
+        return true;
+    return Reader_fail(r, Reader_value_pos(r, o, "value"),
+                       "%s.value: the connection string holds a password; expected one without "
+                       "(the application reads its password separately)",
+                       o->path);
 }
 
 static bool Actions_read_url(const Reader *r, const ReaderObj *o, char **url)
@@ -164,6 +184,9 @@ static bool Actions_read_header(const Reader *r, const ReaderObj *headers, const
     if (!Reader_text(r, headers, name, &out->value) ||
         !Actions_check_env_refs(r, headers, name, out->value))
         return false;
+    if (strpbrk(out->value, "\r\n"))
+        return Reader_fail(r, Reader_value_pos(r, headers, name),
+                           "%s: line break in a header value; expected one line", path);
     if (Actions_credential_header(name) && !strstr(out->value, "${"))
         return Reader_fail(r, Reader_value_pos(r, headers, name),
                            "%s: credentials are never inline; expected a ${VARIABLE} reference "
@@ -331,8 +354,7 @@ static bool Actions_read_swap_value(const Reader *r, const ReaderObj *o, bool re
         return false;
     if (!swap->value)
         return true;
-    return Actions_check_env_refs(r, o, "value", swap->value) &&
-           Actions_refuse_url_password(r, o, "value", swap->value);
+    return Actions_refuse_value_password(r, o, swap->value);
 }
 
 static bool Actions_read_swap_file(const Reader *r, const ReaderObj *o, PlanSwap *swap)
@@ -356,7 +378,7 @@ static bool Actions_read_swap_exec(const Reader *r, const ReaderObj *o, PlanSwap
         !Reader_int(r, o, "timeout_ms", TIMEOUT_MIN_MS, TIMEOUT_MAX_MS, &timeout))
         return false;
     swap->cmd.timeout_ms = swap->readback_cmd.timeout_ms = timeout;
-    return Actions_read_swap_value(r, o, false, swap);
+    return Actions_read_swap_value(r, o, true, swap); /* readback must match it */
 }
 
 bool Actions_read_swap(const Reader *r, const ReaderObj *root, PlanSwap *out)

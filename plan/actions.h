@@ -16,10 +16,6 @@ bool Actions_read_maintenance(const Reader *r, const ReaderObj *root, PlanMainte
 bool Actions_read_readonly(const Reader *r, const ReaderObj *root, PlanReadonly *out);
 bool Actions_read_swap(const Reader *r, const ReaderObj *root, PlanSwap *out);
 
-/* True when a URL carries a literal password ("scheme://user:pw@host");
- * a ${VARIABLE} in the password's place is not a literal. */
-bool Actions_url_has_password(const char *url);
-
 void Actions_free_command(PlanCommand *cmd);
 void Actions_free_http(PlanHttp *http);
 void Actions_free_maintenance(PlanMaintenance *m);

@@ -18,3 +18,7 @@ tests_unit_test_redact_SOURCES = tests/unit/test_redact.c
 tests_unit_test_redact_CFLAGS = $(TEST_UNIT_FLAGS)
 tests_unit_test_redact_LDADD = $(TEST_UNIT_LIBS)
 endif
+noinst_PROGRAMS += plan/plan-check
+plan_plan_check_SOURCES = plan/plan_check.c
+plan_plan_check_CFLAGS = $(AM_CFLAGS) $(DEPS_CFLAGS)
+plan_plan_check_LDADD = libcutover.a $(DEPS_LIBS)

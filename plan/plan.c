@@ -503,7 +503,8 @@ Plan *Plan_parse(const char *name, const char *text, size_t len, char *err, size
 
 static char *Plan_read_file(const char *path, size_t *len, char *err, size_t errsize)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO given by mistake must not hang the start. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     char *text = NULL;
     if (fd < 0 || fstat(fd, &st) != 0) {

@@ -137,9 +137,9 @@ typedef struct PlanSwap {
     SwapMethod method;
     char *path;               /* SWAP_FILE: the file holding the connection string */
     char *key;                /* SWAP_FILE: the key whose value is replaced (KEY=value lines) */
-    char *value;              /* the new value (target's connection string); may hold
-                               * ${ENV_VAR}; NULL for SWAP_AWS_SECRET means "the
-                               * target's host and port" */
+    char *value;              /* the new value (target's connection string), never a
+                               * password; NULL only for SWAP_AWS_SECRET, meaning
+                               * "the target's host and port" */
     PlanCommand cmd;          /* SWAP_EXEC */
     PlanCommand readback_cmd; /* SWAP_EXEC: prints the current value */
     char *aws_id;             /* secret id / parameter name / record name */

@@ -212,6 +212,31 @@ static bool Reader_copy(const Reader *r, const char *value, char **out)
     return true;
 }
 
+/* Escaped control characters (\u001b, \n) would reach the terminal, the
+ * audit log and HTTP headers as they are; only texts may hold line breaks. */
+static int Reader_control_char(const char *s, bool text)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        bool allowed = text && (*c == '\t' || *c == '\n' || *c == '\r');
+        if ((*c < 0x20 || *c == 0x7F) && !allowed)
+            return *c;
+    }
+    return -1;
+}
+
+static bool Reader_printable(const Reader *r, const ReaderObj *o, const char *key,
+                             const char *value, bool text)
+{
+    char path[160];
+    int c = Reader_control_char(value, text);
+    if (c < 0)
+        return true;
+    Reader_path(o, key, path, sizeof path);
+    return Reader_fail(r, Reader_value_pos(r, o, key),
+                       "%s: control character 0x%02X in the string; expected %s", path, (unsigned)c,
+                       text ? "text (tabs and line breaks allowed)" : "one line of text");
+}
+
 bool Reader_string(const Reader *r, const ReaderObj *o, const char *key, bool required, char **out)
 {
     json_object *v;
@@ -219,7 +244,8 @@ bool Reader_string(const Reader *r, const ReaderObj *o, const char *key, bool re
         return required ? Reader_missing(r, o, key) : true;
     if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0)
         return Reader_type_error(r, o, key, "a non-empty string");
-    return Reader_copy(r, json_object_get_string(v), out);
+    return Reader_printable(r, o, key, json_object_get_string(v), false) &&
+           Reader_copy(r, json_object_get_string(v), out);
 }
 
 bool Reader_text(const Reader *r, const ReaderObj *o, const char *key, char **out)
@@ -229,7 +255,8 @@ bool Reader_text(const Reader *r, const ReaderObj *o, const char *key, char **ou
         return true;
     if (!json_object_is_type(v, json_type_string))
         return Reader_type_error(r, o, key, "a string");
-    return Reader_copy(r, json_object_get_string(v), out);
+    return Reader_printable(r, o, key, json_object_get_string(v), true) &&
+           Reader_copy(r, json_object_get_string(v), out);
 }
 
 bool Reader_int(const Reader *r, const ReaderObj *o, const char *key, int min, int max, int *out)
@@ -323,7 +350,8 @@ static bool Reader_element_string(const Reader *r, const ReaderObj *o, const cha
                                   json_object *arr, size_t i, char **out)
 {
     json_object *e = json_object_array_get_idx(arr, i);
-    if (json_object_is_type(e, json_type_string) && json_object_get_string_len(e) > 0) {
+    if (json_object_is_type(e, json_type_string) && json_object_get_string_len(e) > 0 &&
+        Reader_control_char(json_object_get_string(e), false) < 0) {
         *out = strdup(json_object_get_string(e));
         return *out ? true : Reader_out_of_memory(r);
     }
@@ -331,6 +359,11 @@ static bool Reader_element_string(const Reader *r, const ReaderObj *o, const cha
     JsoncPos at = Reader_value_pos(r, o, key);
     Jsonc_element_pos(r->doc, arr, i, &at);
     Reader_path(o, key, path, sizeof path);
+    if (json_object_is_type(e, json_type_string) && json_object_get_string_len(e) > 0)
+        return Reader_fail(r, at,
+                           "%s[%zu]: control character in the string; expected one line "
+                           "of text",
+                           path, i);
     return Reader_fail(r, at, "%s[%zu]: expected a non-empty string, got %s", path, i,
                        Reader_kind(e));
 }

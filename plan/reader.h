@@ -56,9 +56,11 @@ bool Reader_allow_keys(const Reader *r, const ReaderObj *o, const char *const al
 bool Reader_missing(const Reader *r, const ReaderObj *o, const char *key);
 bool Reader_type_error(const Reader *r, const ReaderObj *o, const char *key, const char *expected);
 
-/* A non-empty string, copied into *out (replacing and freeing a default). */
+/* A non-empty string without control characters, copied into *out
+ * (replacing and freeing a default). */
 bool Reader_string(const Reader *r, const ReaderObj *o, const char *key, bool required, char **out);
-/* Like Reader_string, but the empty string is allowed (an HTTP body). */
+/* Like Reader_string, but the empty string, tabs and line breaks are
+ * allowed (an HTTP body). */
 bool Reader_text(const Reader *r, const ReaderObj *o, const char *key, char **out);
 bool Reader_int(const Reader *r, const ReaderObj *o, const char *key, int min, int max, int *out);
 bool Reader_number(const Reader *r, const ReaderObj *o, const char *key, double min, double max,

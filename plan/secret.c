@@ -2,12 +2,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/redact.h"
 
@@ -179,7 +181,11 @@ static int Secret_option_result(const SecretRef *ref, const OptionSearch *s, siz
 static int Secret_open_option_file(const SecretRef *ref, FILE **fp, char *err, size_t errsize)
 {
     struct stat st;
-    *fp = fopen(ref->file, "re");
+    /* O_NONBLOCK: a FIFO in the file's place must not hang a probe. */
+    int fd = open(ref->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    *fp = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (!*fp && fd >= 0)
+        close(fd);
     if (!*fp || fstat(fileno(*fp), &st) != 0) {
         snprintf(err, errsize, "%s: cannot open the option file: %s", ref->file, strerror(errno));
     } else if (!S_ISREG(st.st_mode)) {

@@ -111,6 +111,20 @@ static const BadCase bad_cases[] = {
     {"`{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\"}}",
      "the plan: missing required key \"target\""},
     {"{\"name\": `7}", "name: expected a non-empty string, got an integer"},
+    {"{\"name\": `\"red\\u001b[31m\"}",
+     "name: control character 0x1B in the string; expected one line of text"},
+    {HEAD "\"maintenance\": {\"method\": \"exec\", \"on\": [\"/bin/m\", `\"a\\nb\"], \"off\": "
+          "[\"/bin/m\"]}, " STEPS_NONE,
+     "maintenance.on[1]: control character in the string; expected one line of text"},
+    {HEAD "\"maintenance\": {\"method\": \"http\", \"on\": {\"url\": \"https://o/m\", "
+          "\"headers\": {\"X-Note\": `\"a\\r\\nX-Evil: 1\"}}, \"off\": {\"url\": "
+          "\"https://o/m\"}}, " STEPS_NONE,
+     "maintenance.on.headers.X-Note: line break in a header value; expected one line"},
+    {HEAD "\"maintenance\": {\"method\": \"http\", \"on\": {\"url\": \"https://o/m\", "
+          "\"body\": \"line 1\\nline 2\\t\"}, \"off\": {\"url\": \"https://o/m\", \"body\": "
+          "`\"\\u0007\"}}, " STEPS_NONE,
+     "maintenance.off.body: control character 0x07 in the string; expected text (tabs and line "
+     "breaks allowed)"},
     {"{\"name\": `\"\"}", "name: expected a non-empty string, got an empty string"},
     {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"port\": `70000}}",
      "source.port: expected an integer 1-65535, got 70000"},
@@ -177,7 +191,12 @@ static const BadCase bad_cases[] = {
      "maintenance.on[1]: expected a non-empty string, got an integer"},
     {HEAD "\"maintenance\": {\"method\": \"exec\", \"on\": [\"/bin/m\", `\"{taget.host}\"], "
           "\"off\": [\"/bin/m\"]}, " STEPS_NONE,
-     "maintenance.on[1]: unknown template {taget.host}; expected one of: source.host"},
+     "maintenance.on[1]: unknown template {taget.host}; expected one of: source.host, "
+     "source.port, target.host, target.port, value, plan.name"},
+    {HEAD
+     "\"maintenance\": {\"method\": \"exec\", \"on\": [\"/bin/m\", \"{}\", \"{\\\"a\\\":1}\"], "
+     "\"off\": [\"/bin/m\", `\"{target.user}\"]}, " STEPS_NONE,
+     "maintenance.off[1]: unknown template {target.user}"},
     {HEAD "\"read_only\": `{\"method\": \"lock-accounts\"}, " STEPS_NONE,
      "read_only: missing required key \"accounts\""},
     {HEAD "\"read_only\": {\"method\": \"lock-accounts\", \"accounts\": [`\"app@%\"]}, " STEPS_NONE,
@@ -188,7 +207,16 @@ static const BadCase bad_cases[] = {
      "read_only: missing required key \"parameter_group\""},
     {HEAD "\"swap\": {\"method\": \"file\", \"path\": \"/c\", \"key\": \"DATABASE_URL\", "
           "\"value\": `\"mysql://app:secret@b/shop\"}, " STEPS_NONE,
-     "swap.value: the URL holds a password; expected no password, or a ${VARIABLE}"},
+     "swap.value: the connection string holds a password; expected one without"},
+    {HEAD "\"swap\": {\"method\": \"file\", \"path\": \"/c\", \"key\": \"DATABASE_URL\", "
+          "\"value\": `\"mysql://app:${PW}@b/shop\"}, " STEPS_NONE,
+     "swap.value: the connection string holds a password"},
+    {HEAD "\"swap\": {\"method\": \"file\", \"path\": \"/c\", \"key\": \"DSN\", "
+          "\"value\": `\"Server=b;User=app;Password=x\"}, " STEPS_NONE,
+     "swap.value: the connection string holds a password"},
+    {HEAD "\"swap\": `{\"method\": \"exec\", \"command\": [\"/bin/s\", \"{value}\"], "
+          "\"readback\": [\"/bin/r\"]}, " STEPS_NONE,
+     "swap: missing required key \"value\""},
     {HEAD "\"swap\": {\"method\": \"file\", \"path\": \"/c\", \"key\": `\"DATABASE URL\", "
           "\"value\": \"x\"}, " STEPS_NONE,
      "swap.key: \"DATABASE URL\" is not a KEY of KEY=value lines"},
@@ -454,6 +482,8 @@ START_TEST(test_exec_socket_titles)
     ck_assert_str_eq(p->readonly.parameter_group, "src-params");
     ck_assert_int_eq(p->swap.method, SWAP_EXEC);
     ck_assert_str_eq(p->swap.cmd.argv[3], "{\"json\":1}");
+    ck_assert_str_eq(p->swap.cmd.argv[4], "{value}");
+    ck_assert_str_eq(p->swap.value, "mysql://app@10.0.0.2:3307/shop");
     ck_assert_int_eq(p->swap.readback_cmd.timeout_ms, 10000);
     ck_assert_str_eq(p->steps[STEP_MAINTENANCE_ON].title, "Maintenance page up");
     ck_assert(p->steps[STEP_SWAP].enabled);
