@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the lab scripts (up, down, app, proxy, check-app-log); sourced,
 # never run. The layout of a lab directory DIR:
 #   DIR/source/ DIR/target/   each: my.cnf, data/, error.log, mariadbd.pid
@@ -101,7 +102,7 @@ lab_spawn() {
     rm -f "$pidfile"
     setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$log" 2>&1 &
     local i
-    for i in $(seq 50); do
+    for i in $(seq 250); do
         [ -s "$pidfile" ] && return 0
         sleep 0.02
     done
@@ -119,7 +120,7 @@ lab_bindir() {
             return 0
         fi
     done
-    # shellcheck disable=SC2012
+    # shellcheck disable=SC2045 # newest first; the paths hold no spaces
     for d in $(ls -dt "$LAB_SRCDIR"/_build/*/lab 2>/dev/null); do
         if [ -x "$d/labapp" ] && [ -x "$d/endpoint-proxy" ]; then
             echo "$d"

@@ -8,7 +8,7 @@ lab_labapp_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS)
 lab_labapp_LDADD = $(MYSQL_LIBS)
 
 dist_noinst_SCRIPTS += lab/up lab/down lab/app lab/proxy lab/check-app-log
-EXTRA_DIST += lab/common.sh
+EXTRA_DIST += lab/common.sh lab/README.md
 
 LAB_TESTS = \
 	tests/integration/lab_replication.sh \

@@ -1,8 +1,12 @@
+# shellcheck shell=bash
 # Helpers for shell tests; source it:  . "$top_srcdir/tests/lib.sh"
 #
 #   fail "msg"            the test failed (exit 1)
 #   skip "reason"         something needed is absent (exit 77)
-#   wait_until SECS CMD…  runs CMD every 0.1 s until it succeeds; status 1 on timeout
+#   wait_until SECS CMD…  runs CMD every 0.1 s until it succeeds; status 1 on timeout.
+#                         CMD's words are expanded once, by the caller: to re-check a
+#                         value, pass a function (wait_until 5 row_present 42), not
+#                         test "$(count)" -gt 0, which tests the same value forever.
 #   lab_start [ARGS…]     lab/up in a fresh temporary directory; sources its lab.env;
 #                         lab/down runs on exit whatever happens (logs shown on failure)
 #   sql_source "SQL"      SQL on the lab's source as root over its socket (tab-separated)

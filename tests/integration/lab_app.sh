@@ -11,6 +11,8 @@ lab_start --rate "$rate"
 acks() { wc -l <"$LAB_APP_LOG"; }
 acks_between() { awk -v a="$1" -v b="$2" '$1 == "ack" && $4 >= a && $4 < b { n++ } END { print n + 0 }' "$LAB_APP_LOG"; }
 app_sessions() { sql_source "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'app'"; }
+no_app_session() { [ "$(app_sessions)" = 0 ]; }
+acks_above() { [ "$(acks)" -gt "$1" ]; }
 
 # Rate: acknowledged writes in a 3 s window, within 10% of the request.
 sleep 0.5
@@ -26,7 +28,7 @@ grep -q "^ack [0-9]* 1 [0-9]*$" "$LAB_APP_LOG" || fail "no ack from server 1 in 
 # judged by their timestamps (the log is flushed every 100 ms).
 touch "$LAB_MAINTENANCE_FLAG"
 flag_on=$(now_ms)
-wait_until 3 test "$(app_sessions)" = 0 || fail "the app still holds a connection under maintenance"
+wait_until 3 no_app_session || fail "the app still holds a connection under maintenance"
 sleep 1.5
 flag_off=$(now_ms)
 rm -f "$LAB_MAINTENANCE_FLAG"
@@ -51,13 +53,13 @@ swap_url "mysql://app@localhost:$LAB_SOURCE_PORT/shop"
 sql_source "SELECT CONCAT('KILL ', ID, ';') FROM information_schema.PROCESSLIST WHERE USER = 'app'" | mariadb --no-defaults --socket="$LAB_SOURCE_SOCKET"
 wait_until 5 grep -q "connected to app@localhost:$LAB_SOURCE_PORT/shop" "$LAB_DIR/app.err" || fail "the app did not re-read its file after losing its connection"
 before=$(acks)
-wait_until 3 test "$(acks)" -gt "$before" || fail "the app did not resume writing after its connection was killed"
+wait_until 3 acks_above "$before" || fail "the app did not resume writing after its connection was killed"
 
 # The cutover path by hand: maintenance on, wait until the target has it
 # all, stop replication (the target is now the application's database),
 # swap the file to the target, maintenance off: acks come from server 2.
 touch "$LAB_MAINTENANCE_FLAG"
-wait_until 3 test "$(app_sessions)" = 0 || fail "the app still holds a connection under maintenance"
+wait_until 3 no_app_session || fail "the app still holds a connection under maintenance"
 pos=$(sql_source "SELECT @@gtid_binlog_pos")
 [ "$(sql_target "SELECT MASTER_GTID_WAIT('$pos', 30)")" = 0 ] || fail "the target did not catch up within 30 s"
 sql_target "STOP SLAVE"

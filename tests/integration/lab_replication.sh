@@ -66,6 +66,10 @@ assert plan["maintenance"]["path"] == d + "/maintenance.flag"
 assert plan["target_health"]["app_password"] == {"env": "LAB_APP_PASSWORD"}
 assert len(plan["steps"]) == 9
 PY
+# The project's own plan parser accepts it (when built).
+if [ -x "$top_builddir/plan/plan-check" ]; then
+    "$top_builddir/plan/plan-check" "$LAB_PLAN" >/dev/null || fail "plan-check rejects $LAB_PLAN"
+fi
 for pw in "$LAB_CUTOVER_PASSWORD" "$LAB_APP_PASSWORD" "$LAB_REPL_PASSWORD"; do
     ! grep -qF "$pw" "$LAB_PLAN" || fail "a password is in plan.json"
 done
