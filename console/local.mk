@@ -11,5 +11,6 @@ tests_unit_test_screen_LDADD = $(TEST_UNIT_LIBS)
 endif
 
 # Terminal tests: the real binary in tmux.
-TESTS += tests/tmux/console_terminal.sh tests/tmux/console_live.sh
-EXTRA_DIST += tests/tmux.sh tests/tmux/console_terminal.sh tests/tmux/console_live.sh
+TESTS += tests/tmux/console_terminal.sh tests/tmux/console_live.sh tests/tmux/console_cutover.sh
+EXTRA_DIST += tests/tmux.sh tests/tmux/console_terminal.sh tests/tmux/console_live.sh \
+	tests/tmux/console_cutover.sh

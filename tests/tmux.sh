@@ -2,7 +2,8 @@
 # at a fixed size, driven with send-keys and read with capture-pane.
 # Source after tests/lib.sh.
 
-TMUX_SOCKET="cutover-test-$$"
+TMUX_STARTS=0
+TMUX_SOCKET="cutover-test-$$-0"
 TMUX_SESSION="t"
 
 tmux_cmd() { tmux -L "$TMUX_SOCKET" "$@"; }
@@ -12,6 +13,9 @@ tmux_start() {
     local cols=$1 rows=$2
     shift 2
     command -v tmux >/dev/null || skip "tmux is not installed"
+    # A new server each time: a killed one may still hold its socket a moment.
+    TMUX_STARTS=$((TMUX_STARTS + 1))
+    TMUX_SOCKET="cutover-test-$$-$TMUX_STARTS"
     tmux_cmd -f /dev/null new-session -d -s "$TMUX_SESSION" -x "$cols" -y "$rows" \
         "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $*; echo EXITED \$?; sleep 600"
     tmux_cmd set-option -t "$TMUX_SESSION" -g status off >/dev/null

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 static attr_t role_attrs[ROLE_COUNT];
+static short role_pairs[ROLE_COUNT]; /* wide cells take the pair apart from the attributes */
 static int term_colors;
 
 int Term_init(bool no_color, TermInfo *info)
@@ -79,10 +80,11 @@ void Term_apply_theme(const Theme *theme)
         if (term_colors > 0) {
             short fg = Term_color(s->fg, &attrs), bg = Term_color(s->bg, &attrs);
             init_pair((short)(r + 1), fg, bg);
-            role_attrs[r] = Term_attrs(attrs) | (attr_t)COLOR_PAIR(r + 1);
+            role_pairs[r] = (short)(r + 1);
         } else {
-            role_attrs[r] = Term_attrs(attrs);
+            role_pairs[r] = 0;
         }
+        role_attrs[r] = Term_attrs(attrs);
     }
 }
 
@@ -105,7 +107,7 @@ void Term_present(const Canvas *canvas, bool force)
             const Cell *cell = &canvas->cells[y * canvas->cols + x];
             wchar_t wc[2] = {(wchar_t)(cell->ch ? cell->ch : ' '), 0};
             cchar_t cc;
-            setcchar(&cc, wc, role_attrs[cell->role], 0, NULL);
+            setcchar(&cc, wc, role_attrs[cell->role], role_pairs[cell->role], NULL);
             mvadd_wch(y, x, &cc);
         }
     }

@@ -56,6 +56,7 @@ tmux_start 100 30 "$CUTOVER" --readonly --session-dir "$work/s" "$work/plan.json
 tmux_wait_for 'Replication lag' 10 || fail "console did not start"
 tmux_send f
 tmux_wait_for 'FROZEN' 3 || fail "freeze not shown"
+tmux_wait_for 'session: not recorded' 6 || fail "the freeze notice did not go away"
 for size in "80 24" "200 60" "80 24" "120 40"; do
     check_clean $size
 done
@@ -68,7 +69,8 @@ tmux_wait_for 'EXITED 0' 5 || fail "console did not quit"
 tmux_stop
 
 # Colour: the dark theme uses colour; NO_COLOR and monochrome use none.
-sgr_colour='\[([0-9;]*;)?(3[0-9]|4[0-9]|9[0-7]|10[0-7])(;[0-9;]*)?m'
+# SGR colour parameters: 30-38 and 40-48 (39/49 only reset to the default), 90-107.
+sgr_colour='\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m'
 colour_count() {
     tmux_start 100 30 "$@"
     tmux_wait_for 'Replication lag' 10 || fail "console did not start ($*)"
