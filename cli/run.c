@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/headless.h"
@@ -15,10 +17,23 @@ static void Run_observe(void *ctx, const Event *ev)
     Runtime_observe(ctx, ev);
 }
 
+/* The terminal's size for the recording's header, read before curses starts. */
+static void Run_terminal_size(int *cols, int *rows)
+{
+    struct winsize ws;
+    *cols = *rows = 0;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) {
+        *cols = ws.ws_col;
+        *rows = ws.ws_row;
+    }
+}
+
 static int Run_console(const RunOptions *opt)
 {
     Runtime rt;
-    int rc = Runtime_open(&rt, opt, 0, 0);
+    int cols, rows;
+    Run_terminal_size(&cols, &rows);
+    int rc = Runtime_open(&rt, opt, cols, rows);
     if (rc != 0)
         return rc;
     LiveConfig cfg = {
