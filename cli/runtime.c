@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aws/awsplan.h"
 #include "checklist/step_state.h"
 #include "cli/commands.h"
 
@@ -61,6 +62,7 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
     rt->plan = Plan_load(opt->plan_path, err, sizeof err);
     if (!rt->plan)
         return Runtime_fail(rt, EXIT_USAGE, "", err);
+    Awsplan_install_resolver(&rt->plan->aws);
     rt->bus = Bus_new();
     rt->events = rt->bus ? Bus_attach(rt->bus, 1) : NULL;
     if (!rt->events)

@@ -17,6 +17,11 @@
 #define SESSION_FORMAT 1
 /* A line longer than this cannot be an event (fields are bounded). */
 #define READER_LINE_MAX (64 * 1024)
+/* Times beyond the year 9999 (or a monotonic clock that far off) cannot be
+ * a recording: such lines are garbage, which keeps all time arithmetic far
+ * from overflowing. */
+#define READER_TIME_MAX 253402300800000LL
+
 /* Garbage line numbers kept for the message. */
 #define READER_GARBAGE_SHOWN 5
 
@@ -52,6 +57,9 @@ const char *SessionReader_path(const SessionReader *r);
 /* The next raw line, without its newline and NUL-terminated (it may hold
  * NUL bytes of its own: len counts them). Valid until the next call. */
 ReaderStatus SessionReader_line(SessionReader *r, const char **line, size_t *len);
+
+/* Whether an event's times are within what a recording can hold. */
+bool SessionReader_times_ok(int64_t wall_ms, int64_t mono_ms);
 
 /* The next event, garbage skipped and counted. */
 ReaderStatus SessionReader_next(SessionReader *r, Event *ev);

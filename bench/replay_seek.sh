@@ -1,0 +1,30 @@
+#!/bin/bash
+# Replay on a long night: generates 24-hour sessions with replay/gen-session
+# and prints the open (index) time, random seek times (p50/max) and peak RSS,
+# measured by replay/seek-bench. Not a timed test: run it by hand.
+#
+#   bench/replay_seek.sh [BUILDDIR] [SEEKS]
+# Profiles: "realistic" (heartbeat lag every 250 ms, eleven other figures
+# every second: ~1.3 M events) and "dense" (all twelve every 250 ms: ~4.2 M).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-${top_builddir:-$here}}
+seeks=${2:-500}
+gen="$build/replay/gen-session"
+bench="$build/replay/seek-bench"
+[ -x "$gen" ] && [ -x "$bench" ] || { echo "build first: $gen, $bench" >&2; exit 2; }
+dir=$(mktemp -d "${TMPDIR:-/tmp}/replay-seek.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+for profile in realistic dense; do
+    extra=""
+    [ "$profile" = dense ] && extra="--fast-keys"
+    file="$dir/$profile.session"
+    # shellcheck disable=SC2086
+    "$gen" --duration 24h --cutover-at 23h $extra --garbage 10 -o "$file"
+    echo "== $profile: $(du -h "$file" | cut -f1) on disk"
+    cat "$file" >/dev/null # warm the page cache: measure cutover, not the disk
+    "$bench" "$file" "$seeks"
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -v "$bench" "$file" 50 2>&1 >/dev/null | grep -E "Maximum resident" || true
+    fi
+done
