@@ -1,66 +1,157 @@
-# Checks shared by every test that runs a cutover on the lab (headless,
-# interactive, fault injection). Source after tests/lib.sh and lab_start.
+# shellcheck shell=bash
+# Helpers for the cutover tests on the lab (fault injection); source after
+# tests/lib.sh and lab_start:
+#
+#   cutover_plan NAME [SED-EXPR…]   a copy of the lab plan as $LAB_DIR/NAME.json
+#                                   without pre-flight and verify (the fault
+#                                   tests are about the destructive steps),
+#                                   with each sed expression applied; prints its path
+#   cutover_audit                   the audit log of the lab's session directory
+#   cutover_wait_audit SECS STEP ACTION
+#                                   until the audit log has STEP's ACTION record
+#   cutover_start_bg OUT PLAN [ARGS…]
+#                                   a headless run in the background; sets CUTOVER_PID
+#   cutover_outcome                 "completed" or "rolled-back" from the actual
+#                                   state (read_only, the connection string, the
+#                                   flag); fails on anything in between
+#   cutover_assert_completed        the source is read-only, the connection string
+#                                   names the target, the flag is gone, the app
+#                                   writes to the target
+#   cutover_assert_rolled_back      the source is writable, the connection string
+#                                   names the source, the flag is gone, the app
+#                                   writes to the source
+#   cutover_assert_audit            `cutover verify` passes on the audit log
+#   cutover_assert_no_loss          stops the app, then lab/check-app-log (with
+#                                   --catch-up while the target still replicates):
+#                                   missing=0; prints the line and the
+#                                   application-observed downtime
+#   cutover_assert_settled          the three above plus the one matching
+#                                   cutover_outcome; prints the outcome
+#   cutover_assert_run STATUS OUT   a headless run's exit status and summary
+#                                   agree with the actual state: 0 and "cutover
+#                                   completed", or 1 and "rolled back"
 
-# cutover_assert_completed OUTPUT_FILE: the state after a completed cutover.
-# OUTPUT_FILE is what the run printed (headless output or a screen capture);
-# the fence id is taken from the audit log, which every run writes.
-cutover_assert_completed() {
-    local out=$1 audit fence
-    audit=$(ls "$LAB_SESSION_DIR"/*.audit.jsonl)
-    [ "$(sql_source 'SELECT @@global.read_only')" = 1 ] || fail "the source is not read-only"
-    fence=$(grep -o 'proof: fence [^ "]*' "$audit" | tail -n 1 | awk '{print $3}')
-    [ -n "$fence" ] || fail "no fence proof in the audit log"
-    [ "$(sql_target "SELECT COUNT(*) FROM cutover.fence WHERE id = '$fence'")" = 1 ] ||
-        fail "fence $fence is not on the target"
-    cutover_assert_tables_equal
-    grep -q "^DATABASE_URL=mysql://app@127.0.0.1:$LAB_TARGET_PORT/shop\$" "$LAB_APP_CONFIG" ||
-        fail "the connection-string file does not name the target"
-    [ ! -e "$LAB_MAINTENANCE_FLAG" ] || fail "the maintenance flag is still there"
-    [ "$(stat -c %a "$LAB_APP_CONFIG.cutover-old")" = 600 ] || fail "the old-value sidecar is not 0600"
-    "$CUTOVER" verify "$audit" || fail "cutover verify failed on $audit"
-    cutover_assert_no_secrets "$out" "$audit" "$LAB_SESSION_DIR"/*.session.jsonl
-    cutover_assert_app_on_target
-}
+CUTOVER_PID="" # set by cutover_start_bg, read by the tests
+export CUTOVER_PID
 
-# Tables the application does not write must checksum equal; orders (still
-# written on the target afterwards) is compared up to the frozen source's
-# newest row, field by field through a digest.
-cutover_assert_tables_equal() {
-    local t a b max digest
-    for t in customers products order_history; do
-        a=$(sql_source "CHECKSUM TABLE shop.$t" | cut -f2)
-        b=$(sql_target "CHECKSUM TABLE shop.$t" | cut -f2)
-        [ -n "$a" ] && [ "$a" = "$b" ] || fail "shop.$t checksum differs: source $a, target $b"
+cutover_plan() {
+    local plan="$LAB_DIR/$1.json" expr
+    shift
+    local args=(-e 's/"steps": \["preflight", /"steps": [/' -e 's/"verify", //')
+    for expr in "$@"; do
+        args+=(-e "$expr")
     done
-    max=$(sql_source "SELECT COALESCE(MAX(id), 0) FROM shop.orders")
-    digest="SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', id, customer_id, product_id,
-        quantity, amount_cents, created_at))), 0) FROM shop.orders WHERE id <= $max"
-    a=$(sql_source "$digest")
-    b=$(sql_target "$digest")
-    [ "$a" = "$b" ] || fail "shop.orders up to id $max differs: source '$a', target '$b'"
-    note "shop.orders rows up to the freeze: $(echo "$a" | cut -f1), equal on both"
+    sed "${args[@]}" "$LAB_PLAN" >"$plan"
+    ! grep -q '"steps": \["preflight"' "$plan" || fail "could not remove preflight from $plan"
+    echo "$plan"
 }
 
-# No password of the lab in any of the files given.
-cutover_assert_no_secrets() {
+cutover_audit() {
     local f
-    for f in "$@"; do
-        [ -f "$f" ] || continue
-        ! grep -qF "$LAB_APP_PASSWORD" "$f" || fail "the app password reached $f"
-        ! grep -qF "$LAB_CUTOVER_PASSWORD" "$f" || fail "the console password reached $f"
-    done
+    f=$(ls "$LAB_SESSION_DIR"/*.audit.jsonl 2>/dev/null | head -n 1)
+    [ -n "$f" ] || return 1
+    echo "$f"
 }
 
-# The application moved to the target by itself, and lost nothing; prints
-# the application-observed downtime.
-cutover_assert_app_on_target() {
-    local check gap
-    sleep 1.5
-    wait_until 10 bash -c "tail -n 1 '$LAB_APP_LOG' | awk '{exit !(\$3 == 2)}'" ||
+cutover_audit_has() {
+    local audit
+    audit=$(cutover_audit) || return 1
+    grep -q "\"step\":\"$1\",\"action\":\"$2\"" "$audit"
+}
+
+cutover_wait_audit() {
+    wait_until "$1" cutover_audit_has "$2" "$3"
+}
+
+cutover_start_bg() {
+    local out=$1 plan=$2
+    shift 2
+    "$CUTOVER" run --headless --yes "$@" "$plan" >"$out" 2>&1 &
+    CUTOVER_PID=$!
+}
+
+cutover_conn_names() {
+    grep -q "^DATABASE_URL=mysql://app@127.0.0.1:$1/shop\$" "$LAB_APP_CONFIG"
+}
+
+cutover_outcome() {
+    local ro flag=0
+    ro=$(sql_source 'SELECT @@global.read_only')
+    [ ! -e "$LAB_MAINTENANCE_FLAG" ] || flag=1
+    if [ "$ro" = 1 ] && [ "$flag" = 0 ] && cutover_conn_names "$LAB_TARGET_PORT"; then
+        echo completed
+    elif [ "$ro" = 0 ] && [ "$flag" = 0 ] && cutover_conn_names "$LAB_SOURCE_PORT"; then
+        echo rolled-back
+    else
+        fail "half-way state: source read_only=$ro, maintenance flag present=$flag, $(grep '^DATABASE_URL' "$LAB_APP_CONFIG")"
+    fi
+}
+
+app_last_server_is() {
+    tail -n 1 "$LAB_APP_LOG" | awk -v s="$1" '{ exit !($3 == s) }'
+}
+
+cutover_assert_completed() {
+    [ "$(sql_source 'SELECT @@global.read_only')" = 1 ] || fail "the source is not read-only"
+    cutover_conn_names "$LAB_TARGET_PORT" || fail "the connection-string file does not name the target"
+    [ ! -e "$LAB_MAINTENANCE_FLAG" ] || fail "the maintenance flag is still there"
+    wait_until 10 app_last_server_is 2 ||
         fail "the application is not writing to the target (last ack: $(tail -n 1 "$LAB_APP_LOG"))"
-    check=$("$LAB_BIN/check-app-log" "$LAB_DIR") || fail "lab/check-app-log: $check"
+}
+
+cutover_assert_rolled_back() {
+    [ "$(sql_source 'SELECT @@global.read_only')" = 0 ] || fail "the source is still read-only"
+    cutover_conn_names "$LAB_SOURCE_PORT" || fail "the connection-string file does not name the source"
+    [ ! -e "$LAB_MAINTENANCE_FLAG" ] || fail "the maintenance flag is still there"
+    wait_until 10 app_last_server_is 1 ||
+        fail "the application is not writing to the source again (last ack: $(tail -n 1 "$LAB_APP_LOG"))"
+}
+
+cutover_assert_audit() {
+    local audit
+    audit=$(cutover_audit) || fail "no audit log in $LAB_SESSION_DIR"
+    "$CUTOVER" verify "$audit" || fail "cutover verify failed on $audit"
+}
+
+# The application is stopped first: lab/check-app-log --catch-up reads the
+# source's position before the application log, so with a CDC delay the
+# acks of the last second (after a rollback, on the source) would not have
+# reached the target yet and would count as missing.
+cutover_assert_no_loss() {
+    local check args=()
+    "$LAB_BIN/app" "$LAB_DIR" stop >/dev/null || fail "lab/app stop failed"
+    if mariadb --no-defaults --socket="$LAB_TARGET_SOCKET" -e 'SHOW SLAVE STATUS\G' |
+        grep -q '^ *Slave_SQL_Running: Yes'; then
+        args=(--catch-up)
+    fi
+    check=$("$LAB_BIN/check-app-log" "$LAB_DIR" "${args[@]}") || fail "lab/check-app-log: $check"
     echo "$check"
     echo "$check" | grep -q ' missing=0 ' || fail "acknowledged writes are missing on the target"
-    gap=$(echo "$check" | sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p')
-    note "app-observed downtime (longest gap between acknowledged writes): ${gap} ms"
+    note "app-observed downtime (longest gap between acknowledged writes): $(echo "$check" | sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p') ms"
+}
+
+cutover_assert_settled() {
+    local outcome
+    outcome=$(cutover_outcome)
+    cutover_assert_audit
+    if [ "$outcome" = completed ]; then
+        cutover_assert_completed
+        cutover_assert_no_loss
+    else
+        cutover_assert_rolled_back
+        cutover_assert_no_loss
+    fi
+    note "outcome: $outcome"
+}
+
+cutover_assert_run() {
+    local status=$1 out=$2 outcome
+    grep -q '^summary: ' "$out" || fail "no summary line: the run did not finish cleanly"
+    outcome=$(cutover_outcome)
+    case "$status/$outcome" in
+    0/completed) grep -q '^summary: cutover completed' "$out" || fail "completed without saying so" ;;
+    1/rolled-back) grep -q '^summary: cutover failed and was rolled back' "$out" ||
+        fail "rolled back without saying so" ;;
+    *) fail "exit status $status with the state $outcome" ;;
+    esac
 }

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Downtime: the console's headless cutover against the usual runbook
+# (bench/runbook.sh), alternating, N runs of each (default 5), on the lab
+# under 1,200 writes/s with a 1 s CDC delay.
+#
+# Each run gets a fresh lab (lab/up takes ~3 s): after a cutover the
+# application has written on the target, so the old source is no longer
+# the target's equal and a "reset" lab would not be the starting state.
+#
+# For each run:
+#   downtime  longest gap between acknowledged writes of the lab application
+#             (lab/check-app-log; the lab lives for that run only, and the
+#             gap is checked to fall inside the procedure's window)
+#   drain     from the freeze (read_only on: the audit's read-only "done"
+#             record for the console, the runbook's own log for the runbook)
+#             until the target has applied the source's GTID at the freeze,
+#             as seen by bench/drainpoll polling the target's
+#             @@gtid_slave_pos every 5 ms: the physical floor
+#   overhead  downtime - drain: what the procedure adds
+#   missing   acknowledged writes not on the target (must be 0)
+# The console runs the lab plan WITHOUT its verify step (a checksum of a
+# 300,000-row table, 0.3-0.8 s inside the window; the runbook has none).
+# Usage: bench/downtime.sh [N]
+set -euo pipefail
+runs=${1:-5}
+top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
+top_builddir=${top_builddir:-$("$top_srcdir/scripts/build")}
+export top_srcdir top_builddir
+. "$top_srcdir/tests/lib.sh"
+require_lab_tools
+poller="$top_builddir/bench/drainpoll"
+[ -x "$poller" ] && [ -x "$CUTOVER" ] || fail "build first: $poller and $CUTOVER are needed"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/cutover-downtime.XXXXXX")
+lab=""
+poll_pid=""
+cleanup() {
+    local status=$?
+    [ -z "$poll_pid" ] || kill "$poll_pid" 2>/dev/null || true
+    if [ -n "$lab" ] && [ -d "$lab" ]; then
+        "$LAB_BIN/down" "$lab" >/dev/null 2>&1 || true
+        [ "$status" = 0 ] || echo "lab kept for inspection in $lab" >&2
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+
+# The sequence number of domain 0 in a GTID list ("0-1-123,1-5-9" -> 123).
+gtid_seq() { tr ',' '\n' <<<"$1" | awk -F- '$1 == 0 { print $3 }'; }
+
+# The first poller sample (ms) at which the target had applied seq $2.
+applied_at() {
+    awk -v want="$2" '{
+        n = split($2, parts, ",")
+        for (i = 1; i <= n; i++) {
+            split(parts[i], g, "-")
+            if (g[1] == 0 && g[3] + 0 >= want) { printf "%d\n", $1; exit }
+        }
+    }' "$1"
+}
+
+console_run() {
+    local plan="$lab/plan-noverify.json" out="$lab/console.out" audit
+    sed 's/"verify", //' "$LAB_PLAN" >"$plan"
+    ! grep -q '"verify", ' "$plan" || fail "could not remove verify from the steps"
+    "$CUTOVER" run --headless --yes --session-dir "$lab/console-session" "$plan" >"$out" 2>&1 ||
+        { cat "$out" >&2; fail "console run $1: cutover did not complete"; }
+    audit=$(ls "$lab"/console-session/*.audit.jsonl)
+    "$CUTOVER" verify "$audit" >/dev/null || fail "console run $1: the audit chain does not verify"
+    freeze_ms=$(grep '"step":"read-only","action":"done"' "$audit" | sed -n 's/.*"wall_ms":\([0-9]*\).*/\1/p')
+    freeze_gtid=$(grep -o 'lag-zero  done .*gtid [0-9,-]*' "$out" | head -n 1 | sed 's/.*gtid //')
+}
+
+runbook_run() {
+    local log="$lab/runbook.log"
+    "$top_srcdir/bench/runbook.sh" "$lab" "$log" || fail "runbook run $1 did not complete (see $log)"
+    freeze_ms=$(awk '$1 == "freeze" { print $2 }' "$log")
+    freeze_gtid=$(awk '$1 == "freeze" { print $5 }' "$log")
+}
+
+# One run of $1 (console|runbook); appends a result line to $work/results.
+one_run() {
+    local kind=$1 n=$2 t0 t1 check gap from to seq drain_end drain
+    lab="$work/lab-$n-$kind"
+    "$LAB_BIN/up" "$lab" --rate 1200 --cdc-delay 1 >"$work/up.out" 2>&1 ||
+        { cat "$work/up.out" >&2; fail "lab/up failed"; }
+    # shellcheck source=/dev/null
+    . "$lab/lab.env"
+    export LAB_APP_PASSWORD
+    "$poller" --socket "$LAB_TARGET_SOCKET" --out "$lab/drain.log" --interval-ms 5 &
+    poll_pid=$!
+    sleep 2 # the application writes for a while first
+    t0=$(now_ms)
+    "${kind}_run" "$n"
+    t1=$(now_ms)
+    sleep 1.5 # the application writes to the target afterwards
+    kill "$poll_pid"
+    wait "$poll_pid" || true
+    poll_pid=""
+    check=$("$LAB_BIN/check-app-log" "$lab") || fail "$kind run $n: $check"
+    gap=$(sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p' <<<"$check")
+    from=$(sed -n 's/.*gap_from_ms=\([0-9]*\).*/\1/p' <<<"$check")
+    to=$(sed -n 's/.*gap_to_ms=\([0-9]*\).*/\1/p' <<<"$check")
+    grep -q ' missing=0 ' <<<"$check" || fail "$kind run $n: acknowledged writes missing: $check"
+    grep -q 'servers=1,2' <<<"$check" || fail "$kind run $n: the application never wrote to the target"
+    [ "$from" -ge "$t0" ] && [ "$to" -le "$t1" ] ||
+        fail "$kind run $n: the longest gap ($from..$to) is outside the run ($t0..$t1)"
+    seq=$(gtid_seq "$freeze_gtid")
+    [ -n "$seq" ] && [ -n "$freeze_ms" ] || fail "$kind run $n: no freeze moment or position"
+    drain_end=$(applied_at "$lab/drain.log" "$seq")
+    [ -n "$drain_end" ] || fail "$kind run $n: the poller never saw GTID seq $seq applied"
+    drain=$((drain_end - freeze_ms))
+    printf '%-8s %3d  downtime %5d ms  drain %5d ms  overhead %5d ms  missing 0  (freeze gtid %s)\n' \
+        "$kind" "$n" "$gap" "$drain" "$((gap - drain))" "$freeze_gtid"
+    echo "$kind $gap $drain $((gap - drain))" >>"$work/results"
+    "$LAB_BIN/down" "$lab" --purge >/dev/null
+    lab=""
+}
+
+echo "downtime benchmark: $runs runs each, alternating; lab at 1,200 writes/s, CDC delay 1 s"
+echo "console plan: the lab plan without its verify step"
+for ((i = 1; i <= runs; i++)); do
+    one_run console "$i"
+    one_run runbook "$i"
+done
+
+col() { awk -v k="$1" -v c="$2" '$1 == k { print $c }' "$work/results"; }
+# shellcheck disable=SC2046 # one number per word
+for kind in console runbook; do
+    printf 'median %-8s downtime %5d ms  drain %5d ms  overhead %5d ms\n' "$kind" \
+        "$(median $(col "$kind" 2))" "$(median $(col "$kind" 3))" "$(median $(col "$kind" 4))"
+done
+# shellcheck disable=SC2046
+c=$(median $(col console 4))
+# shellcheck disable=SC2046
+r=$(median $(col runbook 4))
+awk -v c="$c" -v r="$r" 'BEGIN {
+    if (c > 0) printf "overhead ratio (runbook / console): %.1f\n", r / c
+    else printf "overhead ratio: console median overhead is %d ms (not positive)\n", c
+    printf "goal: console median overhead < 150 ms: %s; at most a fifth of the runbook: %s\n",
+        (c < 150) ? "met" : "NOT met", (c * 5 <= r) ? "met" : "NOT met" }'
+echo "lost writes: 0 in every run (each run stops at the first missing write)"
+rm -rf "$work"
