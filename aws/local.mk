@@ -46,3 +46,21 @@ tests_unit_test_aws_secrets_SOURCES = tests/unit/test_aws_secrets.c
 tests_unit_test_aws_secrets_CFLAGS = $(TEST_UNIT_FLAGS)
 tests_unit_test_aws_secrets_LDADD = $(TEST_UNIT_LIBS)
 endif
+
+# The service calls the panels and steps make (issue 6, second part).
+libcutover_a_SOURCES += aws/cloudwatch.c aws/cloudwatch.h aws/dms.c aws/dms.h
+libcutover_a_SOURCES += aws/ssm.c aws/ssm.h aws/route53.c aws/route53.h aws/rds.c aws/rds.h
+libcutover_a_SOURCES += aws/awsplan.c aws/awsplan.h
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_aws_services
+TESTS += tests/unit/test_aws_services
+tests_unit_test_aws_services_SOURCES = tests/unit/test_aws_services.c
+tests_unit_test_aws_services_CFLAGS = $(TEST_UNIT_FLAGS)
+tests_unit_test_aws_services_LDADD = $(TEST_UNIT_LIBS)
+endif
+
+# The AWS-backed cutover on the lab, completed and rolled back.
+TESTS += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh
+EXTRA_DIST += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh \
+	tests/aws/aws_lab.sh tests/aws/lab_bridge.py

@@ -4,8 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/awsplan.h"
+#include "aws/dms.h"
+#include "aws/route53.h"
 #include "checklist/preflight.h"
 #include "lib/clock.h"
+#include "probes/sentinel.h"
 
 typedef struct Checks {
     StepCtx *c;
@@ -48,6 +52,24 @@ static double Pf_threshold_s(const StepCtx *c)
     return c->plan->thresholds.lag_seconds >= 0 ? c->plan->thresholds.lag_seconds : 5.0;
 }
 
+/* Route 53 clients keep the old name this long: AWS advises 5 s or less. */
+#define PF_TTL_WARN_S 60
+
+static void Pf_describe_aws(StepCtx *c)
+{
+    const Plan *p = c->plan;
+    if (p->aws.dms_task_arn)
+        Step_say(c,
+                 "DMS DescribeReplicationTasks, DescribeTableStatistics %s (running, full load "
+                 "100%%, no errored or mismatched table)",
+                 p->aws.dms_task_arn);
+    if (p->swap.method == SWAP_ROUTE53)
+        Step_say(c, "Route 53 ListResourceRecordSets %s (TTL over %d s: a warning)", p->swap.aws_id,
+                 PF_TTL_WARN_S);
+    if (Sentinel_host(p))
+        Step_say(c, "resolve %s (the address recorded at start expected)", Sentinel_host(p));
+}
+
 void Preflight_describe(StepCtx *c)
 {
     Step_say(c, "connect to source and target (tls %s / %s)", Plan_tls_name(c->plan->source.tls),
@@ -66,6 +88,7 @@ void Preflight_describe(StepCtx *c)
              "source: INSERT INTO %s (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = "
              "NOW(6); target: poll until it arrives; every 500 ms for %.0f s, each under %.1f s",
              Pf_hb_table(c), c->plan->preflight_lag_window_s, Pf_threshold_s(c));
+    Pf_describe_aws(c);
 }
 
 static void Pf_connect(Checks *k, const char *name, Db *(*connect)(StepCtx *), const PlanServer *s)
@@ -261,6 +284,101 @@ static void Pf_lag(Checks *k)
           c->plan->thresholds.lag_seconds >= 0 ? "" : ", the plan sets none: default");
 }
 
+/* Names the tables DMS reports as errored or mismatched; returns how many. */
+static int Pf_dms_bad_tables(const Dms_table *t, size_t n, char *out, size_t size)
+{
+    int bad = 0;
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (!Dms_table_bad(&t[i]))
+            continue;
+        if (len < size)
+            len += (size_t)snprintf(out + len, size - len, "%s%s.%s (%s, %s)", bad ? ", " : "",
+                                    t[i].schema, t[i].table, t[i].state, t[i].validation);
+        bad++;
+    }
+    return bad;
+}
+
+static void Pf_dms_tables(Checks *k, Aws_client *a)
+{
+    Dms_table *tables = NULL;
+    size_t n = 0;
+    char err[1024], names[EVENT_TEXT_MAX];
+    if (Dms_table_statistics(a, k->c->plan->aws.dms_task_arn, &tables, &n, err, sizeof err) != 0)
+        Check(k, "DMS tables", false, "%s", err);
+    else if (Pf_dms_bad_tables(tables, n, names, sizeof names) > 0)
+        Check(k, "DMS tables", false, "errored or mismatched: %s", names);
+    else
+        Check(k, "DMS tables", true, "%zu table(s), none errored or mismatched", n);
+    free(tables);
+}
+
+static void Pf_dms(Checks *k, Aws_client *a)
+{
+    Dms_task t;
+    char err[1024];
+    if (Dms_describe_task(a, k->c->plan->aws.dms_task_arn, &t, err, sizeof err) != 0) {
+        Check(k, "DMS task", false, "%s", err);
+        return;
+    }
+    bool running = strcmp(t.status, "running") == 0;
+    bool loaded =
+        t.have_stats && t.full_load_pct >= 100 && t.tables_loading == 0 && t.tables_queued == 0;
+    Check(k, "DMS task", running && loaded && t.tables_errored == 0,
+          "%s %s, full load %.0f%%, tables loaded %d, loading %d, queued %d, errored %d%s%s",
+          t.identifier, t.status, t.full_load_pct, t.tables_loaded, t.tables_loading,
+          t.tables_queued, t.tables_errored, t.last_failure[0] ? ": " : "", t.last_failure);
+    Pf_dms_tables(k, a);
+}
+
+static void Pf_route53(Checks *k, Aws_client *a)
+{
+    const PlanSwap *s = &k->c->plan->swap;
+    R53_record_id r;
+    char err[1024], value[512];
+    long ttl = 0;
+    if (R53_parse_id(s->aws_id, &r, err, sizeof err) != 0) {
+        Check(k, "Route 53 record", false, "%s", err);
+        return;
+    }
+    int rc = R53_get_cname(a, &r, value, sizeof value, &ttl, err, sizeof err);
+    if (rc <= 0)
+        Check(k, "Route 53 record", false, "%s",
+              rc < 0 ? err : "the zone has no such CNAME record");
+    else if (ttl > PF_TTL_WARN_S)
+        Check(k, "Route 53 record", true,
+              "WARNING: TTL %ld s (over %d s): clients may use the old name for up to %ld s "
+              "after the swap; AWS advises 5 s or less",
+              ttl, PF_TTL_WARN_S, ttl);
+    else
+        Check(k, "Route 53 record", true, "%s CNAME %s, TTL %ld s", r.name, value, ttl);
+}
+
+static void Pf_aws(Checks *k)
+{
+    const Plan *p = k->c->plan;
+    char why[EVENT_TEXT_MAX];
+    if (Sentinel_host(p)) {
+        bool go = Sentinel_check(p, why, sizeof why);
+        Check(k, "failover sentinel", go, "%s", why);
+    }
+    if (!p->aws.dms_task_arn && p->swap.method != SWAP_ROUTE53)
+        return;
+    char err[1024];
+    Aws_client *a = Awsplan_client(&p->aws, 10000, err, sizeof err);
+    if (!a) {
+        Check(k, "AWS", false, "%s", err);
+        return;
+    }
+    if (p->aws.dms_task_arn)
+        Pf_dms(k, a);
+    if (p->swap.method == SWAP_ROUTE53)
+        Pf_route53(k, a);
+    Aws_client_free(a);
+}
+
 int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
 {
     Checks k = {.c = c, .fn = fn, .arg = arg};
@@ -272,6 +390,7 @@ int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
     Pf_table(&k, "heartbeat table", Pf_hb_table(c), false);
     Pf_table(&k, "fence table", Pf_fence_table(c), true);
     Pf_lag(&k);
+    Pf_aws(&k);
     return k.failed;
 }
 

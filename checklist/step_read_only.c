@@ -1,11 +1,18 @@
-/* Source read-only: `global` (SET GLOBAL read_only) or `lock-accounts`
+/* Source read-only: `global` (SET GLOBAL read_only), `lock-accounts`
  * (ALTER USER ... ACCOUNT LOCK and end the accounts' sessions, which works
- * where the console has no SUPER). Read back either way. */
+ * where the console has no SUPER), or `rds-parameter-group` (RDS refuses
+ * SET GLOBAL read_only to its master user: ModifyDBParameterGroup
+ * read_only=1 with ApplyMethod immediate on the source's custom group, then
+ * @@global.read_only polled until the server has applied it). Read back
+ * every way. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "aws/awsplan.h"
+#include "aws/rds.h"
 #include "checklist/step.h"
+#include "lib/clock.h"
 
 static const char *const READ_BACK = "SELECT @@global.read_only";
 
@@ -33,6 +40,66 @@ static void Ro_describe_accounts(StepCtx *c, const char *verb, bool kill)
     }
 }
 
+/* RDS applies an immediate parameter change within seconds. */
+#define RO_RDS_WAIT_MS 120000
+
+static void Ro_describe_rds(StepCtx *c, bool on)
+{
+    const char *pg = c->plan->readonly.parameter_group;
+    Step_say(c,
+             "RDS ModifyDBParameterGroup %s: read_only=%d ApplyMethod=immediate; "
+             "DescribeDBParameters (read back: read_only=%d)",
+             pg, on, on);
+    Step_say(c, "source: %s every 500 ms until %d (up to %d s)", READ_BACK, on,
+             RO_RDS_WAIT_MS / 1000);
+}
+
+/* Polls @@global.read_only until it is want. */
+static int Ro_poll(StepCtx *c, int want)
+{
+    int64_t v = -1, deadline = Clock_mono_ms() + RO_RDS_WAIT_MS;
+    for (;;) {
+        int rc = Step_int(c, Step_source(c), "source", READ_BACK, &v);
+        if (rc == 1 && v == want)
+            break;
+        /* A connection lost while RDS applies the change is retried. */
+        if (rc < 0 && c->source)
+            return -1;
+        if (Clock_mono_ms() >= deadline)
+            return Step_fail(c, "read back: read_only=%" PRId64 " after %d s, %d expected", v,
+                             RO_RDS_WAIT_MS / 1000, want);
+        if (Step_pause(c, 500))
+            return Step_fail(c, "cancelled (abort) while waiting for read_only=%d", want);
+        c->error[0] = '\0';
+    }
+    return 0;
+}
+
+static int Ro_rds(StepCtx *c, bool on)
+{
+    const char *pg = c->plan->readonly.parameter_group;
+    const char *want = on ? "1" : "0";
+    char err[1024], value[64];
+    Aws_client *a = Awsplan_client(&c->plan->aws, 10000, err, sizeof err);
+    if (!a)
+        return Step_fail(c, "%s", err);
+    int rc = Rds_modify_parameter(a, pg, "read_only", want, "immediate", err, sizeof err);
+    if (rc == 0)
+        rc = Rds_parameter(a, pg, "read_only", value, sizeof value, err, sizeof err);
+    Aws_client_free(a);
+    if (rc < 0)
+        return Step_fail(c, "%s", err);
+    if (rc == 0 || strcmp(value, want) != 0)
+        return Step_fail(c, "read back: parameter group %s has read_only=%s, %s expected", pg,
+                         rc == 0 ? "(absent)" : value, want);
+    int64_t t0 = Clock_mono_ms();
+    if (Ro_poll(c, on) != 0)
+        return -1;
+    Step_result(c, "read_only=%d in %s and on the source after %.1f s (read back)", on, pg,
+                (Clock_mono_ms() - t0) / 1000.0);
+    return 0;
+}
+
 static void Ro_describe(StepCtx *c)
 {
     switch (c->plan->readonly.method) {
@@ -41,16 +108,15 @@ static void Ro_describe(StepCtx *c)
         Step_say(c, "source: %s (read back: 1 expected)", READ_BACK);
         break;
     case READONLY_LOCK_ACCOUNTS: Ro_describe_accounts(c, "LOCK", true); break;
-    case READONLY_RDS_PARAMETER_GROUP:
-        Step_say(c, "rds-parameter-group %s: not carried out by this build",
-                 c->plan->readonly.parameter_group);
-        break;
+    case READONLY_RDS_PARAMETER_GROUP: Ro_describe_rds(c, true); break;
     }
 }
 
 static void Ro_describe_undo(StepCtx *c)
 {
-    if (c->plan->readonly.method == READONLY_GLOBAL) {
+    if (c->plan->readonly.method == READONLY_RDS_PARAMETER_GROUP) {
+        Ro_describe_rds(c, false);
+    } else if (c->plan->readonly.method == READONLY_GLOBAL) {
         Step_say(c, "source: SET GLOBAL read_only = OFF");
         Step_say(c, "source: %s (read back: 0 expected)", READ_BACK);
     } else {
@@ -144,10 +210,9 @@ static int Ro_set(StepCtx *c, bool on)
     switch (c->plan->readonly.method) {
     case READONLY_GLOBAL: return Ro_global(c, on);
     case READONLY_LOCK_ACCOUNTS: return Ro_accounts(c, on);
-    case READONLY_RDS_PARAMETER_GROUP: break;
+    case READONLY_RDS_PARAMETER_GROUP: return Ro_rds(c, on);
     }
-    return Step_fail(c, "read_only method rds-parameter-group is not carried out by this build; "
-                        "use \"global\" or \"lock-accounts\"");
+    return Step_fail(c, "unknown read_only method");
 }
 
 static int Ro_run(StepCtx *c)
@@ -162,14 +227,12 @@ static int Ro_undo(StepCtx *c)
 
 static Effect Ro_effect(StepCtx *c)
 {
-    if (c->plan->readonly.method == READONLY_GLOBAL) {
+    if (c->plan->readonly.method != READONLY_LOCK_ACCOUNTS) {
         int64_t v;
         if (Step_int(c, Step_source(c), "source", READ_BACK, &v) != 1)
             return EFFECT_UNKNOWN;
         return v == 1 ? EFFECT_PRESENT : EFFECT_ABSENT;
     }
-    if (c->plan->readonly.method != READONLY_LOCK_ACCOUNTS)
-        return EFFECT_UNKNOWN;
     for (size_t i = 0; i < c->plan->readonly.naccounts; i++) {
         int locked = Ro_is_locked(c, c->plan->readonly.accounts[i]);
         if (locked < 0)

@@ -1,9 +1,15 @@
 /* Stop replication from the old source, so nothing keeps flowing from a
- * database that is no longer the system of record. Only STOP SLAVE (no
- * RESET: the coordinates stay for an undo or an inquiry); undo = START. */
+ * database that is no longer the system of record. replica: only STOP SLAVE
+ * (no RESET: the coordinates stay for an undo or an inquiry); undo = START.
+ * dms: StopReplicationTask, waited until the task reads "stopped" (a task
+ * left running keeps copying personal data from a database nobody uses any
+ * more); undo = StartReplicationTask resume-processing, waited to
+ * "running". */
 #include <stdio.h>
 #include <string.h>
 
+#include "aws/awsplan.h"
+#include "aws/dms.h"
 #include "checklist/step.h"
 #include "lib/clock.h"
 
@@ -31,14 +37,115 @@ static int Repl_state(StepCtx *c, bool running)
     return ok;
 }
 
+/* ---- DMS -------------------------------------------------------------- */
+
+#define DMS_WAIT_MS 300000 /* a task takes a minute or two to stop */
+
+static bool Repl_dms(const StepCtx *c)
+{
+    return c->plan->stop_replication == STOP_REPLICATION_DMS;
+}
+
+/* The task's status into status; 0 or -1 (c->error). */
+static int ReplDms_status(StepCtx *c, Aws_client *a, char *status, size_t size)
+{
+    Dms_task t;
+    char err[1024];
+    if (Dms_describe_task(a, c->plan->aws.dms_task_arn, &t, err, sizeof err) != 0)
+        return Step_fail(c, "%s", err);
+    snprintf(status, size, "%s", t.status);
+    return 0;
+}
+
+static void ReplDms_describe(StepCtx *c)
+{
+    Step_say(c, "DMS StopReplicationTask %s", c->plan->aws.dms_task_arn);
+    Step_say(c, "DMS DescribeReplicationTasks every 2 s until Status=stopped (up to %d s)",
+             DMS_WAIT_MS / 1000);
+}
+
+static void ReplDms_describe_undo(StepCtx *c)
+{
+    Step_say(c, "DMS StartReplicationTask %s StartReplicationTaskType=resume-processing",
+             c->plan->aws.dms_task_arn);
+    Step_say(c, "DMS DescribeReplicationTasks every 2 s until Status=running (up to %d s)",
+             DMS_WAIT_MS / 1000);
+}
+
+static int ReplDms_wait(StepCtx *c, Aws_client *a, const char *want)
+{
+    char status[32] = "";
+    int64_t deadline = Clock_mono_ms() + DMS_WAIT_MS;
+    for (;;) {
+        if (ReplDms_status(c, a, status, sizeof status) != 0)
+            return -1;
+        if (!strcmp(status, want))
+            break;
+        if (!strcmp(status, "failed"))
+            return Step_fail(c, "read back: the DMS task failed (%s expected)", want);
+        if (Clock_mono_ms() >= deadline)
+            return Step_fail(c, "read back: the DMS task is %s after %d s (%s expected)", status,
+                             DMS_WAIT_MS / 1000, want);
+        if (Step_pause(c, 2000))
+            return Step_fail(c, "cancelled (abort) while the DMS task was %s", status);
+    }
+    Step_result(c, "DMS task %s (read back)", status);
+    return 0;
+}
+
+static int ReplDms_set(StepCtx *c, bool running)
+{
+    char err[1024], status[32];
+    Aws_client *a = Awsplan_client(&c->plan->aws, 10000, err, sizeof err);
+    if (!a)
+        return Step_fail(c, "%s", err);
+    const char *arn = c->plan->aws.dms_task_arn;
+    const char *want = running ? "running" : "stopped";
+    int rc = ReplDms_status(c, a, status, sizeof status);
+    if (rc == 0 && strcmp(status, want) != 0) {
+        rc = running ? Dms_resume_task(a, arn, err, sizeof err)
+                     : Dms_stop_task(a, arn, err, sizeof err);
+        if (rc != 0)
+            Step_fail(c, "%s", err);
+    }
+    if (rc == 0)
+        rc = ReplDms_wait(c, a, want);
+    Aws_client_free(a);
+    return rc;
+}
+
+static Effect ReplDms_effect(StepCtx *c)
+{
+    char err[1024], status[32];
+    Aws_client *a = Awsplan_client(&c->plan->aws, 10000, err, sizeof err);
+    if (!a)
+        return EFFECT_UNKNOWN;
+    int rc = ReplDms_status(c, a, status, sizeof status);
+    Aws_client_free(a);
+    c->error[0] = '\0';
+    if (rc != 0)
+        return EFFECT_UNKNOWN;
+    return !strcmp(status, "stopped") ? EFFECT_PRESENT : EFFECT_ABSENT;
+}
+
+/* ---- dispatch --------------------------------------------------------- */
+
 static void Repl_describe(StepCtx *c)
 {
+    if (Repl_dms(c)) {
+        ReplDms_describe(c);
+        return;
+    }
     Step_say(c, "target: STOP SLAVE");
     Step_say(c, "target: SHOW SLAVE STATUS (read back: Slave_IO_Running=No, Slave_SQL_Running=No)");
 }
 
 static void Repl_describe_undo(StepCtx *c)
 {
+    if (Repl_dms(c)) {
+        ReplDms_describe_undo(c);
+        return;
+    }
     Step_say(c, "target: START SLAVE");
     Step_say(c, "target: SHOW SLAVE STATUS (read back: both threads Yes within 10 s)");
 }
@@ -66,16 +173,22 @@ static int Repl_set(StepCtx *c, bool running)
 
 static int Repl_run(StepCtx *c)
 {
+    if (Repl_dms(c))
+        return ReplDms_set(c, false);
     return Repl_set(c, false);
 }
 
 static int Repl_undo(StepCtx *c)
 {
+    if (Repl_dms(c))
+        return ReplDms_set(c, true);
     return Repl_set(c, true);
 }
 
 static Effect Repl_effect(StepCtx *c)
 {
+    if (Repl_dms(c))
+        return ReplDms_effect(c);
     int stopped = Repl_state(c, false);
     c->error[0] = '\0';
     return stopped < 0 ? EFFECT_UNKNOWN : stopped ? EFFECT_PRESENT : EFFECT_ABSENT;

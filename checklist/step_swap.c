@@ -1,14 +1,25 @@
 /* Swap the application's connection string. file: rewrite KEY=value
  * atomically, the old value kept for rollback in a 0600 sidecar next to the
  * file (it may hold a password) and, redacted, in the audit. exec: a command
- * with templates, then the readback command, compared. */
+ * with templates, then the readback command, compared. aws-secret: the
+ * RDS-style secret rewritten with the target's host and port, every other
+ * field kept (PutSecretValue, read back with GetSecretValue; undo puts the
+ * previous SecretString back). ssm: PutParameter with Overwrite, read back.
+ * route53: a CNAME UPSERT followed to INSYNC, read back with
+ * ListResourceRecordSets; undo UPSERTs the old name. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "aws/awsplan.h"
+#include "aws/route53.h"
+#include "aws/secrets.h"
+#include "aws/ssm.h"
 #include "checklist/fsutil.h"
 #include "checklist/proc.h"
 #include "checklist/step.h"
+#include "lib/clock.h"
 #include "lib/redact.h"
 
 /* The new value; the plan parser requires it, "" guards a plan without. */
@@ -58,10 +69,292 @@ static int Swap_current(StepCtx *c, char *out, size_t size)
     return 1;
 }
 
-static int Swap_unsupported(StepCtx *c)
+/* ---- AWS: Secrets Manager, SSM, Route 53 ------------------------------ */
+
+#define SWAP_INSYNC_WAIT_MS 300000 /* Route 53 says INSYNC within 60 s normally */
+
+static bool Swap_is_aws(const StepCtx *c)
 {
-    return Step_fail(c, "swap method aws-secret/ssm/route53 is not carried out by this build; use "
-                        "\"file\" or \"exec\"");
+    SwapMethod m = c->plan->swap.method;
+    return m == SWAP_AWS_SECRET || m == SWAP_SSM || m == SWAP_ROUTE53;
+}
+
+static Aws_client *Swap_client(StepCtx *c)
+{
+    char err[512];
+    Aws_client *a = Awsplan_client(&c->plan->aws, 10000, err, sizeof err);
+    if (!a)
+        Step_fail(c, "swap: %s", err);
+    return a;
+}
+
+/* The endpoint the secret is to name: swap.value "HOST[:PORT]", else the
+ * plan's target. */
+static void Swap_secret_endpoint(const StepCtx *c, char *host, size_t size, int *port)
+{
+    const char *v = c->plan->swap.value;
+    if (v && *v) {
+        const char *colon = strrchr(v, ':');
+        snprintf(host, size, "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
+        *port = colon ? atoi(colon + 1) : 3306;
+        return;
+    }
+    snprintf(host, size, "%s", c->plan->target.host ? c->plan->target.host : "");
+    *port = c->plan->target.port > 0 ? c->plan->target.port : 3306;
+}
+
+/* What the swap compares: "host:port" for a secret, the value otherwise. */
+static void Swap_aws_wanted(const StepCtx *c, char *out, size_t size)
+{
+    if (c->plan->swap.method == SWAP_AWS_SECRET) {
+        char host[512];
+        int port;
+        Swap_secret_endpoint(c, host, sizeof host, &port);
+        snprintf(out, size, "%s:%d", host, port);
+    } else {
+        snprintf(out, size, "%s", Swap_value(c));
+    }
+}
+
+/* Reads the current value: the compared form into shown, and what undo
+ * needs (the whole SecretString, or the value) into whole. 1, or -1. */
+static int Swap_aws_read(StepCtx *c, Aws_client *a, char *shown, size_t ssize, char *whole,
+                         size_t wsize, long *ttl)
+{
+    const PlanSwap *s = &c->plan->swap;
+    char err[1024];
+    if (s->method == SWAP_AWS_SECRET) {
+        Secret_db db;
+        if (Secrets_get(a, s->aws_id, &db, err, sizeof err) != 0)
+            return Step_fail(c, "swap: %s", err);
+        snprintf(shown, ssize, "%s:%d", db.host, db.port ? db.port : 3306);
+        bool fits = strlen(db.secret_string) < wsize;
+        if (fits)
+            snprintf(whole, wsize, "%s", db.secret_string);
+        Secrets_db_clear(&db);
+        return fits ? 1 : Step_fail(c, "swap: secret %s is too long to keep for undo", s->aws_id);
+    }
+    if (s->method == SWAP_SSM) {
+        Ssm_parameter prm;
+        if (Ssm_get(a, s->aws_id, &prm, err, sizeof err) != 0)
+            return Step_fail(c, "swap: %s", err);
+        snprintf(shown, ssize, "%s", prm.value);
+        snprintf(whole, wsize, "%s", prm.value);
+        return 1;
+    }
+    R53_record_id r;
+    if (R53_parse_id(s->aws_id, &r, err, sizeof err) != 0)
+        return Step_fail(c, "swap: %s", err);
+    long t = 0;
+    int rc = R53_get_cname(a, &r, shown, ssize, &t, err, sizeof err);
+    if (rc < 0)
+        return Step_fail(c, "swap: %s", err);
+    if (rc == 0)
+        return Step_fail(c, "swap: Route 53 zone %s has no CNAME %s", r.zone, r.name);
+    snprintf(whole, wsize, "%s", shown);
+    if (ttl)
+        *ttl = t;
+    return 1;
+}
+
+static int Swap_aws_prepare(StepCtx *c)
+{
+    StepMemo *m = c->memo;
+    char shown[1100], wanted[1100];
+    Aws_client *a = Swap_client(c);
+    if (!a)
+        return -1;
+    int rc = Swap_aws_read(c, a, shown, sizeof shown, m->swap_old, sizeof m->swap_old, NULL);
+    Aws_client_free(a);
+    if (rc < 0)
+        return -1;
+    Swap_aws_wanted(c, wanted, sizeof wanted);
+    /* Already swapped by an earlier attempt: what is there now is not the old value. */
+    m->swap_old_known = strcmp(shown, wanted) != 0;
+    if (!m->swap_old_known)
+        Step_log(c, LOG_WARN, "swap: %s already names %s; the value before it is not known here",
+                 c->plan->swap.aws_id, wanted);
+    return 0;
+}
+
+/* The old value as shown ("host:port" of the kept secret). */
+static void Swap_aws_old_shown(const StepCtx *c, char *out, size_t size)
+{
+    const StepMemo *m = c->memo;
+    if (!m->swap_old_known) {
+        snprintf(out, size, "<the value before the swap>");
+        return;
+    }
+    if (c->plan->swap.method != SWAP_AWS_SECRET) {
+        Swap_shown(m->swap_old, out, size);
+        return;
+    }
+    Secret_db db;
+    char err[256];
+    memset(&db, 0, sizeof db);
+    if (Secrets_parse_db(m->swap_old, &db, err, sizeof err) == 0)
+        snprintf(out, size, "%s:%d", db.host, db.port ? db.port : 3306);
+    else
+        snprintf(out, size, "<the previous secret>");
+    Secrets_db_clear(&db);
+}
+
+static void Swap_aws_describe_to(StepCtx *c, const char *from, const char *to)
+{
+    const PlanSwap *s = &c->plan->swap;
+    if (s->method == SWAP_AWS_SECRET) {
+        Step_say(c,
+                 "Secrets Manager PutSecretValue %s: host:port %s -> %s (every other field "
+                 "kept, new version AWSCURRENT)",
+                 s->aws_id, from, to);
+        Step_say(c, "Secrets Manager GetSecretValue %s (read back: host:port %s)", s->aws_id, to);
+    } else if (s->method == SWAP_SSM) {
+        Step_say(c, "SSM PutParameter %s Overwrite: %s -> %s", s->aws_id, from, to);
+        Step_say(c, "SSM GetParameter %s WithDecryption (read back: %s)", s->aws_id, to);
+    } else {
+        Step_say(c, "Route 53 ChangeResourceRecordSets %s: UPSERT CNAME %s -> %s (TTL kept)",
+                 s->aws_id, from, to);
+        Step_say(c,
+                 "Route 53 GetChange until INSYNC (up to %d s); ListResourceRecordSets (read "
+                 "back: %s)",
+                 SWAP_INSYNC_WAIT_MS / 1000, to);
+    }
+}
+
+static void Swap_aws_describe(StepCtx *c, bool undo)
+{
+    char old[1100], wanted[1100];
+    Swap_aws_old_shown(c, old, sizeof old);
+    Swap_aws_wanted(c, wanted, sizeof wanted);
+    if (undo)
+        Swap_aws_describe_to(c, wanted, old);
+    else
+        Swap_aws_describe_to(c, old, wanted);
+}
+
+/* UPSERT and follow the change until INSYNC. */
+static int Swap_route53(StepCtx *c, Aws_client *a, const char *value)
+{
+    R53_record_id r;
+    char err[1024], cur[1100], change[128], status[32] = "";
+    long ttl = 300;
+    if (R53_parse_id(c->plan->swap.aws_id, &r, err, sizeof err) != 0)
+        return Step_fail(c, "swap: %s", err);
+    if (R53_get_cname(a, &r, cur, sizeof cur, &ttl, err, sizeof err) < 0)
+        return Step_fail(c, "swap: %s", err);
+    if (R53_upsert_cname(a, &r, value, ttl, change, sizeof change, err, sizeof err) != 0)
+        return Step_fail(c, "swap: %s", err);
+    int64_t deadline = Clock_mono_ms() + SWAP_INSYNC_WAIT_MS;
+    while (strcmp(status, "INSYNC") != 0) {
+        if (R53_change_status(a, change, status, sizeof status, err, sizeof err) != 0)
+            return Step_fail(c, "swap: %s", err);
+        if (!strcmp(status, "INSYNC"))
+            break;
+        if (Clock_mono_ms() >= deadline)
+            return Step_fail(c, "swap: Route 53 change %s still %s after %d s", change, status,
+                             SWAP_INSYNC_WAIT_MS / 1000);
+        if (Step_pause(c, 1000))
+            return Step_fail(c, "cancelled (abort) while Route 53 change %s was %s", change,
+                             status);
+    }
+    Step_log(c, LOG_INFO, "Route 53 change %s INSYNC", change);
+    return 0;
+}
+
+/* Writes the new state: for a secret, whole is the SecretString to put. */
+static int Swap_aws_write(StepCtx *c, Aws_client *a, const char *whole)
+{
+    const PlanSwap *s = &c->plan->swap;
+    char err[1024], version[80];
+    if (s->method == SWAP_AWS_SECRET) {
+        if (Secrets_put(a, s->aws_id, whole, version, sizeof version, err, sizeof err) != 0)
+            return Step_fail(c, "swap: %s", err);
+        return 0;
+    }
+    if (s->method == SWAP_SSM) {
+        long v = 0;
+        if (Ssm_put(a, s->aws_id, whole, NULL, &v, err, sizeof err) != 0)
+            return Step_fail(c, "swap: %s", err);
+        return 0;
+    }
+    return Swap_route53(c, a, whole);
+}
+
+/* Puts the secret/parameter/record to `whole` and reads back `expect`. */
+static int Swap_aws_apply(StepCtx *c, Aws_client *a, const char *whole, const char *expect)
+{
+    char now[1100], kept[sizeof c->memo->swap_old];
+    if (Swap_aws_write(c, a, whole) != 0)
+        return -1;
+    if (Swap_aws_read(c, a, now, sizeof now, kept, sizeof kept, NULL) < 0)
+        return -1;
+    memset(kept, 0, sizeof kept);
+    if (strcmp(now, expect) != 0)
+        return Step_fail(c, "read back: %s names %s, not %s", c->plan->swap.aws_id, now, expect);
+    Step_result(c, "%s = %s (read back)", c->plan->swap.aws_id, now);
+    return 0;
+}
+
+static int Swap_aws_run(StepCtx *c)
+{
+    char wanted[1100], err[512], shown[1100], whole[sizeof c->memo->swap_old];
+    Aws_client *a = Swap_client(c);
+    if (!a)
+        return -1;
+    Swap_aws_wanted(c, wanted, sizeof wanted);
+    int rc = 0;
+    if (c->plan->swap.method == SWAP_AWS_SECRET) {
+        char host[512];
+        int port;
+        Swap_secret_endpoint(c, host, sizeof host, &port);
+        /* The secret as it is now, so a field changed since prepare is kept. */
+        rc = Swap_aws_read(c, a, shown, sizeof shown, whole, sizeof whole, NULL) < 0 ? -1 : 0;
+        char *next = rc == 0 ? Secrets_with_endpoint(whole, host, port, err, sizeof err) : NULL;
+        if (rc == 0 && !next)
+            rc = Step_fail(c, "swap: %s", err);
+        if (rc == 0)
+            rc = Swap_aws_apply(c, a, next, wanted);
+        if (next) {
+            memset(next, 0, strlen(next));
+            free(next);
+        }
+        memset(whole, 0, sizeof whole);
+    } else {
+        rc = Swap_aws_apply(c, a, Swap_value(c), wanted);
+    }
+    Aws_client_free(a);
+    return rc;
+}
+
+static int Swap_aws_undo(StepCtx *c)
+{
+    StepMemo *m = c->memo;
+    if (!m->swap_old_known)
+        return Step_fail(c, "swap undo: the value before the swap is not known (it was already "
+                            "swapped when this run began)");
+    char old[1100];
+    Swap_aws_old_shown(c, old, sizeof old);
+    Aws_client *a = Swap_client(c);
+    if (!a)
+        return -1;
+    int rc = Swap_aws_apply(c, a, m->swap_old, old);
+    Aws_client_free(a);
+    return rc;
+}
+
+static Effect Swap_aws_effect(StepCtx *c)
+{
+    char now[1100], wanted[1100], whole[sizeof c->memo->swap_old];
+    Aws_client *a = Swap_client(c);
+    if (!a)
+        return EFFECT_UNKNOWN;
+    int rc = Swap_aws_read(c, a, now, sizeof now, whole, sizeof whole, NULL);
+    Aws_client_free(a);
+    memset(whole, 0, sizeof whole);
+    if (rc < 0)
+        return EFFECT_UNKNOWN;
+    Swap_aws_wanted(c, wanted, sizeof wanted);
+    return strcmp(now, wanted) == 0 ? EFFECT_PRESENT : EFFECT_ABSENT;
 }
 
 /* Before the swap: remember the old value. If the file already holds the new
@@ -71,8 +364,8 @@ static int Swap_prepare(StepCtx *c)
 {
     const PlanSwap *s = &c->plan->swap;
     StepMemo *m = c->memo;
-    if (s->method != SWAP_FILE && s->method != SWAP_EXEC)
-        return Swap_unsupported(c);
+    if (Swap_is_aws(c))
+        return Swap_aws_prepare(c);
     char cur[sizeof m->swap_old], side[4200], err[512];
     if (Swap_current(c, cur, sizeof cur) < 0)
         return -1;
@@ -125,19 +418,25 @@ static void Swap_describe_to(StepCtx *c, const char *from, const char *to, bool 
     } else if (s->method == SWAP_EXEC) {
         Step_say(c, "old value %s -> %s", a, b);
         Swap_describe_exec(c, to, undo);
-    } else {
-        Step_say(c, "swap method not carried out by this build");
     }
 }
 
 static void Swap_describe(StepCtx *c)
 {
+    if (Swap_is_aws(c)) {
+        Swap_aws_describe(c, false);
+        return;
+    }
     const char *old = c->memo->swap_old_known ? c->memo->swap_old : "<current value>";
     Swap_describe_to(c, old, Swap_value(c), false);
 }
 
 static void Swap_describe_undo(StepCtx *c)
 {
+    if (Swap_is_aws(c)) {
+        Swap_aws_describe(c, true);
+        return;
+    }
     const char *old = c->memo->swap_old_known ? c->memo->swap_old : "<old value from the sidecar>";
     Swap_describe_to(c, Swap_value(c), old, true);
 }
@@ -158,8 +457,6 @@ static int Swap_put(StepCtx *c, const char *value, bool undo)
         if (rc != 0)
             return rc < 0 ? Step_fail(c, "swap command: %s", err)
                           : Step_fail(c, "swap command exited %d: %s", rc, err);
-    } else {
-        return Swap_unsupported(c);
     }
     if (Swap_current(c, now, sizeof now) < 0)
         return -1;
@@ -172,11 +469,15 @@ static int Swap_put(StepCtx *c, const char *value, bool undo)
 
 static int Swap_run(StepCtx *c)
 {
+    if (Swap_is_aws(c))
+        return Swap_aws_run(c);
     return Swap_put(c, Swap_value(c), false);
 }
 
 static int Swap_undo(StepCtx *c)
 {
+    if (Swap_is_aws(c))
+        return Swap_aws_undo(c);
     StepMemo *m = c->memo;
     const PlanSwap *s = &c->plan->swap;
     char side[4200], err[512];
@@ -205,8 +506,8 @@ static int Swap_undo(StepCtx *c)
 static Effect Swap_effect(StepCtx *c)
 {
     char cur[sizeof c->memo->swap_old];
-    if (c->plan->swap.method != SWAP_FILE && c->plan->swap.method != SWAP_EXEC)
-        return EFFECT_UNKNOWN;
+    if (Swap_is_aws(c))
+        return Swap_aws_effect(c);
     if (Swap_current(c, cur, sizeof cur) != 1)
         return EFFECT_UNKNOWN;
     return strcmp(cur, Swap_value(c)) == 0 ? EFFECT_PRESENT : EFFECT_ABSENT;

@@ -22,6 +22,8 @@ int Command_check(int argc, char **argv);
 int Command_verify(int argc, char **argv);
 int Command_replay(int argc, char **argv);
 int Command_follow(int argc, char **argv);
+int Command_report(int argc, char **argv);
+int Command_export(int argc, char **argv);
 
 /* Exit statuses shared by every command. */
 enum { EXIT_OK = 0, EXIT_NO = 1, EXIT_USAGE = 2 };

@@ -5,3 +5,4 @@ cutover_SOURCES += cli/check.c cli/headless.c cli/headless.h
 TESTS += tests/integration/cli_basics.sh
 EXTRA_DIST += tests/integration/cli_basics.sh
 cutover_SOURCES += cli/replay.c cli/follow.c
+cutover_SOURCES += cli/report.c cli/export.c

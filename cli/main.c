@@ -14,6 +14,8 @@ static const Command commands[] = {
     {"verify", Command_verify, "check an audit log's hash chain: exit 0 intact, 1 broken"},
     {"replay", Command_replay, "replay a recorded session (--snapshot TIME prints one screen)"},
     {"follow", Command_follow, "watch a session another console is recording, read-only"},
+    {"report", Command_report, "a self-contained HTML report of a recorded session"},
+    {"export", Command_export, "export a recorded session (--asciicast: asciinema v2)"},
 };
 
 static const size_t ncommands = sizeof commands / sizeof commands[0];

@@ -11,6 +11,7 @@ tests_unit_test_screen_LDADD = $(TEST_UNIT_LIBS)
 endif
 
 # Terminal tests: the real binary in tmux.
-TESTS += tests/tmux/console_terminal.sh tests/tmux/console_live.sh tests/tmux/console_cutover.sh
+TESTS += tests/tmux/console_terminal.sh tests/tmux/console_live.sh tests/tmux/console_cutover.sh \
+	tests/tmux/replay_matches_live.sh
 EXTRA_DIST += tests/tmux.sh tests/tmux/console_terminal.sh tests/tmux/console_live.sh \
-	tests/tmux/console_cutover.sh
+	tests/tmux/console_cutover.sh tests/tmux/replay_matches_live.sh

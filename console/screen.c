@@ -5,6 +5,7 @@
 
 #include "console/keys.h"
 #include "lib/clock.h"
+#include "panels/dms.h"
 #include "panels/panel.h"
 #include "probes/metrics.h"
 
@@ -77,14 +78,15 @@ static void Screen_status(Canvas *c, const Model *m, const ScreenState *st)
     int x = Canvas_printf(c, 0, 0, c->cols, ROLE_STATUS, " cutover  %s  %s  %s UTC%s", mode,
                           m->plan_name, utc + 11, st->frozen ? "  FROZEN" : "");
     static const char *const probes[] = {PROBE_SOURCE, PROBE_TARGET, PROBE_HEARTBEAT,
-                                         PROBE_ENDPOINT};
-    static const char *const short_names[] = {"src", "tgt", "hb", "ep"};
+                                         PROBE_ENDPOINT, PROBE_AWS};
+    static const char *const short_names[] = {"src", "tgt", "hb", "ep", "aws"};
+    size_t nprobes = Model_probe(m, PROBE_AWS) ? 5 : 4;
     bool narrow = c->cols < 110;
     int right = c->cols - 1, need = 0;
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < nprobes; i++)
         need += (int)strlen(narrow ? short_names[i] : probes[i]) + 7;
     int px = right - need > x + 1 ? right - need : x + 1;
-    for (size_t i = 0; i < 4 && px < right; i++)
+    for (size_t i = 0; i < nprobes && px < right; i++)
         Screen_probe_dot(c, m, probes[i], narrow ? short_names[i] : probes[i], &px, 0, right);
 }
 
@@ -221,9 +223,18 @@ void Screen_render(Canvas *c, const Model *m, const ScreenState *st)
                    {&CdcPanel_class, 0},
                    {&EndpointPanel_class, 0},
                    {&ServersPanel_class, 0}};
-    Slot right[] = {{&ChecklistPanel_class, 0}, {&EventsPanel_class, 0}};
+    /* The DMS panel only when the plan has a DMS task (its probe names the
+     * task at start, so replay shows it too); the right column has the room
+     * at 80x24, where the left one has none to spare. */
+    Slot right[] = {{&ChecklistPanel_class, 0}, {&DmsPanel_class, 0}, {&EventsPanel_class, 0}};
+    int nright = 3;
+    if (!DmsPanel_wanted(m)) {
+        right[1] = right[2];
+        nright = 2;
+    }
     Screen_column(c, &view, left, 4, 0, (Rect){0, top, left_w, height});
-    Screen_column(c, &view, right, 2, 1, (Rect){left_w, top, c->cols - left_w, height});
+    Screen_column(c, &view, right, nright, nright - 1,
+                  (Rect){left_w, top, c->cols - left_w, height});
     Screen_keybar(c, st);
     if (st->overlay == OVERLAY_HELP)
         Screen_help(c, st);

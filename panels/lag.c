@@ -1,5 +1,7 @@
 /* Replication lag: the heartbeat figure first (it is what lag zero means),
- * then the replica's own view, then where each stream stands (GTIDs). */
+ * DMS's own CDC latency beside it when the plan has a DMS task (flagged when
+ * the two disagree), then the replica's own view, then where each stream
+ * stands (GTIDs). */
 #include <math.h>
 #include <stdio.h>
 
@@ -7,6 +9,33 @@
 #include "panels/panel.h"
 #include "panels/widgets.h"
 #include "probes/metrics.h"
+
+/* DMS's latency and the heartbeat disagree when they are further apart than
+ * 2 s or half the larger one (CloudWatch's figure is a 1-minute average, so
+ * small differences mean nothing). */
+static bool LagPanel_disagree(double dms, double hb)
+{
+    double larger = dms > hb ? dms : hb;
+    double limit = larger * 0.5 > 2.0 ? larger * 0.5 : 2.0;
+    return fabs(dms - hb) > limit;
+}
+
+/* " DMS 2.10 s" (and a flag) after the heartbeat; returns the columns used. */
+static int LagPanel_dms(const PanelView *v, Canvas *c, int x, int y, int maxw)
+{
+    const Model *m = v->model;
+    const Series *dms = Model_series(m, M_LAG_DMS_S), *hb = Model_series(m, M_LAG_HEARTBEAT_S);
+    if (!dms || !dms->has_value || maxw < 8)
+        return 0;
+    char value[32];
+    Format_seconds(dms->last, value, sizeof value);
+    bool differ = hb && hb->has_value && LagPanel_disagree(dms->last, hb->last);
+    int used = Widget_pair(c, x + 2, y, maxw - 2, "DMS", value, differ ? ROLE_WARN : ROLE_VALUE);
+    if (differ)
+        used += Canvas_text(c, x + 2 + used, y, maxw - 2 - used, ROLE_WARN,
+                            v->ascii ? " !=" : " \u2260");
+    return used + 2;
+}
 
 static void LagPanel_headline(const PanelView *v, Canvas *c, Rect r)
 {
@@ -18,6 +47,7 @@ static void LagPanel_headline(const PanelView *v, Canvas *c, Rect r)
     int x = r.x + Widget_pair(c, r.x, r.y, r.w, "Lag", value, Widget_role(m, M_LAG_HEARTBEAT_S));
     x += Canvas_printf(c, x, r.y, r.x + r.w - x, ROLE_VALUE, " %s",
                        Widget_trend(m, M_LAG_HEARTBEAT_S, v->ascii));
+    x += LagPanel_dms(v, c, x, r.y, r.x + r.w - x);
     Widget_source(m, M_LAG_HEARTBEAT_S, source, sizeof source);
     Canvas_text_right(c, x + 1, r.y, r.x + r.w - x - 1, ROLE_MUTED, source);
 }

@@ -129,6 +129,7 @@ typedef struct PlanVerify {
     VerifyMode mode;
     char **tables; /* "schema.table" */
     size_t ntables;
+    int timeout_ms; /* per table and server: a checksum of a big table takes real time */
 } PlanVerify;
 
 typedef enum { SWAP_FILE = 0, SWAP_EXEC, SWAP_AWS_SECRET, SWAP_SSM, SWAP_ROUTE53 } SwapMethod;

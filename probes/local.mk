@@ -27,3 +27,15 @@ TESTS += tests/integration/probes_live.sh tests/integration/probes_lag.sh \
 	tests/integration/probes_endpoint.sh
 EXTRA_DIST += tests/integration/probes_live.sh tests/integration/probes_lag.sh \
 	tests/integration/probes_endpoint.sh tests/integration/probes_lib.sh
+
+# AWS: CloudWatch and the DMS API (the "aws" probe), and the failover sentinel.
+libcutover_a_SOURCES += probes/cloudwatch.c probes/cloudwatch.h probes/dms.c probes/dms.h \
+	probes/sentinel.c probes/sentinel.h
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_probes_aws
+TESTS += tests/unit/test_probes_aws
+tests_unit_test_probes_aws_SOURCES = tests/unit/test_probes_aws.c
+tests_unit_test_probes_aws_CFLAGS = $(TEST_UNIT_FLAGS)
+tests_unit_test_probes_aws_LDADD = $(TEST_UNIT_LIBS)
+endif

@@ -43,7 +43,36 @@
 #define M_RDS_CPU_PCT       "cpu_pct"
 #define M_RDS_REPLICA_LAG_S "replica_lag_s"
 
+/* AWS DMS: the task (DescribeReplicationTasks / DescribeTableStatistics)
+ * and its CloudWatch metrics (AWS/DMS, 1-minute averages). */
+#define M_DMS_TASK              "dms.task"           /* text: the task's identifier */
+#define M_DMS_STATUS            "dms.status"         /* text: running, stopped ...; 1 running */
+#define M_DMS_FULL_LOAD_PCT     "dms.full_load_pct"  /* FullLoadProgressPercent */
+#define M_DMS_TABLES_LOADED     "dms.tables_loaded"  /* ReplicationTaskStats */
+#define M_DMS_TABLES_LOADING    "dms.tables_loading" /* text "loading/queued" */
+#define M_DMS_TABLES_ERRORED    "dms.tables_errored" /* raised as an alarm when > 0 */
+#define M_DMS_TABLES_BAD        "dms.tables_bad"     /* errored or mismatched; text names them */
+#define M_DMS_VALIDATION        "dms.validation"     /* text: "2 validated, 1 pending ..." */
+#define M_DMS_CHANGES           "dms.changes"        /* sum of I/U/D; text "I 1540 U 352 D 5" */
+#define M_DMS_TOP_TABLES        "dms.top_tables"     /* text: busiest tables with I/U/D */
+#define M_DMS_LATENCY_SOURCE_S  "dms.cdc_latency_source_s"
+#define M_DMS_LATENCY_TARGET_S  "dms.cdc_latency_target_s"
+#define M_DMS_INCOMING_CHANGES  "dms.cdc_incoming_changes" /* backlog waiting to apply */
+#define M_DMS_THROUGHPUT_SOURCE "dms.cdc_throughput_source_rps"
+#define M_DMS_THROUGHPUT_TARGET "dms.cdc_throughput_target_rps"
+#define M_LAG_DMS_S             "lag.dms_s" /* CDCLatencySource + CDCLatencyTarget */
+
+/* The failover sentinel: the source's RDS endpoint name as resolved now;
+ * an alarm on this key while it differs from the address at start. */
+#define M_RDS_SOURCE_ADDRESS "rds.source.address"
+
+/* CloudWatch figures are 1-minute averages: the origin says so. */
+#define ORIGIN_CLOUDWATCH "CloudWatch 1m"
+#define ORIGIN_DMS        "DMS API"
+
 /* Probe names for EVENT_HEALTH */
+#define PROBE_AWS             "aws"      /* CloudWatch and the DMS API */
+#define PROBE_SENTINEL        "sentinel" /* the source's RDS endpoint DNS */
 #define PROBE_SOURCE          "source"
 #define PROBE_TARGET          "target"
 #define PROBE_HEARTBEAT       "heartbeat"       /* the reader on the target */

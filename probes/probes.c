@@ -6,19 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/awsplan.h"
 #include "lib/clock.h"
+#include "probes/cloudwatch.h"
 #include "probes/endpoint.h"
 #include "probes/heartbeat.h"
 #include "probes/metrics.h"
 #include "probes/probe.h"
+#include "probes/sentinel.h"
 #include "probes/server.h"
 
-#define PROBES_COUNT        5
+#define PROBES_COUNT        7 /* at most: the AWS ones only when the plan has AWS */
 #define PROBES_SUPERVISE_MS 100
 
 struct Probes {
     ProbeShared shared;
     Probe probes[PROBES_COUNT];
+    size_t count;
     Probe supervisor;
 };
 
@@ -27,7 +31,7 @@ static void Probes_supervise(Probe *self)
     Probes *all = self->ctx;
     while (Probe_sleep(self, PROBES_SUPERVISE_MS)) {
         int64_t now = Clock_mono_ms();
-        for (size_t i = 0; i < PROBES_COUNT; i++)
+        for (size_t i = 0; i < all->count; i++)
             Probe_check_stale(&all->probes[i], now);
     }
 }
@@ -43,10 +47,17 @@ static void Probes_define(Probes *all, const ProbesConfig *config)
     Probe_init(&all->probes[2], PROBE_SOURCE, refresh, Server_source_run);
     Probe_init(&all->probes[3], PROBE_TARGET, refresh, Server_target_run);
     Probe_init(&all->probes[4], PROBE_ENDPOINT, refresh, Endpoint_run);
+    all->count = 5;
+    if (Awsplan_watches(config->plan)) {
+        int aws = refresh > DMS_MIN_INTERVAL_MS ? refresh : DMS_MIN_INTERVAL_MS;
+        Probe_init(&all->probes[all->count++], PROBE_AWS, aws, Cloudwatch_run);
+    }
+    if (Sentinel_host(config->plan))
+        Probe_init(&all->probes[all->count++], PROBE_SENTINEL, refresh, Sentinel_run);
     Probe_init(&all->supervisor, "supervisor", PROBES_SUPERVISE_MS, Probes_supervise);
     all->supervisor.silent = true;
-    for (size_t i = 0; i <= PROBES_COUNT; i++) {
-        Probe *p = i < PROBES_COUNT ? &all->probes[i] : &all->supervisor;
+    for (size_t i = 0; i <= all->count; i++) {
+        Probe *p = i < all->count ? &all->probes[i] : &all->supervisor;
         p->plan = config->plan;
         p->bus = config->bus;
         p->shared = &all->shared;
@@ -63,7 +74,7 @@ Probes *Probes_start(const ProbesConfig *config)
     pthread_mutex_init(&all->shared.lock, NULL);
     atomic_init(&all->shared.heartbeat_writes, config->write_heartbeat);
     Probes_define(all, config);
-    for (size_t i = 0; i < PROBES_COUNT; i++)
+    for (size_t i = 0; i < all->count; i++)
         Probe_start(&all->probes[i]);
     Probe_start(&all->supervisor);
     return all;
@@ -80,12 +91,12 @@ void Probes_stop(Probes *all)
     if (!all)
         return;
     Probe_request_stop(&all->supervisor);
-    for (size_t i = 0; i < PROBES_COUNT; i++)
+    for (size_t i = 0; i < all->count; i++)
         Probe_request_stop(&all->probes[i]);
     Probe_join(&all->supervisor);
-    for (size_t i = 0; i < PROBES_COUNT; i++)
+    for (size_t i = 0; i < all->count; i++)
         Probe_join(&all->probes[i]);
-    for (size_t i = 0; i < PROBES_COUNT; i++)
+    for (size_t i = 0; i < all->count; i++)
         Probe_destroy(&all->probes[i]);
     Probe_destroy(&all->supervisor);
     pthread_mutex_destroy(&all->shared.lock);

@@ -149,17 +149,18 @@ static void BusQueue_push(BusQueue *q, const Event *ev)
 void Bus_post(Bus *bus, const Event *ev)
 {
     Event stamped = *ev;
+    /* Stamped and queued under one lock so every consumer sees the same
+     * order, and in time order: the recording must be the sequence the
+     * screen folded, or a replay could fold an alarm the UI raised in answer
+     * to an event before that event. */
+    pthread_mutex_lock(&bus->lock);
     if (stamped.wall_ms == 0)
         stamped.wall_ms = Clock_wall_ms();
     if (stamped.mono_ms == 0)
         stamped.mono_ms = Clock_mono_ms() - bus->start_mono_ms;
-    pthread_mutex_lock(&bus->lock);
-    size_t n = bus->nqueues;
-    BusQueue *queues[BUS_MAX_QUEUES];
-    memcpy(queues, bus->queues, n * sizeof queues[0]);
+    for (size_t i = 0; i < bus->nqueues; i++)
+        BusQueue_push(bus->queues[i], &stamped);
     pthread_mutex_unlock(&bus->lock);
-    for (size_t i = 0; i < n; i++)
-        BusQueue_push(queues[i], &stamped);
 }
 
 void Bus_close(Bus *bus)

@@ -40,8 +40,10 @@ tmux_resize() { tmux_cmd resize-window -t "$TMUX_SESSION" -x "$1" -y "$2"; }
 
 # tmux_wait_for REGEX [SECONDS]: until the screen matches (extended regex).
 tmux_wait_for() {
-    local pattern=$1 limit=${2:-10} i
-    for ((i = 0; i < limit * 10; i++)); do
+    local pattern=$1 limit=${2:-10}
+    local deadline=$(($(date +%s%3N) + limit * 1000))
+    # Against the clock, not a count of polls: a loaded machine polls slower.
+    while [ "$(date +%s%3N)" -lt "$deadline" ]; do
         tmux_capture | grep -Eq -- "$pattern" && return 0
         sleep 0.1
     done

@@ -18,8 +18,11 @@ effects:
                  "server_errors": N,
                  "fail": {"code": C, "status": 400, "message": M,
                           "operation": OP or null, "count": N or null},
-                 "insync_after": N (Route 53 GetChange polls before INSYNC)}
+                 "insync_after": N (Route 53 GetChange polls before INSYNC),
+                 "dms_stopping_polls": N (describes a stopped task stays "stopping"),
+                 "metric_page_size": N (GetMetricData results per JSON page)}
   dms           {"tasks": [DescribeReplicationTasks objects],
+                 "instances": [DescribeReplicationInstances objects],
                  "table_statistics": {TASK_ARN: [TableStatistics objects]}}
   cloudwatch    {"metrics": [{"namespace", "name", "dimensions": {N: V},
                               "values": [newest first]}]}
@@ -310,6 +313,21 @@ def get_metric_data(state, queries, start, end):
     return results
 
 
+def json_metric_page(state, req):
+    """knobs.metric_page_size pages the results (NextToken = the offset), as
+    AWS does when a reply would be too large."""
+    results = get_metric_data(state, req.get("MetricDataQueries"), parse_time(need(req, "StartTime")),
+                              parse_time(need(req, "EndTime")))
+    size = state.get("knobs", {}).get("metric_page_size", 0)
+    start = int(req.get("NextToken") or 0)
+    reply = {"MetricDataResults": results, "Messages": []}
+    if size > 0:
+        reply["MetricDataResults"] = results[start:start + size]
+        if start + size < len(results):
+            reply["NextToken"] = str(start + size)
+    return reply
+
+
 def query_members(params, prefix):
     """Query protocol lists: Prefix.member.N.Field... into a list of dicts."""
     items = {}
@@ -374,6 +392,8 @@ def dms_describe_tasks(state, req):
             tasks = [t for t in tasks if t.get(field) in f.get("Values", [])]
     if not tasks:
         raise AwsError(400, "ResourceNotFoundFault", "No Tasks found matching the filters")
+    dms_advance(tasks)
+    tasks = [{k: v for k, v in t.items() if not k.startswith("_")} for t in tasks]
     if req.get("WithoutSettings"):
         tasks = [{k: v for k, v in t.items() if k != "ReplicationTaskSettings"} for t in tasks]
     return {"ReplicationTasks": tasks}
@@ -392,14 +412,52 @@ def dms_table_statistics(state, req):
 
 
 def dms_stop(state, req):
+    """Stops at once, or after knobs.dms_stopping_polls describes in
+    "stopping" (as a real task takes a while)."""
     task = dms_task(state, need(req, "ReplicationTaskArn"))
     if task.get("Status") != "running":
         raise AwsError(400, "InvalidResourceStateFault",
                        f"Replication task is not running (status {task.get('Status')})")
-    task["Status"] = "stopped"
+    polls = state.get("knobs", {}).get("dms_stopping_polls", 0)
+    task["Status"] = "stopping" if polls > 0 else "stopped"
+    task["_stopping_polls"] = polls
     task["StopReason"] = "Stop Reason NORMAL"
     task.setdefault("ReplicationTaskStats", {})["StopDate"] = epoch_now()
     return {"ReplicationTask": task}, True
+
+
+def dms_advance(tasks):
+    for t in tasks:
+        if t.get("Status") == "stopping":
+            t["_stopping_polls"] = t.get("_stopping_polls", 0) - 1
+            if t["_stopping_polls"] <= 0:
+                t["Status"] = "stopped"
+
+
+def dms_start(state, req):
+    task = dms_task(state, need(req, "ReplicationTaskArn"))
+    kind = need(req, "StartReplicationTaskType")
+    if kind not in ("start-replication", "resume-processing", "reload-target"):
+        raise AwsError(400, "InvalidParameterValueException", f"Invalid StartReplicationTaskType {kind}")
+    if task.get("Status") not in ("stopped", "ready", "failed"):
+        raise AwsError(400, "InvalidResourceStateFault",
+                       f"Replication task cannot be started (status {task.get('Status')})")
+    task["Status"] = "running"
+    task["StopReason"] = ""
+    task.setdefault("ReplicationTaskStats", {})["StartDate"] = epoch_now()
+    return {"ReplicationTask": task}, True
+
+
+def dms_describe_instances(state, req):
+    insts = state.get("dms", {}).get("instances", [])
+    for f in req.get("Filters", []) or []:
+        field = {"replication-instance-arn": "ReplicationInstanceArn",
+                 "replication-instance-id": "ReplicationInstanceIdentifier"}.get(f.get("Name"))
+        if field:
+            insts = [i for i in insts if i.get(field) in f.get("Values", [])]
+    if not insts:
+        raise AwsError(400, "ResourceNotFoundFault", "No replication instances found matching the filters")
+    return {"ReplicationInstances": insts}
 
 
 # ----------------------------------------------------- Secrets Manager --
@@ -597,12 +655,12 @@ def r53_list(state, zone_id, query):
 # ------------------------------------------------------------- handler --
 
 JSON_OPS = {
-    ("monitoring", "GetMetricData"): lambda st, r: ({"MetricDataResults": get_metric_data(
-        st, r.get("MetricDataQueries"), parse_time(need(r, "StartTime")), parse_time(need(r, "EndTime"))),
-        "Messages": []}, False),
+    ("monitoring", "GetMetricData"): lambda st, r: (json_metric_page(st, r), False),
     ("dms", "DescribeReplicationTasks"): lambda st, r: (dms_describe_tasks(st, r), False),
     ("dms", "DescribeTableStatistics"): lambda st, r: (dms_table_statistics(st, r), False),
     ("dms", "StopReplicationTask"): dms_stop,
+    ("dms", "StartReplicationTask"): dms_start,
+    ("dms", "DescribeReplicationInstances"): lambda st, r: (dms_describe_instances(st, r), False),
     ("secretsmanager", "GetSecretValue"): lambda st, r: (get_secret_value(st, r), False),
     ("secretsmanager", "PutSecretValue"): put_secret_value,
     ("ssm", "GetParameter"): lambda st, r: (get_parameter(st, r), False),

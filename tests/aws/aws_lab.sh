@@ -1,0 +1,70 @@
+# shellcheck shell=bash
+# The lab and the local AWS endpoint together (source after tests/lib.sh):
+#   aws_lab_start [LAB ARGS]  lab_start, fake_start, the fake's secret naming
+#                             the lab's source, and one trap that stops both
+#   aws_plan OUT [PY]         the lab's plan with rds_instance, the DMS task and
+#                             aws.endpoint_url; PY (Python over the dict `p`)
+#                             changes it further
+#   aws_bridge_start          tests/aws/lab_bridge.py: the app follows the
+#                             secret, the source follows the parameter group
+#   fake_py PY                Python over the state `s`, saved atomically
+. "$top_srcdir/tests/aws/fake_lib.sh"
+AWS_TASK=arn:aws:dms:us-east-1:123456789012:task:ABCDEFGHIJKLMNOPQRSTUVWXYZ
+AWS_SECRET_ID=shop/app/db
+AWS_PARAM_GROUP=shop-source-params
+
+aws_lab_cleanup() {
+    local status=$?
+    [ -z "${BRIDGE_PID:-}" ] || kill "$BRIDGE_PID" 2>/dev/null || true
+    [ -z "${FAKE_PID:-}" ] || kill "$FAKE_PID" 2>/dev/null || true
+    if [ "$status" != 0 ] && [ -n "${FAKE_DIR:-}" ]; then
+        echo "local AWS endpoint state kept in $FAKE_DIR" >&2
+    else
+        rm -rf "${FAKE_DIR:-/nonexistent}"
+    fi
+    (exit "$status")
+    lab_cleanup
+}
+
+fake_py() {
+    "$FAKE_PY" - "$FAKE_STATE" "$1" <<'PY'
+import json, os, sys
+path, code = sys.argv[1], sys.argv[2]
+s = json.load(open(path))
+exec(code)
+tmp = path + ".edit"
+json.dump(s, open(tmp, "w"), indent=1)
+os.replace(tmp, path)
+PY
+}
+
+aws_lab_start() {
+    lab_start "$@"
+    fake_start
+    trap aws_lab_cleanup EXIT
+    fake_env
+    fake_py "v = s['secrets']['$AWS_SECRET_ID']['versions'][0]
+d = json.loads(v['string']); d.update(host='127.0.0.1', port=$LAB_SOURCE_PORT, password='$LAB_APP_PASSWORD')
+v['string'] = json.dumps(d)"
+}
+
+aws_plan() {
+    local out=$1 extra=${2:-}
+    "$FAKE_PY" - "$LAB_PLAN" "$out" "$FAKE_URL" "$AWS_TASK" "$extra" <<'PY'
+import json, sys
+src, out, url, task, extra = sys.argv[1:6]
+text = "\n".join(l for l in open(src).read().splitlines() if not l.lstrip().startswith("//"))
+p = json.loads(text)
+p["source"]["rds_instance"] = "shop-source"
+p["target"]["rds_instance"] = "shop-target"
+p["aws"] = {"region": "us-east-1", "endpoint_url": url, "dms_task_arn": task}
+exec(extra)
+json.dump(p, open(out, "w"), indent=1)
+PY
+}
+
+aws_bridge_start() {
+    "$FAKE_PY" "$top_srcdir/tests/aws/lab_bridge.py" "$FAKE_STATE" "$LAB_APP_CONFIG" \
+        "$AWS_SECRET_ID" "$AWS_PARAM_GROUP" "$LAB_SOURCE_SOCKET" >"$FAKE_DIR/bridge.log" 2>&1 &
+    BRIDGE_PID=$!
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The AWS cutover of aws_cutover.sh with the local endpoint scripted to
+# refuse StopReplicationTask (the last step): headless mode rolls everything
+# back in reverse order. Afterwards the fake's current secret is the original
+# SecretString again, byte for byte (a third version), the parameter group and
+# the source say read_only=0, the maintenance flag is gone, the application
+# writes to the source again without losing an acknowledged write, the DMS
+# task still runs, and every undo is in the audit, which verifies. The error
+# on the output says what AWS refused, in words.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/cutover_lib.sh"
+. "$top_srcdir/tests/aws/aws_lab.sh"
+[ -x "$CUTOVER" ] || fail "$CUTOVER not built"
+aws_lab_start --cdc-delay 0
+plan="$LAB_DIR/plan-aws.json"
+aws_plan "$plan" 'p["swap"] = {"method": "aws-secret", "id": "shop/app/db"}
+p["read_only"] = {"method": "rds-parameter-group", "parameter_group": "shop-source-params"}
+p["stop_replication"] = {"method": "dms"}
+p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]'
+original=$(fake_query "s['secrets']['shop/app/db']['versions'][0]['string']")
+aws_bridge_start
+fake_knobs '{"fail": {"operation": "StopReplicationTask", "code": "AccessDeniedException", "status": 400, "message": "User: cutover is not authorized to perform: dms:StopReplicationTask", "count": 1}}'
+sleep 1.5
+
+out="$LAB_DIR/run.out"
+status=0
+"$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
+cat "$out"
+[ "$status" = 1 ] || fail "exit status $status, 1 expected for a rolled-back cutover"
+grep -q 'stop-replication  failed  DMS StopReplicationTask: access denied (AccessDeniedException' "$out" ||
+    fail "the DMS failure is not said in words"
+grep -q '^summary: cutover failed and was rolled back' "$out" || fail "no rollback summary"
+
+current=$(fake_query "[v for v in s['secrets']['shop/app/db']['versions'] if 'AWSCURRENT' in v['stages']][0]['string']")
+[ "$current" = "$original" ] || fail "the secret was not restored: $(echo "$current" | sed 's/"password":"[^"]*"/"password":"…"/')"
+[ "$(fake_query "len(s['secrets']['shop/app/db']['versions'])")" = 3 ] || fail "not original + swap + restore versions"
+[ "$(fake_query "s['rds']['parameter_groups']['shop-source-params']['read_only']['value']")" = 0 ] ||
+    fail "the parameter group still says read_only=1"
+[ "$(fake_query "s['dms']['tasks'][0]['Status']")" = running ] || fail "the DMS task is not running"
+cutover_assert_rolled_back
+audit=$(cutover_audit)
+for step in swap maintenance-off read-only maintenance-on; do
+    grep -q "\"step\":\"$step\",\"action\":\"rolled-back\"" "$audit" || fail "no rolled-back of $step in the audit"
+done
+grep -q 'Secrets Manager PutSecretValue shop/app/db: host:port 127.0.0.1:'"$LAB_TARGET_PORT"' -> 127.0.0.1:'"$LAB_SOURCE_PORT" "$audit" ||
+    fail "the secret's undo is not described in the audit"
+cutover_assert_audit
+! grep -qF "$LAB_APP_PASSWORD" "$out" "$audit" "$LAB_SESSION_DIR"/*.session.jsonl ||
+    fail "the secret's password reached the output, audit or session"
+cutover_assert_no_loss
