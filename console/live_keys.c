@@ -171,8 +171,11 @@ static void Live_quit(Live *live)
         Live_ask(live, ACTION_QUIT, "Quit",
                  "A step is running. Quit anyway? The executor stops it and records where "
                  "the cutover stands; a restart on the same plan picks it up.");
-    else
+    else {
+        /* The recording ends with the operator leaving, not with the last sample. */
+        Live_decision(live, "quit", "the operator quit");
         live->quit = true;
+    }
 }
 
 static void Live_toggle_freeze(Live *live)

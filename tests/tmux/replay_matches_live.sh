@@ -33,6 +33,7 @@ for n in 2 3 4 5 6 7 8 9; do
     tmux_wait_for "│$n ✓ " 30 || fail "step $n did not complete"
     capture $n
 done
+sleep 1 # the recording goes on past the last capture
 tmux_send q
 tmux_wait_for 'EXITED 0' 10 || fail "console did not quit"
 
