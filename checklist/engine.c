@@ -329,15 +329,23 @@ ResumeResult Engine_resume(Engine *e, const ResumeRecord *records, size_t nrecor
     r.in_flight = -1;
     bool seen = false;
     Engine_replay(e, records, nrecords, &seen);
+    /* The step in flight first: a later step's outcome can explain an
+     * earlier one's missing effect (maintenance-off in flight removed
+     * maintenance-on's flag), so divergence is judged only after it. */
     for (int k = 0; k < STEP_KIND_COUNT; k++) {
-        Effect eff = actual->effect[k];
         EngineStep *st = &e->steps[k];
         if (st->state == STEP_RUNNING)
-            Engine_recheck(e, (StepKind)k, eff, &r);
+            Engine_recheck(e, (StepKind)k, actual->effect[k], &r);
         else if (st->state == STEP_ROLLING_BACK)
-            Engine_recheck_undo(e, (StepKind)k, eff, &r);
-        else if (st->state == STEP_DONE && eff == EFFECT_ABSENT &&
-                 !Engine_superseded(e, (StepKind)k)) {
+            Engine_recheck_undo(e, (StepKind)k, actual->effect[k], &r);
+        else
+            continue;
+        break; /* one executor: at most one step was in flight */
+    }
+    for (int k = 0; k < STEP_KIND_COUNT; k++) {
+        EngineStep *st = &e->steps[k];
+        if (st->state == STEP_DONE && !r.rechecked[k] && actual->effect[k] == EFFECT_ABSENT &&
+            !Engine_superseded(e, (StepKind)k)) {
             r.diverged[k] = true;
             st->state = STEP_FAILED;
         }

@@ -143,22 +143,39 @@ static int Lz_position_reached(StepCtx *c)
 typedef int (*LzProbe)(StepCtx *c);
 
 /* Polls until the proof holds, the timeout, or abort. */
+/* A target that fails to answer (restarting, a dropped connection) is not a
+ * reason to give up before the plan's timeout: the probe reconnects, polled
+ * with a backoff so a dead server is not hammered every 5 ms. */
+static int Lz_error_pause_ms(int errors)
+{
+    int ms = POLL_MS << (errors < 8 ? errors : 8);
+    return ms > 1000 ? 1000 : ms;
+}
+
 static int Lz_wait(StepCtx *c, LzProbe probe, const char *proof, int64_t t0_us)
 {
     int64_t deadline = t0_us + (int64_t)Lz_timeout(c) * 1000;
     int errors = 0;
+    char last_error[sizeof c->error] = "";
     for (;;) {
         int rc = probe(c);
         if (rc == 1)
             break;
-        if (rc < 0 && ++errors > 20)
-            return Step_fail(c, "lag-zero: the target keeps failing: %s", c->error);
+        if (rc < 0) {
+            if (errors++ == 0)
+                Step_log(c, LOG_WARN, "lag-zero: the target did not answer (%s); retrying",
+                         c->error);
+            snprintf(last_error, sizeof last_error, "%s", c->error);
+        } else {
+            errors = 0;
+        }
         if (Clock_mono_us() >= deadline)
             return Step_fail(c,
                              "lag-zero timed out after %d ms: the target has not reached the "
-                             "freeze (%s)",
-                             Lz_timeout(c), proof);
-        if (Step_pause(c, POLL_MS))
+                             "freeze (%s)%s%s",
+                             Lz_timeout(c), proof, last_error[0] ? "; last error: " : "",
+                             last_error);
+        if (Step_pause(c, errors ? Lz_error_pause_ms(errors) : POLL_MS))
             return Step_fail(c, "lag-zero wait cancelled (abort)");
     }
     c->error[0] = '\0';

@@ -392,6 +392,34 @@ START_TEST(resume_completed_with_maintenance_lifted)
 }
 END_TEST
 
+/* Killed while maintenance-off ran: its removal of the flag explains the
+ * flag maintenance-on set being gone; nothing diverged, the cutover goes on. */
+START_TEST(resume_maintenance_off_in_flight_is_not_divergence)
+{
+    Engine e;
+    engine_all(&e);
+    ResumeRecord recs[2 * STEP_KIND_COUNT];
+    size_t n = 0;
+    for (int k = 0; k < STEP_MAINTENANCE_OFF; k++) {
+        recs[n++] = (ResumeRecord){k, "start"};
+        recs[n++] = (ResumeRecord){k, "done"};
+    }
+    recs[n++] = (ResumeRecord){STEP_MAINTENANCE_OFF, "start"};
+    ResumeActual a = actual_unknown();
+    a.effect[STEP_MAINTENANCE_ON] = EFFECT_ABSENT;
+    a.effect[STEP_MAINTENANCE_OFF] = EFFECT_PRESENT;
+    a.effect[STEP_READ_ONLY] = EFFECT_PRESENT;
+    a.effect[STEP_LAG_ZERO] = EFFECT_PRESENT;
+    a.effect[STEP_SWAP] = EFFECT_PRESENT;
+    ResumeResult r = Engine_resume(&e, recs, n, &a);
+    ck_assert_int_eq(r.verdict, RESUME_CONTINUE);
+    ck_assert_int_eq(r.in_flight, STEP_MAINTENANCE_OFF);
+    ck_assert(!r.diverged[STEP_MAINTENANCE_ON]);
+    ck_assert_int_eq(e.steps[STEP_MAINTENANCE_OFF].state, STEP_DONE);
+    ck_assert_int_eq(Engine_next(&e), STEP_STOP_REPLICATION);
+}
+END_TEST
+
 START_TEST(resume_after_failure_and_partial_rollback)
 {
     Engine e;
@@ -501,6 +529,7 @@ static Suite *engine_suite(void)
     tcase_add_test(r, resume_interrupted_is_rechecked);
     tcase_add_test(r, resume_divergence_needs_decision);
     tcase_add_test(r, resume_completed_with_maintenance_lifted);
+    tcase_add_test(r, resume_maintenance_off_in_flight_is_not_divergence);
     tcase_add_test(r, resume_after_failure_and_partial_rollback);
     tcase_add_test(r, resume_undo_in_flight_not_taken);
     tcase_add_test(r, resume_rolled_back_then_new_attempt);
