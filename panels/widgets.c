@@ -6,12 +6,19 @@
 
 #include "panels/format.h"
 
+/* CloudWatch publishes a point a minute and is read every few seconds, so
+ * its figures are fresh for minutes; everything else is probed each second. */
+static int64_t Widget_stale_after_ms(const Series *s)
+{
+    return strncmp(s->origin, "CloudWatch", 10) == 0 ? WIDGET_STALE_CLOUDWATCH_MS : WIDGET_STALE_MS;
+}
+
 Role Widget_role(const Model *m, const char *key)
 {
     if (Model_alarm(m, key))
         return ROLE_ALARM;
     const Series *s = Model_series(m, key);
-    if (!s || Model_age_ms(m, s) > WIDGET_STALE_MS)
+    if (!s || Model_age_ms(m, s) > Widget_stale_after_ms(s))
         return ROLE_WARN;
     return ROLE_VALUE;
 }

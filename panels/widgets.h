@@ -8,6 +8,8 @@
 
 /* A figure older than this is drawn as stale. */
 #define WIDGET_STALE_MS 5000
+/* ... unless it comes from CloudWatch, which has one point a minute. */
+#define WIDGET_STALE_CLOUDWATCH_MS 180000
 /* The sparklines' time window. */
 #define WIDGET_SPARK_WINDOW_MS 120000
 

@@ -147,9 +147,10 @@ static int Server_round(Probe *p, ServerLoop *l, Db *db)
 static void Server_run(Probe *p, bool source)
 {
     ServerLoop l = {.source = source};
-    Servers_init(&l.servers, source ? M_RDS_SOURCE_PREFIX : M_RDS_TARGET_PREFIX);
-    Cdc_init(&l.cdc);
     const PlanServer *server = source ? &p->plan->source : &p->plan->target;
+    Servers_init(&l.servers, source ? M_RDS_SOURCE_PREFIX : M_RDS_TARGET_PREFIX,
+                 server->rds_instance != NULL);
+    Cdc_init(&l.cdc);
     Db *db = NULL;
     while (!Probe_stopping(p)) {
         if (!db) {

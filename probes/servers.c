@@ -4,15 +4,18 @@
 
 #include "probes/metrics.h"
 
-void Servers_init(Servers *s, const char *prefix)
+void Servers_init(Servers *s, const char *prefix, bool cloudwatch)
 {
     snprintf(s->prefix, sizeof s->prefix, "%s", prefix);
+    s->silent = cloudwatch;
     RateWindow_reset(&s->reads);
     RateWindow_reset(&s->writes);
 }
 
 static void Servers_sample(Probe *p, Servers *s, const char *name, double value)
 {
+    if (s->silent)
+        return;
     char key[EVENT_KEY_MAX];
     snprintf(key, sizeof key, "%s%s", s->prefix, name);
     Probe_sample(p, key, value, SERVERS_ORIGIN);

@@ -8,6 +8,7 @@
 #ifndef CUTOVER_PROBES_SERVERS_H
 #define CUTOVER_PROBES_SERVERS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "probes/probe.h"
@@ -19,9 +20,13 @@
 typedef struct Servers {
     char prefix[16]; /* "rds.source." */
     RateWindow reads, writes;
+    bool silent; /* CloudWatch has this server: its figures are the ones shown */
 } Servers;
 
-void Servers_init(Servers *s, const char *prefix);
+/* cloudwatch: the plan names the server's RDS instance, so the AWS probe
+ * posts these figures; posting the server's own too would make the panel's
+ * origin flip between the two every refresh. */
+void Servers_init(Servers *s, const char *prefix, bool cloudwatch);
 void Servers_post(Probe *p, Servers *s, const ServerStatus *st, int64_t mono_ms);
 void Servers_post_replica_lag(Probe *p, Servers *s, double lag_s);
 
