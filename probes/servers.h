@@ -1,5 +1,5 @@
-/* The RDS panel's figures from the server's own status until CloudWatch is
- * wired in, posted under "rds.source."/"rds.target." + the RDS name with
+/* The RDS panel's figures from the server's own status, for a server the
+ * plan names no RDS instance for (else CloudWatch has them), posted under "rds.source."/"rds.target." + the RDS name with
  * origin "server status": DatabaseConnections = Threads_connected,
  * ReadIOPS/WriteIOPS = Innodb_data_reads/writes per second, ReplicaLag =
  * Seconds_Behind_Master. CPUUtilization and FreeableMemory have no
