@@ -1,7 +1,7 @@
 /* The RDS panel's figures from the server's own status, for a server the
- * plan names no RDS instance for (else CloudWatch has them), posted under "rds.source."/"rds.target." + the RDS name with
- * origin "server status": DatabaseConnections = Threads_connected,
- * ReadIOPS/WriteIOPS = Innodb_data_reads/writes per second, ReplicaLag =
+ * plan names no RDS instance for (else CloudWatch has them), posted under
+ * "rds.source."/"rds.target." + the RDS name with origin "server status": DatabaseConnections =
+ * Threads_connected, ReadIOPS/WriteIOPS = Innodb_data_reads/writes per second, ReplicaLag =
  * Seconds_Behind_Master. CPUUtilization and FreeableMemory have no
  * equivalent a MySQL server reports about itself, so nothing is posted for
  * them rather than a made-up figure. */
