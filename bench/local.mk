@@ -6,8 +6,6 @@ bench_drainpoll_SOURCES = bench/drainpoll.c
 bench_drainpoll_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS)
 bench_drainpoll_LDADD = $(MYSQL_LIBS)
 bench_lagzero_SOURCES = bench/lagzero.c
-bench_lagzero_CFLAGS = $(AM_CFLAGS) $(DEPS_CFLAGS)
-bench_lagzero_LDADD = libcutover.a $(DEPS_LIBS)
 
 EXTRA_DIST += bench/README.md bench/console_idle.sh bench/console_keypress.sh \
 	bench/downtime.sh bench/runbook.sh bench/lagzero.sh

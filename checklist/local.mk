@@ -3,9 +3,6 @@ libcutover_a_SOURCES += checklist/step_state.c checklist/engine.c checklist/engi
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_engine
 TESTS += tests/unit/test_engine
-tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
-tests_unit_test_engine_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_engine_LDADD = $(TEST_UNIT_LIBS)
 endif
 libcutover_a_SOURCES += checklist/step.c checklist/step.h checklist/proc.c checklist/proc.h \
 	checklist/http.c checklist/http.h checklist/fsutil.c checklist/fsutil.h \

@@ -5,9 +5,6 @@ libcutover_a_SOURCES += console/keys.c console/keys.h console/screen.c console/s
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_screen
 TESTS += tests/unit/test_screen
-tests_unit_test_screen_SOURCES = tests/unit/test_screen.c
-tests_unit_test_screen_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_screen_LDADD = $(TEST_UNIT_LIBS)
 endif
 
 # Terminal tests: the real binary in tmux.

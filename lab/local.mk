@@ -3,6 +3,7 @@
 # tools, built by make but not part of libcutover.a.
 noinst_PROGRAMS += lab/endpoint-proxy lab/labapp
 lab_endpoint_proxy_SOURCES = lab/endpoint-proxy.c
+lab_endpoint_proxy_LDADD =
 lab_labapp_SOURCES = lab/labapp.c
 lab_labapp_CFLAGS = $(AM_CFLAGS) $(MYSQL_CFLAGS)
 lab_labapp_LDADD = $(MYSQL_LIBS)

@@ -4,21 +4,13 @@ libcutover_a_SOURCES += plan/jsonc.c plan/jsonc.h plan/reader.c plan/reader.h \
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_plan
 TESTS += tests/unit/test_plan
-tests_unit_test_plan_SOURCES = tests/unit/test_plan.c
 tests_unit_test_plan_CPPFLAGS = $(AM_CPPFLAGS) -DTEST_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_plan_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_plan_LDADD = $(TEST_UNIT_LIBS)
 endif
 EXTRA_DIST += tests/data/plans
 # lib/redact's tests live here so that lib/local.mk stays one line per module.
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_redact
 TESTS += tests/unit/test_redact
-tests_unit_test_redact_SOURCES = tests/unit/test_redact.c
-tests_unit_test_redact_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_redact_LDADD = $(TEST_UNIT_LIBS)
 endif
 noinst_PROGRAMS += plan/plan-check
 plan_plan_check_SOURCES = plan/plan_check.c
-plan_plan_check_CFLAGS = $(AM_CFLAGS) $(DEPS_CFLAGS)
-plan_plan_check_LDADD = libcutover.a $(DEPS_LIBS)

@@ -11,15 +11,10 @@ libcutover_a_SOURCES += probes/probes.c probes/probes.h probes/metrics.h \
 # A debugging tool: the probes' events as lines (used by the probes tests).
 noinst_PROGRAMS += probes/probe-dump
 probes_probe_dump_SOURCES = probes/probe-dump.c
-probes_probe_dump_CFLAGS = $(AM_CFLAGS) $(DEPS_CFLAGS)
-probes_probe_dump_LDADD = libcutover.a $(DEPS_LIBS)
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_probes
 TESTS += tests/unit/test_probes
-tests_unit_test_probes_SOURCES = tests/unit/test_probes.c
-tests_unit_test_probes_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_probes_LDADD = $(TEST_UNIT_LIBS)
 endif
 
 # Integration tests on the lab, through probe-dump.
@@ -35,7 +30,4 @@ libcutover_a_SOURCES += probes/cloudwatch.c probes/cloudwatch.h probes/dms.c pro
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_probes_aws
 TESTS += tests/unit/test_probes_aws
-tests_unit_test_probes_aws_SOURCES = tests/unit/test_probes_aws.c
-tests_unit_test_probes_aws_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_probes_aws_LDADD = $(TEST_UNIT_LIBS)
 endif

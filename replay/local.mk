@@ -10,29 +10,16 @@ libcutover_a_SOURCES += replay/reader.c replay/reader.h replay/quickscan.c repla
 # gen-session: realistic session files without a lab (tests, bench).
 noinst_PROGRAMS += replay/gen-session
 replay_gen_session_SOURCES = replay/gen-session.c
-replay_gen_session_CFLAGS = $(AM_CFLAGS) $(DEPS_CFLAGS)
-replay_gen_session_LDADD = libcutover.a $(DEPS_LIBS) -lm
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_replay_reader tests/unit/test_replay_timearg \
 	tests/unit/test_replay_index
 TESTS += tests/unit/test_replay_reader tests/unit/test_replay_timearg tests/unit/test_replay_index
-tests_unit_test_replay_reader_SOURCES = tests/unit/test_replay_reader.c
-tests_unit_test_replay_reader_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_replay_reader_LDADD = $(TEST_UNIT_LIBS)
-tests_unit_test_replay_timearg_SOURCES = tests/unit/test_replay_timearg.c
-tests_unit_test_replay_timearg_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_replay_timearg_LDADD = $(TEST_UNIT_LIBS)
-tests_unit_test_replay_index_SOURCES = tests/unit/test_replay_index.c
-tests_unit_test_replay_index_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_replay_index_LDADD = $(TEST_UNIT_LIBS)
 endif
 
 # seek-bench: the measuring half of bench/replay_seek.sh.
 noinst_PROGRAMS += replay/seek-bench
 replay_seek_bench_SOURCES = replay/seek-bench.c
-replay_seek_bench_CFLAGS = $(AM_CFLAGS) $(DEPS_CFLAGS)
-replay_seek_bench_LDADD = libcutover.a $(DEPS_LIBS) -lm
 EXTRA_DIST += bench/replay_seek.sh
 
 TESTS += tests/integration/replay_snapshot.sh tests/tmux/replay_controls.sh tests/tmux/replay_follow.sh

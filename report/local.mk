@@ -7,9 +7,6 @@ libcutover_a_SOURCES += report/series.c report/series.h report/html.c report/htm
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_report
 TESTS += tests/unit/test_report
-tests_unit_test_report_SOURCES = tests/unit/test_report.c
-tests_unit_test_report_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_report_LDADD = $(TEST_UNIT_LIBS)
 endif
 
 TESTS += tests/integration/report_lab.sh tests/integration/export_asciicast.sh

@@ -6,8 +6,6 @@ libcutover_a_SOURCES += session/recorder.c session/recorder.h session/audit.c se
 # Test helper: writes audit records the way the checklist does.
 check_PROGRAMS += tests/session/audit_fill
 tests_session_audit_fill_SOURCES = tests/session/audit_fill.c
-tests_session_audit_fill_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_session_audit_fill_LDADD = libcutover.a $(DEPS_LIBS)
 TESTS += tests/integration/audit_verify.sh
 EXTRA_DIST += tests/integration/audit_verify.sh
 
@@ -16,16 +14,4 @@ check_PROGRAMS += tests/unit/test_event_json tests/unit/test_audit tests/unit/te
 	tests/unit/test_session_dir
 TESTS += tests/unit/test_event_json tests/unit/test_audit tests/unit/test_recorder \
 	tests/unit/test_session_dir
-tests_unit_test_event_json_SOURCES = tests/unit/test_event_json.c
-tests_unit_test_event_json_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_event_json_LDADD = $(TEST_UNIT_LIBS)
-tests_unit_test_audit_SOURCES = tests/unit/test_audit.c
-tests_unit_test_audit_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_audit_LDADD = $(TEST_UNIT_LIBS)
-tests_unit_test_recorder_SOURCES = tests/unit/test_recorder.c
-tests_unit_test_recorder_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_recorder_LDADD = $(TEST_UNIT_LIBS)
-tests_unit_test_session_dir_SOURCES = tests/unit/test_session_dir.c
-tests_unit_test_session_dir_CFLAGS = $(TEST_UNIT_FLAGS)
-tests_unit_test_session_dir_LDADD = $(TEST_UNIT_LIBS)
 endif
