@@ -8,26 +8,16 @@
 #include "panels/widgets.h"
 #include "probes/metrics.h"
 
-static void CdcPanel_figure(const Model *m, const char *key, char *buf, size_t size,
-                            void (*fmt)(double, char *, size_t))
-{
-    const Series *s = Model_series(m, key);
-    if (s && s->has_value)
-        fmt(s->last, buf, size);
-    else
-        snprintf(buf, size, "-");
-}
-
 static void CdcPanel_row(Canvas *c, const Model *m, Rect r, int y, const char *label,
                          const char *rows_key, const char *extra_label, const char *extra_key)
 {
     char rows[32], extra[32];
-    CdcPanel_figure(m, rows_key, rows, sizeof rows, Format_count);
+    Widget_figure(m, rows_key, rows, sizeof rows, Format_count);
     int x = r.x + Widget_pair(c, r.x, y, r.w, label, rows, Widget_role(m, rows_key));
     x += Canvas_text(c, x, y, r.x + r.w - x, ROLE_MUTED, " rows/s");
     if (!extra_key)
         return;
-    CdcPanel_figure(m, extra_key, extra, sizeof extra, Format_bytes);
+    Widget_figure(m, extra_key, extra, sizeof extra, Format_bytes);
     x += 2;
     x += Widget_pair(c, x, y, r.x + r.w - x, extra_label, extra, Widget_role(m, extra_key));
     Canvas_text(c, x, y, r.x + r.w - x, ROLE_MUTED, "/s");
@@ -36,8 +26,8 @@ static void CdcPanel_row(Canvas *c, const Model *m, Rect r, int y, const char *l
 static void CdcPanel_backlog(Canvas *c, const Model *m, Rect r, int y)
 {
     char backlog[32], drain[32];
-    CdcPanel_figure(m, M_CDC_BACKLOG_BYTES, backlog, sizeof backlog, Format_bytes);
-    CdcPanel_figure(m, M_CDC_DRAIN_S, drain, sizeof drain, Format_seconds);
+    Widget_figure(m, M_CDC_BACKLOG_BYTES, backlog, sizeof backlog, Format_bytes);
+    Widget_figure(m, M_CDC_DRAIN_S, drain, sizeof drain, Format_seconds);
     int x =
         r.x + Widget_pair(c, r.x, y, r.w, "Backlog", backlog, Widget_role(m, M_CDC_BACKLOG_BYTES));
     Widget_pair(c, x + 2, y, r.x + r.w - x - 2, "drains in ~", drain,

@@ -10,30 +10,6 @@
 #include "panels/widgets.h"
 #include "probes/metrics.h"
 
-/* AWS figures arrive every 5-10 s (CloudWatch once a minute): stale only
- * after three CloudWatch refreshes missed. */
-#define DMS_STALE_MS 30000
-
-static Role DmsPanel_role(const Model *m, const char *key)
-{
-    if (Model_alarm(m, key))
-        return ROLE_ALARM;
-    const Series *s = Model_series(m, key);
-    if (!s || Model_age_ms(m, s) > DMS_STALE_MS)
-        return ROLE_WARN;
-    return ROLE_VALUE;
-}
-
-static void DmsPanel_value(const Model *m, const char *key, char *buf, size_t size,
-                           void (*fmt)(double, char *, size_t))
-{
-    const Series *s = Model_series(m, key);
-    if (s && s->has_value)
-        fmt(s->last, buf, size);
-    else
-        snprintf(buf, size, "-");
-}
-
 static void DmsPanel_percent(double v, char *buf, size_t size)
 {
     snprintf(buf, size, "%.0f%%", v);
@@ -61,43 +37,43 @@ static void DmsPanel_load(const Model *m, Canvas *c, Rect r, int y)
 {
     char pct[16], loaded[16], errored[16];
     const Series *loading = Model_series(m, M_DMS_TABLES_LOADING);
-    DmsPanel_value(m, M_DMS_FULL_LOAD_PCT, pct, sizeof pct, DmsPanel_percent);
-    DmsPanel_value(m, M_DMS_TABLES_LOADED, loaded, sizeof loaded, DmsPanel_int);
-    DmsPanel_value(m, M_DMS_TABLES_ERRORED, errored, sizeof errored, DmsPanel_int);
+    Widget_figure(m, M_DMS_FULL_LOAD_PCT, pct, sizeof pct, DmsPanel_percent);
+    Widget_figure(m, M_DMS_TABLES_LOADED, loaded, sizeof loaded, DmsPanel_int);
+    Widget_figure(m, M_DMS_TABLES_ERRORED, errored, sizeof errored, DmsPanel_int);
     int x =
-        r.x + Widget_pair(c, r.x, y, r.w, "Full load", pct, DmsPanel_role(m, M_DMS_FULL_LOAD_PCT));
+        r.x + Widget_pair(c, r.x, y, r.w, "Full load", pct, Widget_role(m, M_DMS_FULL_LOAD_PCT));
     x += Widget_pair(c, x + 2, y, r.x + r.w - x - 2, "tables", loaded, ROLE_VALUE) + 2;
     if (loading && loading->last > 0)
         x += Canvas_printf(c, x, y, r.x + r.w - x, ROLE_WARN, " (%s)", loading->text);
     Widget_pair(c, x + 2, y, r.x + r.w - x - 2, "errored", errored,
-                DmsPanel_role(m, M_DMS_TABLES_ERRORED));
+                Widget_role(m, M_DMS_TABLES_ERRORED));
 }
 
 static void DmsPanel_latency(const Model *m, Canvas *c, Rect r, int y)
 {
     char src[24], tgt[24], inc[24];
-    DmsPanel_value(m, M_DMS_LATENCY_SOURCE_S, src, sizeof src, Format_seconds);
-    DmsPanel_value(m, M_DMS_LATENCY_TARGET_S, tgt, sizeof tgt, Format_seconds);
-    DmsPanel_value(m, M_DMS_INCOMING_CHANGES, inc, sizeof inc, Format_count);
+    Widget_figure(m, M_DMS_LATENCY_SOURCE_S, src, sizeof src, Format_seconds);
+    Widget_figure(m, M_DMS_LATENCY_TARGET_S, tgt, sizeof tgt, Format_seconds);
+    Widget_figure(m, M_DMS_INCOMING_CHANGES, inc, sizeof inc, Format_count);
     int x = r.x + Widget_pair(c, r.x, y, r.w, "CDC latency src", src,
-                              DmsPanel_role(m, M_DMS_LATENCY_SOURCE_S));
+                              Widget_role(m, M_DMS_LATENCY_SOURCE_S));
     x += Widget_pair(c, x + 1, y, r.x + r.w - x - 1, "tgt", tgt,
-                     DmsPanel_role(m, M_DMS_LATENCY_TARGET_S)) +
+                     Widget_role(m, M_DMS_LATENCY_TARGET_S)) +
          1;
     Widget_pair(c, x + 2, y, r.x + r.w - x - 2, "incoming", inc,
-                DmsPanel_role(m, M_DMS_INCOMING_CHANGES));
+                Widget_role(m, M_DMS_INCOMING_CHANGES));
 }
 
 static void DmsPanel_throughput(const Model *m, Canvas *c, Rect r, int y)
 {
     char src[24], tgt[24];
     const Series *s = Model_series(m, M_DMS_THROUGHPUT_SOURCE);
-    DmsPanel_value(m, M_DMS_THROUGHPUT_SOURCE, src, sizeof src, Format_count);
-    DmsPanel_value(m, M_DMS_THROUGHPUT_TARGET, tgt, sizeof tgt, Format_count);
-    int x = r.x + Widget_pair(c, r.x, y, r.w, "Rows/s src", src,
-                              DmsPanel_role(m, M_DMS_THROUGHPUT_SOURCE));
+    Widget_figure(m, M_DMS_THROUGHPUT_SOURCE, src, sizeof src, Format_count);
+    Widget_figure(m, M_DMS_THROUGHPUT_TARGET, tgt, sizeof tgt, Format_count);
+    int x = r.x +
+            Widget_pair(c, r.x, y, r.w, "Rows/s src", src, Widget_role(m, M_DMS_THROUGHPUT_SOURCE));
     x += Widget_pair(c, x + 1, y, r.x + r.w - x - 1, "tgt", tgt,
-                     DmsPanel_role(m, M_DMS_THROUGHPUT_TARGET)) +
+                     Widget_role(m, M_DMS_THROUGHPUT_TARGET)) +
          1;
     Canvas_text_right(c, x + 1, y, r.x + r.w - x - 1, ROLE_MUTED, s ? s->origin : "");
 }

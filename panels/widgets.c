@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "panels/format.h"
+#include "probes/metrics.h"
 
 /* CloudWatch publishes a point a minute and is read every few seconds, so
  * its figures are fresh for minutes; everything else is probed each second. */
@@ -21,6 +22,16 @@ Role Widget_role(const Model *m, const char *key)
     if (!s || Model_age_ms(m, s) > Widget_stale_after_ms(s))
         return ROLE_WARN;
     return ROLE_VALUE;
+}
+
+void Widget_figure(const Model *m, const char *key, char *buf, size_t size,
+                   void (*format)(double, char *, size_t))
+{
+    const Series *s = Model_series(m, key);
+    if (s && s->has_value)
+        format(s->last, buf, size);
+    else
+        snprintf(buf, size, "-");
 }
 
 int Widget_pair(Canvas *c, int x, int y, int maxw, const char *label, const char *value,

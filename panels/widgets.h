@@ -8,14 +8,20 @@
 
 /* A figure older than this is drawn as stale. */
 #define WIDGET_STALE_MS 5000
-/* ... unless it comes from CloudWatch, which has one point a minute. */
+/* ... unless it comes from CloudWatch, which has one point a minute, or
+ * the DMS API, read every 5-10 s. */
 #define WIDGET_STALE_CLOUDWATCH_MS 180000
+#define WIDGET_STALE_DMS_MS        30000
 /* The sparklines' time window. */
 #define WIDGET_SPARK_WINDOW_MS 120000
 
 /* ROLE_ALARM when an alarm on key is active, ROLE_WARN when stale or
  * missing, else ROLE_VALUE. */
 Role Widget_role(const Model *m, const char *key);
+
+/* The series' latest value through format, or "-" when there is none. */
+void Widget_figure(const Model *m, const char *key, char *buf, size_t size,
+                   void (*format)(double, char *, size_t));
 
 /* "label value" with the label muted; returns the columns used. */
 int Widget_pair(Canvas *c, int x, int y, int maxw, const char *label, const char *value,
