@@ -14,7 +14,7 @@
 #include "lib/clock.h"
 #include "tui/term.h"
 
-#define LIVE_MIN_FRAME_MS  100 /* at most ten redraws a second */
+#define LIVE_MIN_FRAME_MS  100 /* steps and alarms: at most ten redraws a second */
 #define LIVE_DATA_FRAME_MS 250 /* new samples alone redraw at most four times a second */
 #define LIVE_BATCH         256
 
@@ -175,10 +175,18 @@ static void Live_draw(Live *live, int64_t now)
     const Model *shown = live->screen.frozen ? &live->frozen : &live->model;
     Screen_render(live->canvas, shown, &live->screen);
     Term_present(live->canvas, live->force);
-    live->force = live->dirty = live->urgent = false;
+    live->force = live->dirty = live->urgent = live->answer = false;
     live->last_draw_ms = now;
     if (live->cfg->exit_after_frames && ++live->frames >= live->cfg->exit_after_frames)
         live->quit = true;
+}
+
+/* The least time between frames for what is waiting to be drawn: a key's
+ * answer at once, a step or alarm within a frame, new samples at most four
+ * times a second (the probes' pace; more would only cost CPU). */
+static int64_t Live_frame_gap(const Live *live)
+{
+    return live->answer ? 0 : live->urgent ? LIVE_MIN_FRAME_MS : LIVE_DATA_FRAME_MS;
 }
 
 /* How long poll may sleep: until the next allowed frame when something is
@@ -186,7 +194,7 @@ static void Live_draw(Live *live, int64_t now)
 static int Live_timeout(const Live *live, int64_t now)
 {
     if (live->dirty) {
-        int64_t gap = live->urgent ? LIVE_MIN_FRAME_MS : LIVE_DATA_FRAME_MS;
+        int64_t gap = Live_frame_gap(live);
         int64_t wait = live->last_draw_ms + gap - now;
         return wait < 0 ? 0 : (int)wait;
     }
@@ -210,7 +218,7 @@ static void Live_loop(Live *live, BusQueue *queue)
         Live_fold_events(live, queue);
         now = Clock_mono_ms();
         bool second_passed = now - live->last_draw_ms >= 1000;
-        int64_t gap = live->urgent ? LIVE_MIN_FRAME_MS : LIVE_DATA_FRAME_MS;
+        int64_t gap = Live_frame_gap(live);
         if ((live->dirty && now - live->last_draw_ms >= gap) || second_passed || live->force)
             Live_draw(live, now);
     }

@@ -227,7 +227,7 @@ static void Live_action(Live *live, Action action)
 
 void Live_key(Live *live, int key)
 {
-    live->urgent = live->dirty = true;
+    live->answer = live->dirty = true;
     switch (live->screen.overlay) {
     case OVERLAY_HELP: live->screen.overlay = OVERLAY_NONE; return;
     case OVERLAY_CONFIRM: Live_confirm_key(live, key); return;

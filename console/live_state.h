@@ -27,7 +27,8 @@ typedef struct Live {
     Action pending; /* the action an open confirmation is for */
     bool quit;
     bool dirty;  /* the model or the screen state changed */
-    bool urgent; /* draw at once: a key was pressed, a step moved */
+    bool urgent; /* a step moved, an alarm: draw within a frame */
+    bool answer; /* a key was pressed: draw now, the operator waits for it */
     bool force;  /* repaint every cell (Ctrl-L, resize) */
     int64_t last_draw_ms;
     int frames;
