@@ -136,6 +136,7 @@ static Rect Screen_dialog_rect(const Canvas *c, int w, int h)
     return (Rect){(c->cols - w) / 2, (c->rows - h) / 2, w, h};
 }
 
+/* The help, in two columns when one does not fit the terminal's height. */
 static void Screen_help(Canvas *c, const ScreenState *st)
 {
     size_t n;
@@ -143,15 +144,20 @@ static void Screen_help(Canvas *c, const ScreenState *st)
     int lines = 0;
     for (size_t i = 0; i < n; i++)
         lines += Keys_applies(&all[i], st->mode, st->readonly);
-    Rect r = Screen_dialog_rect(c, 78, lines + 4);
+    int columns = lines + 4 > c->rows - 2 ? 2 : 1;
+    int per_column = (lines + columns - 1) / columns;
+    Rect r = Screen_dialog_rect(c, columns == 1 ? 78 : c->cols - 4, per_column + 4);
     Canvas_fill(c, r, ' ', ROLE_DIALOG);
     Canvas_box(c, r, ROLE_DIALOG, "Keys (any key closes)", ROLE_DIALOG);
-    int y = r.y + 1;
-    for (size_t i = 0; i < n && y < r.y + r.h - 1; i++) {
+    int col_w = (r.w - 4) / columns, shown = 0;
+    for (size_t i = 0; i < n; i++) {
         if (!Keys_applies(&all[i], st->mode, st->readonly))
             continue;
-        Canvas_printf(c, r.x + 2, y++, r.w - 4, ROLE_DIALOG, "%-12s %s", all[i].key_name,
-                      all[i].help);
+        int x = r.x + 2 + (shown / per_column) * col_w, y = r.y + 1 + shown % per_column;
+        if (y < r.y + r.h - 1)
+            Canvas_printf(c, x, y, col_w - 1, ROLE_DIALOG, "%-12s %s", all[i].key_name,
+                          all[i].help);
+        shown++;
     }
 }
 

@@ -2,6 +2,7 @@
  * rendered from a model at several sizes. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +184,29 @@ START_TEST(help_lists_every_live_key)
 }
 END_TEST
 
+/* At 80x24 the replay help (over 20 keys) goes into two columns, each key
+ * still there, if cut to the column's width. */
+START_TEST(help_fits_80x24_in_replay)
+{
+    setup_model();
+    ScreenState st = {.mode = KEYS_REPLAY, .selected_step = -1, .overlay = OVERLAY_HELP};
+    Canvas *c = Canvas_new(80, 24, false);
+    Screen_render(c, &model, &st);
+    char *text = Canvas_to_text(c);
+    size_t n;
+    const KeyBinding *all = Keys_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (!Keys_applies(&all[i], KEYS_REPLAY, false))
+            continue;
+        char start[24];
+        snprintf(start, sizeof start, "%-12s %.8s", all[i].key_name, all[i].help);
+        ck_assert_msg(strstr(text, start) != NULL, "help at 80x24 lacks: %s", start);
+    }
+    free(text);
+    Canvas_free(c);
+}
+END_TEST
+
 START_TEST(readonly_hides_executing_keys)
 {
     ck_assert_ptr_nonnull(Keys_find('a', KEYS_LIVE, false));
@@ -205,6 +229,7 @@ int main(void)
     tcase_add_test(tc, screen_shows_panels_at_80x24_and_200x60);
     tcase_add_test(tc, screen_too_small);
     tcase_add_test(tc, help_lists_every_live_key);
+    tcase_add_test(tc, help_fits_80x24_in_replay);
     tcase_add_test(tc, readonly_hides_executing_keys);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
