@@ -41,7 +41,8 @@ static const KeyBinding bindings[] = {
      false},
     {'t', "t", ACTION_THEME, "Theme", "next colour scheme", ALL, false},
     {KEYCODE_CTRL('l'), "Ctrl-L", ACTION_REDRAW, NULL, "redraw the screen", ALL, false},
-    {'q', "q", ACTION_QUIT, "Quit", "quit (asks first while a step runs)", ALL, false},
+    {'q', "q", ACTION_QUIT, "Quit", "quit (asks first while a step runs)", LIVE, false},
+    {'q', "q", ACTION_QUIT, "Quit", "quit", REPLAY | FOLLOW, false},
 };
 
 const KeyBinding *Keys_all(size_t *count)
