@@ -10,8 +10,8 @@
 
 typedef enum {
     ROLE_NORMAL = 0,
-    ROLE_MUTED,     /* labels, units, origins of figures */
-    ROLE_TITLE,     /* panel titles */
+    ROLE_MUTED, /* labels, units, origins of figures */
+    ROLE_TITLE, /* panel titles */
     ROLE_BORDER,
     ROLE_VALUE,     /* a figure that is fine */
     ROLE_OK,        /* healthy, done */
