@@ -15,3 +15,8 @@ check_PROGRAMS += tests/unit/test_event_json tests/unit/test_audit tests/unit/te
 TESTS += tests/unit/test_event_json tests/unit/test_audit tests/unit/test_recorder \
 	tests/unit/test_session_dir
 endif
+# The disk-full tests of the audit log and the recorder share a small tmpfs.
+tests_unit_test_audit_SOURCES = tests/unit/test_audit.c tests/unit/small_disk.c \
+	tests/unit/small_disk.h
+tests_unit_test_recorder_SOURCES = tests/unit/test_recorder.c tests/unit/small_disk.c \
+	tests/unit/small_disk.h

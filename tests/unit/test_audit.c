@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/unit/small_disk.h"
 #include "lib/redact.h"
 #include "session/audit.h"
 
@@ -428,24 +428,6 @@ END_TEST
 
 static char small_dir[256];
 
-static bool mount_small_tmpfs(void)
-{
-    snprintf(small_dir, sizeof small_dir, "/tmp/test_audit_full.XXXXXX");
-    if (!mkdtemp(small_dir))
-        return false;
-    if (mount("tmpfs", small_dir, "tmpfs", 0, "size=64k,mode=0700") != 0) {
-        rmdir(small_dir);
-        return false;
-    }
-    return true;
-}
-
-static void unmount_small_tmpfs(void)
-{
-    umount2(small_dir, MNT_DETACH);
-    rmdir(small_dir);
-}
-
 /* Writes zeros until the file system is full. */
 static void fill(const char *file)
 {
@@ -515,7 +497,7 @@ int main(void)
     tcase_add_test(tc, read_only_file_and_directory_fail_clearly);
     tcase_add_test(tc, failed_write_leaves_the_chain_intact);
     suite_add_tcase(s, tc);
-    if (mount_small_tmpfs()) {
+    if (SmallDisk_mount("test_audit_full", small_dir, sizeof small_dir)) {
         TCase *full = tcase_create("disk full");
         tcase_add_checked_fixture(full, setup, teardown);
         tcase_add_test(full, disk_full_fails_clearly_and_recovers);
@@ -527,7 +509,6 @@ int main(void)
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    if (small_dir[0])
-        unmount_small_tmpfs();
+    SmallDisk_unmount(small_dir);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

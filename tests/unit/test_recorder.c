@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/unit/small_disk.h"
 #include "config.h"
 #include "lib/clock.h"
 #include "lib/redact.h"
@@ -240,18 +240,6 @@ END_TEST
 
 static char small_dir[256];
 
-static bool mount_small_tmpfs(void)
-{
-    snprintf(small_dir, sizeof small_dir, "/tmp/test_recorder_full.XXXXXX");
-    if (!mkdtemp(small_dir))
-        return false;
-    if (mount("tmpfs", small_dir, "tmpfs", 0, "size=64k,mode=0700") != 0) {
-        rmdir(small_dir);
-        return false;
-    }
-    return true;
-}
-
 START_TEST(full_disk_is_reported_and_never_blocks)
 {
     snprintf(path, sizeof path, "%s/full.session.jsonl", small_dir);
@@ -307,7 +295,7 @@ int main(void)
     tcase_add_test(tc, secrets_are_redacted);
     tcase_add_test(tc, stop_writes_everything_queued);
     suite_add_tcase(s, tc);
-    if (mount_small_tmpfs()) {
+    if (SmallDisk_mount("test_recorder_full", small_dir, sizeof small_dir)) {
         TCase *full = tcase_create("disk full");
         tcase_add_checked_fixture(full, setup, teardown);
         tcase_add_test(full, full_disk_is_reported_and_never_blocks);
@@ -319,9 +307,6 @@ int main(void)
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    if (small_dir[0]) {
-        umount2(small_dir, MNT_DETACH);
-        rmdir(small_dir);
-    }
+    SmallDisk_unmount(small_dir);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
