@@ -246,6 +246,24 @@ static bool Actions_read_maintenance_exec(const Reader *r, const ReaderObj *o, P
     return true;
 }
 
+/* A section chosen by its "method": opens the optional section `name`, reads
+ * the method (required, or defaulting to *method) and checks the section has
+ * only that method's keys. False on an error; *present false when absent. */
+static bool Actions_method_section(const Reader *r, const ReaderObj *root, const char *name,
+                                   const char *const *methods,
+                                   const char *const *const *keys_by_method, bool required,
+                                   ReaderObj *o, int *method, bool *present)
+{
+    *present = false;
+    if (!Reader_object(r, root, name, false, o))
+        return false;
+    if (!o->jso)
+        return true;
+    *present = true;
+    return Reader_enum(r, o, "method", methods, required, method) &&
+           Reader_allow_keys(r, o, keys_by_method[*method], methods[*method]);
+}
+
 bool Actions_read_maintenance(const Reader *r, const ReaderObj *root, PlanMaintenance *out)
 {
     static const char *const methods[] = {"file", "http", "exec", NULL};
@@ -255,13 +273,11 @@ bool Actions_read_maintenance(const Reader *r, const ReaderObj *root, PlanMainte
     static const char *const *const keys[] = {file_keys, http_keys, exec_keys};
     ReaderObj o;
     int method = 0;
-    if (!Reader_object(r, root, "maintenance", false, &o))
+    bool present;
+    if (!Actions_method_section(r, root, "maintenance", methods, keys, true, &o, &method, &present))
         return false;
-    if (!o.jso)
+    if (!present)
         return true;
-    if (!Reader_enum(r, &o, "method", methods, true, &method) ||
-        !Reader_allow_keys(r, &o, keys[method], methods[method]))
-        return false;
     out->method = (ActionMethod)method;
     switch (out->method) {
     case METHOD_FILE: return Reader_string(r, &o, "path", true, &out->path);
@@ -319,13 +335,11 @@ bool Actions_read_readonly(const Reader *r, const ReaderObj *root, PlanReadonly 
     static const char *const *const keys[] = {global_keys, lock_keys, rds_keys};
     ReaderObj o;
     int method = READONLY_GLOBAL;
-    if (!Reader_object(r, root, "read_only", false, &o))
+    bool present;
+    if (!Actions_method_section(r, root, "read_only", methods, keys, false, &o, &method, &present))
         return false;
-    if (!o.jso)
+    if (!present)
         return true;
-    if (!Reader_enum(r, &o, "method", methods, false, &method) ||
-        !Reader_allow_keys(r, &o, keys[method], methods[method]))
-        return false;
     out->method = (ReadonlyMethod)method;
     switch (out->method) {
     case READONLY_GLOBAL: return true;
@@ -391,13 +405,11 @@ bool Actions_read_swap(const Reader *r, const ReaderObj *root, PlanSwap *out)
     static const char *const *const keys[] = {file_keys, exec_keys, aws_keys, aws_keys, aws_keys};
     ReaderObj o;
     int method = 0;
-    if (!Reader_object(r, root, "swap", false, &o))
+    bool present;
+    if (!Actions_method_section(r, root, "swap", methods, keys, true, &o, &method, &present))
         return false;
-    if (!o.jso)
+    if (!present)
         return true;
-    if (!Reader_enum(r, &o, "method", methods, true, &method) ||
-        !Reader_allow_keys(r, &o, keys[method], methods[method]))
-        return false;
     out->method = (SwapMethod)method;
     switch (out->method) {
     case SWAP_FILE: return Actions_read_swap_file(r, &o, out);
