@@ -21,7 +21,9 @@ tmux_send p
 tmux_wait_for 'preflight done' 20 || fail "pre-flight did not pass"
 
 capture() { # N: the screen, and the moment just after it was captured
-    sleep 0.3
+    # Let the probes report what the step changed (a stopped replica shows
+    # within a refresh) so the capture is not taken mid-change.
+    sleep 1.5
     tmux_capture >"$LAB_DIR/live.$1.txt"
     date -u +%Y-%m-%dT%H:%M:%S.%3NZ >"$LAB_DIR/live.$1.time"
 }
