@@ -30,7 +30,9 @@ kill_at() {
     kill -KILL "$CUTOVER_PID" 2>/dev/null || note "$step: the run had ended before the SIGKILL"
     wait "$CUTOVER_PID" 2>/dev/null || true
     audit=$(cutover_audit)
-    done_before=$(grep -o '"step":"[a-z-]*","action":"done"' "$audit" | cut -d'"' -f4 | paste -sd' ' -)
+    # Nothing done yet is a valid moment to be killed (grep then finds nothing).
+    done_before=$( (grep -o '"step":"[a-z-]*","action":"done"' "$audit" || true) |
+        cut -d'"' -f4 | paste -sd' ' -)
     note "$step: SIGKILLed after its start record; done before the kill: ${done_before:-none}"
     status=0
     "$CUTOVER" run --headless --yes "$plan" >"$out1" 2>&1 || status=$?
