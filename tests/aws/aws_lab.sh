@@ -63,6 +63,16 @@ json.dump(p, open(out, "w"), indent=1)
 PY
 }
 
+# aws_cutover_plan OUT [PYTHON]: the plan whose AWS-backed steps the cutover
+# tests share: read-only by parameter group, the swap through Secrets
+# Manager, the DMS task stopped last; PYTHON edits p further.
+aws_cutover_plan() {
+    aws_plan "$1" 'p["swap"] = {"method": "aws-secret", "id": "shop/app/db"}
+p["read_only"] = {"method": "rds-parameter-group", "parameter_group": "shop-source-params"}
+p["stop_replication"] = {"method": "dms"}
+'"${2:-}"
+}
+
 aws_bridge_start() {
     "$FAKE_PY" "$top_srcdir/tests/aws/lab_bridge.py" "$FAKE_STATE" "$LAB_APP_CONFIG" \
         "$AWS_SECRET_ID" "$AWS_PARAM_GROUP" "$LAB_SOURCE_SOCKET" >"$FAKE_DIR/bridge.log" 2>&1 &

@@ -15,10 +15,7 @@
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
 aws_lab_start --cdc-delay 0
 plan="$LAB_DIR/plan-aws.json"
-aws_plan "$plan" 'p["swap"] = {"method": "aws-secret", "id": "shop/app/db"}
-p["read_only"] = {"method": "rds-parameter-group", "parameter_group": "shop-source-params"}
-p["stop_replication"] = {"method": "dms"}
-p["target_health"]["app_password"] = {"aws_secret": "shop/app/db"}'
+aws_cutover_plan "$plan" 'p["target_health"]["app_password"] = {"aws_secret": "shop/app/db"}'
 aws_bridge_start
 sleep 2
 

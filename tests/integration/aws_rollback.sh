@@ -13,10 +13,7 @@
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
 aws_lab_start --cdc-delay 0
 plan="$LAB_DIR/plan-aws.json"
-aws_plan "$plan" 'p["swap"] = {"method": "aws-secret", "id": "shop/app/db"}
-p["read_only"] = {"method": "rds-parameter-group", "parameter_group": "shop-source-params"}
-p["stop_replication"] = {"method": "dms"}
-p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]'
+aws_cutover_plan "$plan" 'p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]'
 original=$(fake_query "s['secrets']['shop/app/db']['versions'][0]['string']")
 aws_bridge_start
 fake_knobs '{"fail": {"operation": "StopReplicationTask", "code": "AccessDeniedException", "status": 400, "message": "User: cutover is not authorized to perform: dms:StopReplicationTask", "count": 1}}'
