@@ -127,6 +127,12 @@ Aws_client *Aws_client_new(const Aws_options *opt, char *err, size_t errlen)
     return c;
 }
 
+void Aws_client_on_retry(Aws_client *c, Aws_retry_fn fn, void *arg)
+{
+    c->opt.on_retry = fn;
+    c->opt.on_retry_arg = arg;
+}
+
 void Aws_client_free(Aws_client *c)
 {
     if (!c)
@@ -261,7 +267,7 @@ static bool retryable(const Aws_response *resp)
 }
 
 /* Full jitter: a random wait in [0, min(max, base * 2^attempt)). */
-static void backoff(const Aws_options *opt, int attempt)
+static long backoff_ms(const Aws_options *opt, int attempt)
 {
     long base = opt->backoff_base_ms > 0 ? opt->backoff_base_ms : 200;
     long cap = opt->backoff_max_ms > 0 ? opt->backoff_max_ms : 5000;
@@ -271,7 +277,24 @@ static void backoff(const Aws_options *opt, int attempt)
     unsigned int r = 0;
     if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
         r = (unsigned int)Clock_mono_us();
-    Clock_sleep_ms((int64_t)(r % (unsigned long)ceiling));
+    return (long)(r % (unsigned long)ceiling);
+}
+
+/* Waits before the next attempt, telling the observer why first. */
+static void backoff(const Aws_options *opt, const Aws_call *call, const Aws_response *resp,
+                    int attempt, int max)
+{
+    long wait = backoff_ms(opt, attempt);
+    if (opt->on_retry) {
+        char text[512];
+        snprintf(text, sizeof text, "%s %s: %s (%s, HTTP %ld); attempt %d of %d in %ld ms",
+                 call->service->name, call->operation ? call->operation : "call",
+                 resp->status >= 500 ? "server error" : "throttled",
+                 resp->code[0] ? resp->code : "no error code", resp->status, attempt + 2, max,
+                 wait);
+        opt->on_retry(opt->on_retry_arg, text);
+    }
+    Clock_sleep_ms((int64_t)wait);
 }
 
 typedef struct {
@@ -445,7 +468,7 @@ int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *e
         }
         if (!retryable(resp) || attempt + 1 == max)
             break;
-        backoff(&c->opt, attempt);
+        backoff(&c->opt, call, resp, attempt, max);
     }
     describe_failure(call, resp, err, errlen);
     Redact_apply(err, errlen);

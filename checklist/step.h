@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aws/http.h"
 #include "checklist/engine.h"
 #include "db/db.h"
 #include "plan/plan.h"
@@ -97,6 +98,10 @@ int Step_string(StepCtx *c, Db *db, const char *who, const char *sql, char *out,
  * account is left on the source and, when need_target, at least one is on
  * the target. Returns how many are on the target, or -1 (c->error). */
 int TargetHealth_wait_app(StepCtx *c, bool need_target);
+
+/* An AWS client with the plan's settings whose retries are logged as
+ * warnings; NULL with c->error ("WHAT: ...") when it cannot be made. */
+Aws_client *Step_aws(StepCtx *c, const char *what);
 
 /* "`schema`.`table`" from "schema.table"; -1 when the name is not plain. */
 int Step_quote_table(const char *name, char *out, size_t size);

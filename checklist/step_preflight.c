@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/awsplan.h"
 #include "aws/dms.h"
 #include "aws/route53.h"
 #include "checklist/preflight.h"
@@ -366,10 +365,9 @@ static void Pf_aws(Checks *k)
     }
     if (!p->aws.dms_task_arn && p->swap.method != SWAP_ROUTE53)
         return;
-    char err[1024];
-    Aws_client *a = Awsplan_client(&p->aws, 10000, err, sizeof err);
+    Aws_client *a = Step_aws(k->c, "AWS");
     if (!a) {
-        Check(k, "AWS", false, "%s", err);
+        Check(k, "AWS", false, "%s", k->c->error);
         return;
     }
     if (p->aws.dms_task_arn)

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aws/awsplan.h"
 #include "aws/rds.h"
 #include "checklist/step.h"
 #include "lib/clock.h"
@@ -80,9 +79,9 @@ static int Ro_rds(StepCtx *c, bool on)
     const char *pg = c->plan->readonly.parameter_group;
     const char *want = on ? "1" : "0";
     char err[1024], value[64];
-    Aws_client *a = Awsplan_client(&c->plan->aws, 10000, err, sizeof err);
+    Aws_client *a = Step_aws(c, "read-only");
     if (!a)
-        return Step_fail(c, "%s", err);
+        return -1;
     int rc = Rds_modify_parameter(a, pg, "read_only", want, "immediate", err, sizeof err);
     if (rc == 0)
         rc = Rds_parameter(a, pg, "read_only", value, sizeof value, err, sizeof err);

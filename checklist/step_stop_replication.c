@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aws/awsplan.h"
 #include "aws/dms.h"
 #include "checklist/step.h"
 #include "lib/clock.h"
@@ -96,9 +95,9 @@ static int ReplDms_wait(StepCtx *c, Aws_client *a, const char *want)
 static int ReplDms_set(StepCtx *c, bool running)
 {
     char err[1024], status[32];
-    Aws_client *a = Awsplan_client(&c->plan->aws, 10000, err, sizeof err);
+    Aws_client *a = Step_aws(c, "stop-replication");
     if (!a)
-        return Step_fail(c, "%s", err);
+        return -1;
     const char *arn = c->plan->aws.dms_task_arn;
     const char *want = running ? "running" : "stopped";
     int rc = ReplDms_status(c, a, status, sizeof status);
@@ -116,8 +115,8 @@ static int ReplDms_set(StepCtx *c, bool running)
 
 static Effect ReplDms_effect(StepCtx *c)
 {
-    char err[1024], status[32];
-    Aws_client *a = Awsplan_client(&c->plan->aws, 10000, err, sizeof err);
+    char status[32];
+    Aws_client *a = Step_aws(c, "stop-replication");
     if (!a)
         return EFFECT_UNKNOWN;
     int rc = ReplDms_status(c, a, status, sizeof status);

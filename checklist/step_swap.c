@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aws/awsplan.h"
 #include "aws/route53.h"
 #include "aws/secrets.h"
 #include "aws/ssm.h"
@@ -81,11 +80,7 @@ static bool Swap_is_aws(const StepCtx *c)
 
 static Aws_client *Swap_client(StepCtx *c)
 {
-    char err[512];
-    Aws_client *a = Awsplan_client(&c->plan->aws, 10000, err, sizeof err);
-    if (!a)
-        Step_fail(c, "swap: %s", err);
-    return a;
+    return Step_aws(c, "swap");
 }
 
 /* The endpoint the secret is to name: swap.value "HOST[:PORT]", else the

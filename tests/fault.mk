@@ -7,6 +7,8 @@ FAULT_TESTS = \
 	tests/integration/fault_sigkill_steps.sh \
 	tests/integration/fault_disk_full.sh \
 	tests/integration/fault_resize_storm.sh \
+	tests/integration/fault_aws_throttled.sh \
+	tests/integration/fault_aws_failing.sh \
 	tests/integration/fuzz_parsers.sh
 TESTS += $(FAULT_TESTS)
 EXTRA_DIST += $(FAULT_TESTS) tests/cutover_lib.sh \

@@ -17,7 +17,8 @@ effects:
   knobs         {"throttle": N, "throttle_status": 400|429,
                  "server_errors": N,
                  "fail": {"code": C, "status": 400, "message": M,
-                          "operation": OP or null, "count": N or null},
+                          "operation": OP or null, "count": N or null}
+                         or a list of such (the first matching one answers),
                  "insync_after": N (Route 53 GetChange polls before INSYNC),
                  "dms_stopping_polls": N (describes a stopped task stays "stopping"),
                  "metric_page_size": N (GetMetricData results per JSON page)}
@@ -234,12 +235,22 @@ def knob_failure(state, operation, throttle_code):
     if knobs.get("server_errors", 0) > 0:
         knobs["server_errors"] -= 1
         return AwsError(500, "InternalFailure", "The request processing has failed because of an unknown error", sender=False)
-    fail = knobs.get("fail")
-    if fail and fail.get("operation") in (None, operation):
+    # "fail" is one scripted failure or a list of them; the first that names
+    # this operation (or none) answers, and is dropped once its count is spent.
+    fails = knobs.get("fail")
+    if isinstance(fails, dict):
+        fails = [fails]
+    for fail in fails or []:
+        if fail.get("operation") not in (None, operation):
+            continue
         if fail.get("count") is not None:
             fail["count"] -= 1
             if fail["count"] <= 0:
-                knobs.pop("fail")
+                fails.remove(fail)
+                if fails:
+                    knobs["fail"] = fails
+                else:
+                    knobs.pop("fail")
         return AwsError(fail.get("status", 400), fail["code"], fail.get("message", fail["code"]))
     return None
 
