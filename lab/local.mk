@@ -14,6 +14,7 @@ EXTRA_DIST += lab/common.sh lab/README.md
 LAB_TESTS = \
 	tests/integration/lab_replication.sh \
 	tests/integration/lab_proxy.sh \
+	tests/integration/lab_link_delay.sh \
 	tests/integration/lab_app.sh \
 	tests/integration/lab_down.sh
 TESTS += $(LAB_TESTS)
