@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
 # Downtime: the console's headless cutover against the usual runbook
 # (bench/runbook.sh), alternating, N runs of each (default 5), on the lab
-# under 1,200 writes/s with a 1 s CDC delay.
+# under 1,200 writes/s with a CDC delay.
+#
+# The CDC delay: by default a delay on the replication link alone (lab/up
+# --link-delay), different for each pair of runs and spread evenly over
+# 0.2-2.0 s (run i of N: 200 + 1800 * (i - 0.5) / N ms), the same for the
+# console's run and the runbook's. A once-a-second poll pays, on average,
+# half a second after the drain, but exactly how much depends on where the
+# drain ends within a second: a single fixed delay would favour one side by
+# luck, a spread samples that phase. --cdc-delay S instead uses MariaDB's
+# MASTER_DELAY (whole seconds, counted against whole-second event
+# timestamps, so every drain lasts ~S s: the runbook's poll lands just
+# after it, its best case); --link-delays MS,MS,... gives the delays.
 #
 # Each run gets a fresh lab (lab/up takes ~3 s): after a cutover the
 # application has written on the target, so the old source is no longer
@@ -20,9 +31,41 @@
 #   missing   acknowledged writes not on the target (must be 0)
 # The console runs the lab plan WITHOUT its verify step (a checksum of a
 # 300,000-row table, 0.3-0.8 s inside the window; the runbook has none).
-# Usage: bench/downtime.sh [N]
+# Usage: bench/downtime.sh [N] [--link-delays MS,MS,...] [--cdc-delay S]
 set -euo pipefail
-runs=${1:-5}
+usage() {
+    echo "usage: bench/downtime.sh [N] [--link-delays MS,MS,...] [--cdc-delay S]" >&2
+    exit 2
+}
+runs=5
+cdc_delay=0
+link_delays=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --link-delays) [ $# -ge 2 ] || usage; link_delays=$2; shift 2 ;;
+    --cdc-delay) [ $# -ge 2 ] || usage; cdc_delay=$2; shift 2 ;;
+    -h | --help) usage ;;
+    [0-9]*) runs=$1; shift ;;
+    *) echo "bench/downtime.sh: unknown argument $1" >&2; usage ;;
+    esac
+done
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "bench/downtime.sh: N must be a whole number >= 1 (got '$runs')" >&2; exit 2; }
+[[ "$cdc_delay" =~ ^[0-9]+$ ]] || { echo "bench/downtime.sh: --cdc-delay must be whole seconds (got '$cdc_delay')" >&2; exit 2; }
+[[ -z "$link_delays" || "$link_delays" =~ ^[0-9]+(,[0-9]+)*$ ]] ||
+    { echo "bench/downtime.sh: --link-delays must be milliseconds separated by commas (got '$link_delays')" >&2; exit 2; }
+# The link delay (ms) of pair $1: from the list (cycled), else the spread;
+# none when --cdc-delay chose MASTER_DELAY.
+link_delay_of() {
+    local i=$1 list
+    if [ -n "$link_delays" ]; then
+        IFS=, read -ra list <<<"$link_delays"
+        echo "${list[$(((i - 1) % ${#list[@]}))]}"
+    elif [ "$cdc_delay" -gt 0 ]; then
+        echo 0
+    else
+        echo $((200 + (1800 * (2 * i - 1)) / (2 * runs)))
+    fi
+}
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 top_builddir=${top_builddir:-$("$top_srcdir/scripts/build")}
 export top_srcdir top_builddir
@@ -80,9 +123,9 @@ runbook_run() {
 
 # One run of $1 (console|runbook); appends a result line to $work/results.
 one_run() {
-    local kind=$1 n=$2 t0 t1 check gap from to seq drain_end drain
+    local kind=$1 n=$2 link=$3 t0 t1 check gap from to seq drain_end drain
     lab="$work/lab-$n-$kind"
-    "$LAB_BIN/up" "$lab" --rate 1200 --cdc-delay 1 >"$work/up.out" 2>&1 ||
+    "$LAB_BIN/up" "$lab" --rate 1200 --cdc-delay "$cdc_delay" --link-delay "$link" >"$work/up.out" 2>&1 ||
         { cat "$work/up.out" >&2; fail "lab/up failed"; }
     # shellcheck source=/dev/null
     . "$lab/lab.env"
@@ -112,18 +155,31 @@ one_run() {
     drain_end=$(applied_at "$lab/drain.log" "$seq")
     [ -n "$drain_end" ] || fail "$kind run $n: the poller never saw GTID seq $seq applied"
     drain=$((drain_end - freeze_ms))
-    printf '%-8s %3d  downtime %5d ms  drain %5d ms  overhead %5d ms  missing 0  (freeze gtid %s)\n' \
-        "$kind" "$n" "$gap" "$drain" "$((gap - drain))" "$freeze_gtid"
+    printf '%-8s %3d  cdc delay %5s  downtime %5d ms  drain %5d ms  overhead %5d ms  missing 0  (freeze gtid %s)\n' \
+        "$kind" "$n" "$(delay_words "$link")" "$gap" "$drain" "$((gap - drain))" "$freeze_gtid"
     echo "$kind $gap $drain $((gap - drain))" >>"$work/results"
     "$LAB_BIN/down" "$lab" --purge >/dev/null
     lab=""
 }
 
-echo "downtime benchmark: $runs runs each, alternating; lab at 1,200 writes/s, CDC delay 1 s"
+delay_words() {
+    if [ "$1" -gt 0 ]; then echo "${1}ms"; else echo "${cdc_delay}s"; fi
+}
+
+if [ "$cdc_delay" -gt 0 ] && [ -z "$link_delays" ]; then
+    what="CDC delay ${cdc_delay} s by MASTER_DELAY"
+else
+    what="CDC delay on the replication link:"
+    for ((i = 1; i <= runs; i++)); do what+=" $(link_delay_of "$i")"; done
+    what+=" ms"
+    [ "$cdc_delay" = 0 ] || what+=" (+ MASTER_DELAY $cdc_delay s)"
+fi
+echo "downtime benchmark: $runs runs each, alternating; lab at 1,200 writes/s, $what"
 echo "console plan: the lab plan without its verify step"
 for ((i = 1; i <= runs; i++)); do
-    one_run console "$i"
-    one_run runbook "$i"
+    link=$(link_delay_of "$i")
+    one_run console "$i" "$link"
+    one_run runbook "$i" "$link"
 done
 
 col() { awk -v k="$1" -v c="$2" '$1 == k { print $c }' "$work/results"; }
