@@ -80,8 +80,9 @@ lab_show_logs() {
     done
 }
 
+# The EXIT trap; a wrapping trap passes the status it caught as $1.
 lab_cleanup() {
-    local status=$?
+    local status=${1:-$?}
     trap - EXIT
     if [ -n "${LAB_DIR:-}" ] && [ -d "$LAB_DIR" ]; then
         if [ "$status" != 0 ] && [ "$status" != 77 ]; then

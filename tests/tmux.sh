@@ -23,7 +23,7 @@ tmux_start() {
     # Stop the tmux server first, then whatever cleanup was registered (the
     # lab's), keeping the test's exit status for it.
     if declare -F lab_cleanup >/dev/null; then
-        trap 'tmux_status=$?; tmux_stop; (exit $tmux_status); lab_cleanup' EXIT
+        trap 'tmux_status=$?; tmux_stop; lab_cleanup $tmux_status' EXIT
     else
         trap tmux_stop EXIT
     fi

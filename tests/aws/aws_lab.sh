@@ -14,7 +14,7 @@ AWS_SECRET_ID=shop/app/db
 AWS_PARAM_GROUP=shop-source-params
 
 aws_lab_cleanup() {
-    local status=$?
+    local status=${1:-$?}
     [ -z "${BRIDGE_PID:-}" ] || kill "$BRIDGE_PID" 2>/dev/null || true
     [ -z "${FAKE_PID:-}" ] || kill "$FAKE_PID" 2>/dev/null || true
     if [ "$status" != 0 ] && [ -n "${FAKE_DIR:-}" ]; then
@@ -22,8 +22,7 @@ aws_lab_cleanup() {
     else
         rm -rf "${FAKE_DIR:-/nonexistent}"
     fi
-    (exit "$status")
-    lab_cleanup
+    lab_cleanup "$status"
 }
 
 fake_py() {

@@ -19,8 +19,8 @@ LAB_SESSION_DIR="$LAB_DIR/full"
 mkdir -p "$LAB_SESSION_DIR"
 mount -t tmpfs -o size=1m,mode=0700 cutover-test "$LAB_SESSION_DIR" 2>/dev/null ||
     skip "mount -t tmpfs is not permitted here"
-unmount() { umount "$LAB_SESSION_DIR" 2>/dev/null || umount -l "$LAB_SESSION_DIR"; }
-trap 'st=$?; unmount; (exit $st); lab_cleanup' EXIT
+unmount() { umount "$LAB_SESSION_DIR" 2>/dev/null || umount -l "$LAB_SESSION_DIR" || true; }
+trap 'st=$?; unmount; lab_cleanup $st' EXIT
 plan=$(cutover_plan disk-full)
 sleep 1
 
@@ -53,7 +53,7 @@ note "the last audit record before the disk filled: $last"
 # audit log and the state; the lead rolls back (R, then y).
 rm -f "$LAB_SESSION_DIR/filler"
 tmux_start 120 40 "$CUTOVER" --session-dir "$LAB_SESSION_DIR" "$plan"
-trap 'st=$?; tmux_stop; unmount; (exit $st); lab_cleanup' EXIT
+trap 'st=$?; tmux_stop; unmount; lab_cleanup $st' EXIT
 tmux_wait_for 'src:ok|source:ok' 20 || fail "the console did not come up after the disk was freed"
 tmux_send R
 tmux_wait_for 'Roll back' 5 || fail "no rollback confirmation"

@@ -70,6 +70,5 @@ last_below() {
 dump_cleanup() {
     local status=$?
     [ -z "${DUMP_PID:-}" ] || kill "$DUMP_PID" 2>/dev/null || true
-    (exit "$status")
-    lab_cleanup
+    lab_cleanup "$status"
 }

@@ -15,7 +15,7 @@ aws_lab_start --cdc-delay 0
 plan="$LAB_DIR/plan-aws.json"
 aws_plan "$plan"
 tmux_start 240 50 "$CUTOVER" --session-dir "$LAB_DIR/sessions" "$plan"
-trap 'tmux_status=$?; tmux_stop; (exit $tmux_status); aws_lab_cleanup' EXIT
+trap 'tmux_status=$?; tmux_stop; aws_lab_cleanup $tmux_status' EXIT
 
 tmux_wait_for 'CPU +41\.5% +12% +CloudWatch 1m' 20 || fail "no CloudWatch CPU figures in the RDS panel"
 tmux_wait_for 'Freeable memory +2048 MB +4096 MB +CloudWatch 1m' 5 || fail "no CloudWatch memory figures"
