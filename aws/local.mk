@@ -44,6 +44,8 @@ TESTS += tests/unit/test_aws_services
 endif
 
 # The AWS-backed cutover on the lab, completed and rolled back.
-TESTS += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh
+TESTS += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh \
+	tests/integration/aws_resume_rollback.sh
 EXTRA_DIST += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh \
+	tests/integration/aws_resume_rollback.sh \
 	tests/aws/aws_lab.sh tests/aws/lab_bridge.py

@@ -110,11 +110,42 @@ static int call_json(Aws_client *c, const char *op, json_object *req, Aws_respon
     return rc;
 }
 
+static void wipe_free(char *s)
+{
+    if (s) {
+        OPENSSL_cleanse(s, strlen(s));
+        free(s);
+    }
+}
+
+bool Secrets_is_endpoint_change(const char *before, const char *after, const char *host, int port)
+{
+    Secret_db b;
+    memset(&b, 0, sizeof b);
+    char err[256];
+    if (Secrets_parse_db(before, &b, err, sizeof err) != 0)
+        return false;
+    bool other = strcmp(b.host, host) != 0 || (b.port ? b.port : 3306) != port;
+    Secrets_db_clear(&b);
+    char *expect = other ? Secrets_with_endpoint(before, host, port, err, sizeof err) : NULL;
+    bool same = expect && after && !strcmp(expect, after);
+    wipe_free(expect);
+    return same;
+}
+
 int Secrets_get(Aws_client *c, const char *secret_id, Secret_db *out, char *err, size_t errlen)
+{
+    return Secrets_get_stage(c, secret_id, NULL, out, err, errlen);
+}
+
+int Secrets_get_stage(Aws_client *c, const char *secret_id, const char *stage, Secret_db *out,
+                      char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     json_object *req = json_object_new_object();
     json_object_object_add(req, "SecretId", json_object_new_string(secret_id));
+    if (stage)
+        json_object_object_add(req, "VersionStage", json_object_new_string(stage));
     Aws_response resp;
     int rc = call_json(c, "GetSecretValue", req, &resp, err, errlen);
     json_object_put(req);
@@ -162,14 +193,6 @@ int Secrets_put(Aws_client *c, const char *secret_id, const char *secret_string,
     json_object_put(o);
     Aws_response_free(&resp);
     return rc;
-}
-
-static void wipe_free(char *s)
-{
-    if (s) {
-        OPENSSL_cleanse(s, strlen(s));
-        free(s);
-    }
 }
 
 void Secrets_db_clear(Secret_db *s)

@@ -6,6 +6,7 @@
 #ifndef CUTOVER_AWS_SECRETS_H
 #define CUTOVER_AWS_SECRETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "aws/http.h"
@@ -30,8 +31,18 @@ int Secrets_parse_db(const char *secret_string, Secret_db *out, char *err, size_
 char *Secrets_with_endpoint(const char *secret_string, const char *host, int port, char *err,
                             size_t errlen);
 
+/* Whether `after` is exactly `before` with host:port set to host:port by
+ * Secrets_with_endpoint, and `before` named another endpoint: the test that
+ * a version is the one a swap replaced (a secret changed again since, or
+ * one that already named host:port, is not). */
+bool Secrets_is_endpoint_change(const char *before, const char *after, const char *host, int port);
+
 /* GetSecretValue (AWSCURRENT) into out. */
 int Secrets_get(Aws_client *c, const char *secret_id, Secret_db *out, char *err, size_t errlen);
+
+/* GetSecretValue of the version holding a staging label ("AWSPREVIOUS"). */
+int Secrets_get_stage(Aws_client *c, const char *secret_id, const char *stage, Secret_db *out,
+                      char *err, size_t errlen);
 
 /* PutSecretValue with a fresh ClientRequestToken (a UUID); the new
  * version's id into version_id. */

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "aws/route53.h"
 #include "aws/secrets.h"
 #include "aws/ssm.h"
@@ -321,18 +323,78 @@ static int Swap_aws_run(StepCtx *c)
     return rc;
 }
 
+/* AWSPREVIOUS is the value our swap replaced when AWSCURRENT is exactly it
+ * with host:port changed to the swap's endpoint (and it fits the memo). */
+static bool Swap_secret_is_ours(StepCtx *c, const Secret_db *cur, const Secret_db *prev)
+{
+    char host[512];
+    int port;
+    Swap_secret_endpoint(c, host, sizeof host, &port);
+    return strlen(prev->secret_string) < sizeof c->memo->swap_old &&
+           Secrets_is_endpoint_change(prev->secret_string, cur->secret_string, host, port);
+}
+
+/* After a restart the old secret is no longer in memory. AWS keeps it as
+ * the AWSPREVIOUS version, which is taken only when AWSCURRENT is exactly
+ * what our swap wrote over it; anything else (the secret changed again
+ * since) is refused, because putting back a value we cannot vouch for is
+ * worse than a clear failure. */
+static int Swap_secret_recover_old(StepCtx *c, Aws_client *a, char *recovered_from, size_t size)
+{
+    const char *id = c->plan->swap.aws_id;
+    char err[1024];
+    Secret_db cur, prev;
+    memset(&prev, 0, sizeof prev);
+    int rc = Secrets_get(a, id, &cur, err, sizeof err);
+    if (rc == 0)
+        rc = Secrets_get_stage(a, id, "AWSPREVIOUS", &prev, err, sizeof err);
+    if (rc != 0)
+        Step_fail(c, "swap undo: the value before the swap is not known after a restart: %s", err);
+    else if (!Swap_secret_is_ours(c, &cur, &prev))
+        rc = Step_fail(c,
+                       "swap undo: the value before the swap is not known after a restart: the "
+                       "AWSPREVIOUS version %s of %s is not AWSCURRENT (%s) with only host:port "
+                       "changed, so the secret changed again since the swap; put the old value "
+                       "back by hand",
+                       prev.version_id, id, cur.version_id);
+    if (rc == 0) {
+        snprintf(recovered_from, size, "%s", prev.version_id);
+        snprintf(c->memo->swap_old, sizeof c->memo->swap_old, "%s", prev.secret_string);
+        c->memo->swap_old_known = true;
+        /* Kept under the event text limit (200); the version id goes into the
+         * undo's result, so the audit has it. */
+        Step_log(c, LOG_INFO,
+                 "swap undo: old value = AWSPREVIOUS %.36s (%s:%d): AWSCURRENT is it with only "
+                 "host:port changed",
+                 prev.version_id, prev.host, prev.port ? prev.port : 3306);
+    }
+    Secrets_db_clear(&cur);
+    Secrets_db_clear(&prev);
+    return rc;
+}
+
 static int Swap_aws_undo(StepCtx *c)
 {
     StepMemo *m = c->memo;
-    if (!m->swap_old_known)
+    bool secret = c->plan->swap.method == SWAP_AWS_SECRET;
+    if (!m->swap_old_known && !secret)
         return Step_fail(c, "swap undo: the value before the swap is not known (it was already "
                             "swapped when this run began)");
-    char old[1100];
-    Swap_aws_old_shown(c, old, sizeof old);
     Aws_client *a = Swap_client(c);
     if (!a)
         return -1;
-    int rc = Swap_aws_apply(c, a, m->swap_old, old);
+    char from[80] = "";
+    int rc = m->swap_old_known ? 0 : Swap_secret_recover_old(c, a, from, sizeof from);
+    if (rc == 0) {
+        char old[1100];
+        Swap_aws_old_shown(c, old, sizeof old);
+        rc = Swap_aws_apply(c, a, m->swap_old, old);
+    }
+    if (rc == 0 && from[0]) {
+        char done[sizeof c->result];
+        snprintf(done, sizeof done, "%s", c->result);
+        Step_result(c, "%.150s; old value from AWSPREVIOUS %.36s", done, from);
+    }
     Aws_client_free(a);
     return rc;
 }

@@ -80,6 +80,33 @@ START_TEST(swap_rewrites_host_and_port_only)
 }
 END_TEST
 
+/* The undo after a restart trusts AWSPREVIOUS only when AWSCURRENT is exactly
+ * what the swap would have written over it. */
+START_TEST(endpoint_change_recognised_only_when_exact)
+{
+    char err[256];
+    const char *host = "new.rds.amazonaws.com";
+    char *swapped = Secrets_with_endpoint(RDS_SECRET, host, 3307, err, sizeof err);
+    ck_assert_ptr_nonnull(swapped);
+    ck_assert(Secrets_is_endpoint_change(RDS_SECRET, swapped, host, 3307));
+    /* Not for another endpoint than the swap's. */
+    ck_assert(!Secrets_is_endpoint_change(RDS_SECRET, swapped, host, 3306));
+    /* Not when the secret changed in another field since (a rotated password). */
+    char *rotated = Secrets_with_endpoint(
+        "{\"engine\":\"mysql\",\"host\":\"old.rds.amazonaws.com\",\"port\":3306,"
+        "\"username\":\"app\",\"password\":\"rotated-pw\",\"dbname\":\"shop\"}",
+        host, 3307, err, sizeof err);
+    ck_assert(!Secrets_is_endpoint_change(RDS_SECRET, rotated, host, 3307));
+    /* Not when "before" already named the endpoint (a second swap version). */
+    ck_assert(!Secrets_is_endpoint_change(swapped, swapped, host, 3307));
+    /* Not for what is not an RDS-style secret, or nothing. */
+    ck_assert(!Secrets_is_endpoint_change("[1]", swapped, host, 3307));
+    ck_assert(!Secrets_is_endpoint_change(RDS_SECRET, NULL, host, 3307));
+    free(swapped);
+    free(rotated);
+}
+END_TEST
+
 START_TEST(request_tokens_are_uuids)
 {
     char a[37], b[37];
@@ -101,6 +128,7 @@ int main(void)
     tcase_add_test(tc, parse_rds_secret);
     tcase_add_test(tc, bad_secrets_say_what_is_missing);
     tcase_add_test(tc, swap_rewrites_host_and_port_only);
+    tcase_add_test(tc, endpoint_change_recognised_only_when_exact);
     tcase_add_test(tc, request_tokens_are_uuids);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
