@@ -45,7 +45,9 @@ endif
 
 # The AWS-backed cutover on the lab, completed and rolled back.
 TESTS += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh \
-	tests/integration/aws_resume_rollback.sh
+	tests/integration/aws_resume_rollback.sh tests/integration/aws_swap_ssm.sh \
+	tests/integration/aws_swap_route53.sh
 EXTRA_DIST += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh \
-	tests/integration/aws_resume_rollback.sh \
+	tests/integration/aws_resume_rollback.sh tests/integration/aws_swap_ssm.sh \
+	tests/integration/aws_swap_route53.sh \
 	tests/aws/aws_lab.sh tests/aws/lab_bridge.py

@@ -5,8 +5,9 @@
 #   aws_plan OUT [PY]         the lab's plan with rds_instance, the DMS task and
 #                             aws.endpoint_url; PY (Python over the dict `p`)
 #                             changes it further
-#   aws_bridge_start          tests/aws/lab_bridge.py: the app follows the
-#                             secret, the source follows the parameter group
+#   aws_bridge_start [ARGS]   tests/aws/lab_bridge.py: the app follows the
+#                             secret (or with ARGS an SSM parameter or a
+#                             CNAME), the source follows the parameter group
 #   fake_py PY                Python over the state `s`, saved atomically
 . "$top_srcdir/tests/aws/fake_lib.sh"
 AWS_TASK=arn:aws:dms:us-east-1:123456789012:task:ABCDEFGHIJKLMNOPQRSTUVWXYZ
@@ -74,6 +75,6 @@ p["stop_replication"] = {"method": "dms"}
 
 aws_bridge_start() {
     "$FAKE_PY" "$top_srcdir/tests/aws/lab_bridge.py" "$FAKE_STATE" "$LAB_APP_CONFIG" \
-        "$AWS_SECRET_ID" "$AWS_PARAM_GROUP" "$LAB_SOURCE_SOCKET" >"$FAKE_DIR/bridge.log" 2>&1 &
+        "$AWS_SECRET_ID" "$AWS_PARAM_GROUP" "$LAB_SOURCE_SOCKET" "$@" >"$FAKE_DIR/bridge.log" 2>&1 &
     BRIDGE_PID=$!
 }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The connection-string swap through a Route 53 CNAME, end to end on the lab,
+# rolled back: the application follows db.shop.internal (the bridge resolves
+# the CNAME's value to the lab's ports, as DNS would). The swap UPSERTs the
+# record and follows the change to INSYNC; then AWS refuses the last step
+# (StopReplicationTask), and the rollback UPSERTs the old name back (TTL
+# kept), so the application returns to the source with nothing lost, and the
+# audit verifies.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/cutover_lib.sh"
+. "$top_srcdir/tests/aws/aws_lab.sh"
+[ -x "$CUTOVER" ] || fail "$CUTOVER not built"
+aws_lab_start --cdc-delay 0
+zone=Z0123456789ABCDEFGHIJ
+fake_py "s['route53']['zones']['$zone'][0]['values'] = ['shop-source.lab.internal']"
+plan="$LAB_DIR/plan-r53.json"
+aws_cutover_plan "$plan" 'p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]
+p["swap"] = {"method": "route53", "id": "'"$zone"'/db.shop.internal", "value": "shop-target.lab.internal"}'
+aws_bridge_start --route53 "$zone/db.shop.internal" --host "shop-source.lab.internal=127.0.0.1:$LAB_SOURCE_PORT" \
+    --host "shop-target.lab.internal=127.0.0.1:$LAB_TARGET_PORT"
+fake_knobs '{"fail": {"operation": "StopReplicationTask", "code": "AccessDeniedException", "status": 400, "message": "User: cutover is not authorized to perform: dms:StopReplicationTask", "count": 1}}'
+sleep 1.5
+
+out="$LAB_DIR/run.out"
+status=0
+"$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
+cat "$out"
+[ "$status" = 1 ] || fail "exit status $status, 1 expected for a rolled-back cutover"
+cutover_assert_run "$status" "$out"
+grep -q "Route 53 change C[0-9A-F]* INSYNC" "$out" || fail "the swap did not follow its change to INSYNC"
+grep -q 'swap  rolled-back  .*shop-source.lab.internal' "$out" || fail "the undo did not read back the old name"
+record=$(fake_query "[(r['values'][0], r['ttl']) for r in s['route53']['zones']['$zone'] if r['name'] == 'db.shop.internal.']")
+[ "$record" = "[('shop-source.lab.internal', 60)]" ] || fail "the record is $record, not the old name with its TTL"
+[ "$(fake_query "len(s['route53']['changes'])")" = 2 ] || fail "not exactly two changes (swap and undo)"
+grep -q 'Route 53 ChangeResourceRecordSets .*UPSERT CNAME shop-target.lab.internal -> shop-source.lab.internal' "$(cutover_audit)" ||
+    fail "the undo's UPSERT is not in the audit"
+cutover_assert_settled

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The connection-string swap through SSM Parameter Store, end to end on the
+# lab: the application follows the parameter /shop/db/host (a host name the
+# bridge resolves to the lab's ports, as DNS would in the field). The cutover
+# completes: the parameter names the target (a new version, read back), the
+# application writes to the target with nothing lost, the audit verifies and
+# holds the PutParameter.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/cutover_lib.sh"
+. "$top_srcdir/tests/aws/aws_lab.sh"
+[ -x "$CUTOVER" ] || fail "$CUTOVER not built"
+aws_lab_start --cdc-delay 0
+fake_py "s['ssm']['/shop/db/host'].update(value='shop-source.lab.internal', version=1)"
+plan="$LAB_DIR/plan-ssm.json"
+aws_cutover_plan "$plan" 'p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]
+p["swap"] = {"method": "ssm", "id": "/shop/db/host", "value": "shop-target.lab.internal"}'
+aws_bridge_start --ssm /shop/db/host --host "shop-source.lab.internal=127.0.0.1:$LAB_SOURCE_PORT" \
+    --host "shop-target.lab.internal=127.0.0.1:$LAB_TARGET_PORT"
+sleep 1.5
+
+out="$LAB_DIR/run.out"
+status=0
+"$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
+cat "$out"
+[ "$status" = 0 ] || fail "cutover run --headless exited $status"
+cutover_assert_run "$status" "$out"
+grep -q 'swap  done  /shop/db/host = shop-target.lab.internal (read back)' "$out" ||
+    fail "the swap did not read back the parameter"
+[ "$(fake_query "s['ssm']['/shop/db/host']['value']")" = shop-target.lab.internal ] ||
+    fail "the parameter does not name the target"
+[ "$(fake_query "s['ssm']['/shop/db/host']['version']")" = 2 ] || fail "not exactly one new parameter version"
+grep -q 'SSM PutParameter /shop/db/host Overwrite: shop-source.lab.internal -> shop-target.lab.internal' "$(cutover_audit)" ||
+    fail "the PutParameter is not in the audit"
+cutover_assert_settled
