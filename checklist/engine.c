@@ -191,6 +191,11 @@ bool Engine_rolled_back(const Engine *e)
            !Engine_any(e, STEP_ROLLING_BACK);
 }
 
+bool Engine_rollback_unfinished(const Engine *e)
+{
+    return Engine_any(e, STEP_ROLLED_BACK) && Engine_rollback_next(e) >= 0;
+}
+
 bool Engine_touched(const Engine *e)
 {
     for (int k = 0; k < STEP_KIND_COUNT; k++) {

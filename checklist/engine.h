@@ -62,6 +62,9 @@ const char *Engine_undo_describe(StepKind k);
 bool Engine_completed(const Engine *e);   /* every enabled step done */
 bool Engine_failed(const Engine *e);      /* some step failed (or aborted) */
 bool Engine_rolled_back(const Engine *e); /* a rollback ran and nothing is left to undo */
+/* Part of a rollback is done and the rest is not: a restart in the middle of
+ * one. The rollback was already decided, so it is to be finished. */
+bool Engine_rollback_unfinished(const Engine *e);
 /* Whether any destructive step took (or may have taken) effect. */
 bool Engine_touched(const Engine *e);
 

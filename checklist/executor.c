@@ -604,6 +604,7 @@ ExecutorStatus Executor_status(Executor *ex)
     s.finished = Engine_completed(&ex->engine);
     s.failed = Engine_failed(&ex->engine);
     s.rolled_back = Engine_rolled_back(&ex->engine);
+    s.rollback_unfinished = Engine_rollback_unfinished(&ex->engine);
     s.next_step = Engine_next(&ex->engine);
     pthread_mutex_unlock(&ex->mu);
     return s;

@@ -40,7 +40,8 @@ typedef struct ExecutorStatus {
     bool finished; /* every step done */
     bool failed;   /* a step failed or was aborted; rollback possible */
     bool rolled_back;
-    int next_step; /* StepKind of the next pending step, -1 when none */
+    bool rollback_unfinished; /* a restart in the middle of a rollback */
+    int next_step;            /* StepKind of the next pending step, -1 when none */
 } ExecutorStatus;
 ExecutorStatus Executor_status(Executor *ex);
 

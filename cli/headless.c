@@ -3,7 +3,8 @@
  * the in-flight step is cancelled, its outcome ("interrupted") is audited,
  * and only then does the process exit. The next run resumes from the audit
  * log. Any failure once something was changed rolls back (there is nobody
- * to ask), and so does a lag-zero timeout. */
+ * to ask), and so does a lag-zero timeout; a rollback found half done after a
+ * restart is finished. */
 #include "config.h"
 
 #include <signal.h>
@@ -182,11 +183,26 @@ static int Headless_dry_run(const RunOptions *opt)
     return rc;
 }
 
+/* Rolls back: a failed cutover (there is nobody to ask), or the rest of a
+ * rollback a restart found half done (it was decided before the stop). */
+static ExecutorStatus Headless_roll_back(Headless *h, ExecutorStatus s)
+{
+    if (h->signal || s.rolled_back || !(s.failed || s.rollback_unfinished))
+        return s;
+    printf("rolling back: %s\n", s.failed ? "headless mode undoes a failed cutover"
+                                          : "a rollback was under way before the restart; "
+                                            "finishing it");
+    Executor_rollback(h->rt.executor);
+    return Headless_wait(h);
+}
+
 /* Preflight (unless a previous run already passed it), then the rest. */
 static ExecutorStatus Headless_drive(Headless *h)
 {
     Executor *ex = h->rt.executor;
     ExecutorStatus s = Headless_wait(h); /* the restart's read-back first */
+    if (s.rollback_unfinished)
+        return Headless_roll_back(h, s);
     if (!s.finished && !s.failed && s.next_step == STEP_PREFLIGHT && !h->signal) {
         Executor_preflight(ex);
         s = Headless_wait(h);
@@ -199,12 +215,7 @@ static ExecutorStatus Headless_drive(Headless *h)
         Executor_arm(ex);
         s = Headless_wait(h);
     }
-    if (s.failed && !s.rolled_back && !h->signal) {
-        printf("rolling back: headless mode undoes a failed cutover\n");
-        Executor_rollback(ex);
-        s = Headless_wait(h);
-    }
-    return s;
+    return Headless_roll_back(h, s);
 }
 
 int Headless_run(const RunOptions *opt)

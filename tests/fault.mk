@@ -5,6 +5,7 @@ FAULT_TESTS = \
 	tests/integration/fault_target_restart.sh \
 	tests/integration/fault_source_kill.sh \
 	tests/integration/fault_sigkill_steps.sh \
+	tests/integration/fault_sigkill_rollback.sh \
 	tests/integration/fault_disk_full.sh \
 	tests/integration/fault_resize_storm.sh \
 	tests/integration/fault_aws_throttled.sh \

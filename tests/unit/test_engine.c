@@ -436,6 +436,11 @@ START_TEST(resume_after_failure_and_partial_rollback)
     ck_assert_int_eq(r.verdict, RESUME_DECIDE); /* maintenance still to undo */
     ck_assert_int_eq(e.steps[STEP_READ_ONLY].state, STEP_ROLLED_BACK);
     ck_assert_int_eq(Engine_rollback_next(&e), STEP_MAINTENANCE_ON);
+    /* Nothing is "failed" any more, yet the rollback is not finished: a
+     * headless restart must finish it rather than stop. */
+    ck_assert(!Engine_failed(&e));
+    ck_assert(!Engine_rolled_back(&e));
+    ck_assert(Engine_rollback_unfinished(&e));
 }
 END_TEST
 
