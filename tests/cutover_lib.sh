@@ -27,6 +27,9 @@
 #                                   application-observed downtime
 #   cutover_assert_settled          the three above plus the one matching
 #                                   cutover_outcome; prints the outcome
+#   cutover_run OUT PLAN OUTCOME    a headless run in the foreground, its output
+#                                   shown; it must end OUTCOME (completed: exit
+#                                   0, rolled-back: exit 1), as cutover_assert_run
 #   cutover_assert_run STATUS OUT   a headless run's exit status and summary
 #                                   agree with the actual state: 0 and "cutover
 #                                   completed", or 1 and "rolled back"
@@ -154,4 +157,13 @@ cutover_assert_run() {
         fail "rolled back without saying so" ;;
     *) fail "exit status $status with the state $outcome" ;;
     esac
+}
+
+cutover_run() {
+    local out=$1 plan=$2 want=$3 status=0 expect=0
+    "$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
+    cat "$out"
+    [ "$want" = completed ] || expect=1
+    [ "$status" = "$expect" ] || fail "exit status $status, $expect expected for a $want cutover"
+    cutover_assert_run "$status" "$out"
 }

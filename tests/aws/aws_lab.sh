@@ -8,11 +8,19 @@
 #   aws_bridge_start [ARGS]   tests/aws/lab_bridge.py: the app follows the
 #                             secret (or with ARGS an SSM parameter or a
 #                             CNAME), the source follows the parameter group
+#   aws_fault_plan OUT [PY]   aws_cutover_plan without pre-flight and verify
+#                             (the fault and rollback tests are about the
+#                             destructive steps)
+#   aws_route53_lab OUT       the record db.shop.internal names the source's
+#                             host name, OUT is the fault plan swapping it to
+#                             the target's, and the bridge follows the CNAME
+#   aws_secret_current        the secret's AWSCURRENT SecretString
 #   fake_py PY                Python over the state `s`, saved atomically
 . "$top_srcdir/tests/aws/fake_lib.sh"
 AWS_TASK=arn:aws:dms:us-east-1:123456789012:task:ABCDEFGHIJKLMNOPQRSTUVWXYZ
 AWS_SECRET_ID=shop/app/db
 AWS_PARAM_GROUP=shop-source-params
+AWS_ZONE=Z0123456789ABCDEFGHIJ
 
 aws_lab_cleanup() {
     local status=${1:-$?}
@@ -71,6 +79,24 @@ aws_cutover_plan() {
 p["read_only"] = {"method": "rds-parameter-group", "parameter_group": "shop-source-params"}
 p["stop_replication"] = {"method": "dms"}
 '"${2:-}"
+}
+
+aws_fault_plan() {
+    aws_cutover_plan "$1" 'p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]
+'"${2:-}"
+}
+
+# The lab has no DNS: the bridge maps the two names to the servers' ports.
+aws_route53_lab() {
+    fake_py "s['route53']['zones']['$AWS_ZONE'][0]['values'] = ['shop-source.lab.internal']"
+    aws_fault_plan "$1" 'p["swap"] = {"method": "route53", "id": "'"$AWS_ZONE"'/db.shop.internal", "value": "shop-target.lab.internal"}'
+    aws_bridge_start --route53 "$AWS_ZONE/db.shop.internal" \
+        --host "shop-source.lab.internal=127.0.0.1:$LAB_SOURCE_PORT" \
+        --host "shop-target.lab.internal=127.0.0.1:$LAB_TARGET_PORT"
+}
+
+aws_secret_current() {
+    fake_query "[v for v in s['secrets']['$AWS_SECRET_ID']['versions'] if 'AWSCURRENT' in v['stages']][0]['string']"
 }
 
 aws_bridge_start() {

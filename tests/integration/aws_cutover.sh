@@ -9,10 +9,7 @@
 # port with every other field kept, the parameter group and the source say
 # read_only=1, the task is stopped, the application writes to the target, and
 # the audit verifies and holds no password.
-. "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/cutover_lib.sh"
-. "$top_srcdir/tests/aws/aws_lab.sh"
-[ -x "$CUTOVER" ] || fail "$CUTOVER not built"
+. "$top_srcdir/tests/aws/aws_cutover_test.sh"
 aws_lab_start --cdc-delay 0
 plan="$LAB_DIR/plan-aws.json"
 aws_cutover_plan "$plan" 'p["target_health"]["app_password"] = {"aws_secret": "shop/app/db"}'

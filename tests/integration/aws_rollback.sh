@@ -7,28 +7,21 @@
 # writes to the source again without losing an acknowledged write, the DMS
 # task still runs, and every undo is in the audit, which verifies. The error
 # on the output says what AWS refused, in words.
-. "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/cutover_lib.sh"
-. "$top_srcdir/tests/aws/aws_lab.sh"
-[ -x "$CUTOVER" ] || fail "$CUTOVER not built"
+. "$top_srcdir/tests/aws/aws_cutover_test.sh"
 aws_lab_start --cdc-delay 0
 plan="$LAB_DIR/plan-aws.json"
-aws_cutover_plan "$plan" 'p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]'
-original=$(fake_query "s['secrets']['shop/app/db']['versions'][0]['string']")
+aws_fault_plan "$plan"
+original=$(aws_secret_current)
 aws_bridge_start
 fake_knobs '{"fail": {"operation": "StopReplicationTask", "code": "AccessDeniedException", "status": 400, "message": "User: cutover is not authorized to perform: dms:StopReplicationTask", "count": 1}}'
 sleep 1.5
 
 out="$LAB_DIR/run.out"
-status=0
-"$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
-cat "$out"
-[ "$status" = 1 ] || fail "exit status $status, 1 expected for a rolled-back cutover"
+cutover_run "$out" "$plan" rolled-back
 grep -q 'stop-replication  failed  DMS StopReplicationTask: access denied (AccessDeniedException' "$out" ||
     fail "the DMS failure is not said in words"
-grep -q '^summary: cutover failed and was rolled back' "$out" || fail "no rollback summary"
 
-current=$(fake_query "[v for v in s['secrets']['shop/app/db']['versions'] if 'AWSCURRENT' in v['stages']][0]['string']")
+current=$(aws_secret_current)
 [ "$current" = "$original" ] || fail "the secret was not restored: $(echo "$current" | sed 's/"password":"[^"]*"/"password":"…"/')"
 [ "$(fake_query "len(s['secrets']['shop/app/db']['versions'])")" = 3 ] || fail "not original + swap + restore versions"
 [ "$(fake_query "s['rds']['parameter_groups']['shop-source-params']['read_only']['value']")" = 0 ] ||

@@ -6,30 +6,18 @@
 # (StopReplicationTask), and the rollback UPSERTs the old name back (TTL
 # kept), so the application returns to the source with nothing lost, and the
 # audit verifies.
-. "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/cutover_lib.sh"
-. "$top_srcdir/tests/aws/aws_lab.sh"
-[ -x "$CUTOVER" ] || fail "$CUTOVER not built"
+. "$top_srcdir/tests/aws/aws_cutover_test.sh"
 aws_lab_start --cdc-delay 0
-zone=Z0123456789ABCDEFGHIJ
-fake_py "s['route53']['zones']['$zone'][0]['values'] = ['shop-source.lab.internal']"
 plan="$LAB_DIR/plan-r53.json"
-aws_cutover_plan "$plan" 'p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]
-p["swap"] = {"method": "route53", "id": "'"$zone"'/db.shop.internal", "value": "shop-target.lab.internal"}'
-aws_bridge_start --route53 "$zone/db.shop.internal" --host "shop-source.lab.internal=127.0.0.1:$LAB_SOURCE_PORT" \
-    --host "shop-target.lab.internal=127.0.0.1:$LAB_TARGET_PORT"
+aws_route53_lab "$plan"
 fake_knobs '{"fail": {"operation": "StopReplicationTask", "code": "AccessDeniedException", "status": 400, "message": "User: cutover is not authorized to perform: dms:StopReplicationTask", "count": 1}}'
 sleep 1.5
 
 out="$LAB_DIR/run.out"
-status=0
-"$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
-cat "$out"
-[ "$status" = 1 ] || fail "exit status $status, 1 expected for a rolled-back cutover"
-cutover_assert_run "$status" "$out"
+cutover_run "$out" "$plan" rolled-back
 grep -q "Route 53 change C[0-9A-F]* INSYNC" "$out" || fail "the swap did not follow its change to INSYNC"
 grep -q 'swap  rolled-back  .*shop-source.lab.internal' "$out" || fail "the undo did not read back the old name"
-record=$(fake_query "[(r['values'][0], r['ttl']) for r in s['route53']['zones']['$zone'] if r['name'] == 'db.shop.internal.']")
+record=$(fake_query "[(r['values'][0], r['ttl']) for r in s['route53']['zones']['$AWS_ZONE'] if r['name'] == 'db.shop.internal.']")
 [ "$record" = "[('shop-source.lab.internal', 60)]" ] || fail "the record is $record, not the old name with its TTL"
 [ "$(fake_query "len(s['route53']['changes'])")" = 2 ] || fail "not exactly two changes (swap and undo)"
 grep -q 'Route 53 ChangeResourceRecordSets .*UPSERT CNAME shop-target.lab.internal -> shop-source.lab.internal' "$(cutover_audit)" ||

@@ -5,25 +5,17 @@
 # completes: the parameter names the target (a new version, read back), the
 # application writes to the target with nothing lost, the audit verifies and
 # holds the PutParameter.
-. "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/cutover_lib.sh"
-. "$top_srcdir/tests/aws/aws_lab.sh"
-[ -x "$CUTOVER" ] || fail "$CUTOVER not built"
+. "$top_srcdir/tests/aws/aws_cutover_test.sh"
 aws_lab_start --cdc-delay 0
 fake_py "s['ssm']['/shop/db/host'].update(value='shop-source.lab.internal', version=1)"
 plan="$LAB_DIR/plan-ssm.json"
-aws_cutover_plan "$plan" 'p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]
-p["swap"] = {"method": "ssm", "id": "/shop/db/host", "value": "shop-target.lab.internal"}'
+aws_fault_plan "$plan" 'p["swap"] = {"method": "ssm", "id": "/shop/db/host", "value": "shop-target.lab.internal"}'
 aws_bridge_start --ssm /shop/db/host --host "shop-source.lab.internal=127.0.0.1:$LAB_SOURCE_PORT" \
     --host "shop-target.lab.internal=127.0.0.1:$LAB_TARGET_PORT"
 sleep 1.5
 
 out="$LAB_DIR/run.out"
-status=0
-"$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
-cat "$out"
-[ "$status" = 0 ] || fail "cutover run --headless exited $status"
-cutover_assert_run "$status" "$out"
+cutover_run "$out" "$plan" completed
 grep -q 'swap  done  /shop/db/host = shop-target.lab.internal (read back)' "$out" ||
     fail "the swap did not read back the parameter"
 [ "$(fake_query "s['ssm']['/shop/db/host']['value']")" = shop-target.lab.internal ] ||

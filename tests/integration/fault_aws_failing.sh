@@ -7,31 +7,24 @@
 # and gets through on its third attempt. The secret ends as it began, the
 # parameter group and the source are writable again, nothing is lost, the
 # audit verifies, and the output says what AWS did in words.
-. "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/cutover_lib.sh"
-. "$top_srcdir/tests/aws/aws_lab.sh"
-[ -x "$CUTOVER" ] || fail "$CUTOVER not built"
+. "$top_srcdir/tests/aws/aws_cutover_test.sh"
 aws_lab_start --cdc-delay 0
 plan="$LAB_DIR/plan-aws.json"
-aws_cutover_plan "$plan" 'p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]'
-original=$(fake_query "s['secrets']['shop/app/db']['versions'][0]['string']")
+aws_fault_plan "$plan"
+original=$(aws_secret_current)
 aws_bridge_start
 fake_knobs '{"fail": {"operation": "PutSecretValue", "code": "InternalFailure", "status": 500, "message": "unknown error", "count": 7}}'
 sleep 1.5
 
 out="$LAB_DIR/run.out"
-status=0
-"$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
-cat "$out"
-[ "$status" = 1 ] || fail "exit status $status, 1 expected for a rolled-back cutover"
-cutover_assert_run "$status" "$out"
+cutover_run "$out" "$plan" rolled-back
 grep -q 'swap  failed  .*Secrets Manager PutSecretValue: AWS had a server error, and still after every retry (InternalFailure: unknown error) \[HTTP 500, 5 attempts' "$out" ||
     fail "the swap's failure is not said in words with its attempts"
 grep -q 'AWS retry: Secrets Manager PutSecretValue: server error (InternalFailure, HTTP 500); attempt 3 of 5' "$out" ||
     fail "the undo's retries are not said"
 [ "$(fake_query "s['knobs'].get('fail')")" = None ] || fail "not all 7 failures were met"
 
-current=$(fake_query "[v for v in s['secrets']['shop/app/db']['versions'] if 'AWSCURRENT' in v['stages']][0]['string']")
+current=$(aws_secret_current)
 [ "$current" = "$original" ] || fail "the secret is not what it was before the cutover"
 [ "$(fake_query "s['rds']['parameter_groups']['shop-source-params']['read_only']['value']")" = 0 ] ||
     fail "the parameter group still says read_only=1"
