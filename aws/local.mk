@@ -46,8 +46,10 @@ endif
 # The AWS-backed cutover on the lab, completed and rolled back.
 TESTS += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh \
 	tests/integration/aws_resume_rollback.sh tests/integration/aws_swap_ssm.sh \
+	tests/integration/aws_swap_ssm_resume.sh \
 	tests/integration/aws_swap_route53.sh
 EXTRA_DIST += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh \
 	tests/integration/aws_resume_rollback.sh tests/integration/aws_swap_ssm.sh \
+	tests/integration/aws_swap_ssm_resume.sh \
 	tests/integration/aws_swap_route53.sh \
 	tests/aws/aws_lab.sh tests/aws/aws_cutover_test.sh tests/aws/lab_bridge.py

@@ -65,6 +65,11 @@ static void Pf_describe_aws(StepCtx *c)
     if (p->swap.method == SWAP_ROUTE53)
         Step_say(c, "Route 53 ListResourceRecordSets %s (TTL over %d s: a warning)", p->swap.aws_id,
                  PF_TTL_WARN_S);
+    if (p->swap.from && (p->swap.method == SWAP_SSM || p->swap.method == SWAP_ROUTE53))
+        Step_say(c, "%s %s: holds %s (swap.from)",
+                 p->swap.method == SWAP_SSM ? "SSM GetParameter"
+                                            : "Route 53 ListResourceRecordSets",
+                 p->swap.aws_id, p->swap.from);
     if (Sentinel_host(p))
         Step_say(c, "resolve %s (the address recorded at start expected)", Sentinel_host(p));
 }
@@ -377,6 +382,22 @@ static void Pf_aws(Checks *k)
     Aws_client_free(a);
 }
 
+/* The plan's swap.from against what the parameter or record holds now, by
+ * the swap's own prepare (reads only): a wrong plan is caught before the
+ * freeze rather than inside the downtime window. */
+static void Pf_swap_from(Checks *k)
+{
+    const PlanSwap *s = &k->c->plan->swap;
+    if (!s->from || (s->method != SWAP_SSM && s->method != SWAP_ROUTE53))
+        return;
+    if (StepSwap_ops.prepare(k->c) != 0)
+        Check(k, "swap.from", false, "%s", k->c->error);
+    else if (k->c->memo->swap_found_done)
+        Check(k, "swap.from", true, "%s already names %s (swapped before)", s->aws_id, s->value);
+    else
+        Check(k, "swap.from", true, "%s names %s", s->aws_id, k->c->memo->swap_old);
+}
+
 int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
 {
     Checks k = {.c = c, .fn = fn, .arg = arg};
@@ -389,6 +410,7 @@ int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
     Pf_table(&k, "fence table", Pf_fence_table(c), true);
     Pf_lag(&k);
     Pf_aws(&k);
+    Pf_swap_from(&k);
     return k.failed;
 }
 

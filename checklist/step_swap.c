@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -154,6 +155,29 @@ static int Swap_aws_read(StepCtx *c, Aws_client *a, char *shown, size_t ssize, c
     return 1;
 }
 
+/* Route 53 names compare as DNS does (any case, the root's dot optional);
+ * anything else exactly. */
+static bool Swap_same_name(const StepCtx *c, const char *a, const char *b)
+{
+    if (c->plan->swap.method != SWAP_ROUTE53)
+        return !strcmp(a, b);
+    size_t na = strlen(a), nb = strlen(b);
+    na -= na && a[na - 1] == '.';
+    nb -= nb && b[nb - 1] == '.';
+    return na == nb && !strncasecmp(a, b, na);
+}
+
+/* The plan's swap.from as the old value, when it has one. */
+static bool Swap_take_from(StepCtx *c)
+{
+    const char *from = c->plan->swap.from;
+    if (!from || strlen(from) >= sizeof c->memo->swap_old)
+        return false;
+    snprintf(c->memo->swap_old, sizeof c->memo->swap_old, "%s", from);
+    c->memo->swap_old_known = true;
+    return true;
+}
+
 static int Swap_aws_prepare(StepCtx *c)
 {
     StepMemo *m = c->memo;
@@ -166,8 +190,17 @@ static int Swap_aws_prepare(StepCtx *c)
     if (rc < 0)
         return -1;
     Swap_aws_wanted(c, wanted, sizeof wanted);
+    const char *from = c->plan->swap.from;
+    bool swapped = strcmp(shown, wanted) == 0;
+    if (!swapped && from && !Swap_same_name(c, shown, from))
+        return Step_fail(c,
+                         "swap: %s names %s, not %s as the plan's swap.from says; is it the "
+                         "right %s?",
+                         c->plan->swap.aws_id, shown, from,
+                         c->plan->swap.method == SWAP_SSM ? "parameter" : "record");
     /* Already swapped by an earlier attempt: what is there now is not the old value. */
-    m->swap_old_known = strcmp(shown, wanted) != 0;
+    m->swap_found_done = swapped;
+    m->swap_old_known = !swapped || Swap_take_from(c);
     if (!m->swap_old_known)
         Step_log(c, LOG_WARN, "swap: %s already names %s; the value before it is not known here",
                  c->plan->swap.aws_id, wanted);
@@ -179,7 +212,8 @@ static void Swap_aws_old_shown(const StepCtx *c, char *out, size_t size)
 {
     const StepMemo *m = c->memo;
     if (!m->swap_old_known) {
-        snprintf(out, size, "<the value before the swap>");
+        snprintf(out, size, "%s",
+                 c->plan->swap.from ? c->plan->swap.from : "<the value before the swap>");
         return;
     }
     if (c->plan->swap.method != SWAP_AWS_SECRET) {
@@ -373,28 +407,54 @@ static int Swap_secret_recover_old(StepCtx *c, Aws_client *a, char *recovered_fr
     return rc;
 }
 
+/* Puts the remembered old value back; previous_version names the secret
+ * version it came from after a restart ("" when it was read by this run). */
+static int Swap_aws_put_old(StepCtx *c, Aws_client *a, const char *previous_version)
+{
+    char old[1100];
+    Swap_aws_old_shown(c, old, sizeof old);
+    int rc = Swap_aws_apply(c, a, c->memo->swap_old, old);
+    if (rc == 0 && previous_version[0]) {
+        char done[sizeof c->result];
+        snprintf(done, sizeof done, "%s", c->result);
+        Step_result(c, "%.150s; old value from AWSPREVIOUS %.36s", done, previous_version);
+    }
+    return rc;
+}
+
+/* Without the old value in memory (a restart, or a swap that failed before
+ * reading it) the undo acts only when the swap's value is in place: a swap
+ * that never wrote leaves nothing to undo, and writing swap.from or
+ * AWSPREVIOUS over a value that is not ours would be a change of our own. */
+static int Swap_aws_undo_unknown(StepCtx *c, Aws_client *a)
+{
+    char shown[1100], wanted[1100], whole[sizeof c->memo->swap_old];
+    int read = Swap_aws_read(c, a, shown, sizeof shown, whole, sizeof whole, NULL);
+    memset(whole, 0, sizeof whole);
+    if (read < 0)
+        return -1;
+    Swap_aws_wanted(c, wanted, sizeof wanted);
+    if (strcmp(shown, wanted) != 0) {
+        Step_result(c, "nothing to undo: %s names %s, not the swap's %s", c->plan->swap.aws_id,
+                    shown, wanted);
+        return 0;
+    }
+    char previous[80] = "";
+    int rc = 0;
+    if (c->plan->swap.method == SWAP_AWS_SECRET)
+        rc = Swap_secret_recover_old(c, a, previous, sizeof previous);
+    else if (!Swap_take_from(c))
+        rc = Step_fail(c, "swap undo: the value before the swap is not known (it was already "
+                          "swapped when this run began, and the plan has no swap.from)");
+    return rc == 0 ? Swap_aws_put_old(c, a, previous) : rc;
+}
+
 static int Swap_aws_undo(StepCtx *c)
 {
-    StepMemo *m = c->memo;
-    bool secret = c->plan->swap.method == SWAP_AWS_SECRET;
-    if (!m->swap_old_known && !secret)
-        return Step_fail(c, "swap undo: the value before the swap is not known (it was already "
-                            "swapped when this run began)");
     Aws_client *a = Swap_client(c);
     if (!a)
         return -1;
-    char from[80] = "";
-    int rc = m->swap_old_known ? 0 : Swap_secret_recover_old(c, a, from, sizeof from);
-    if (rc == 0) {
-        char old[1100];
-        Swap_aws_old_shown(c, old, sizeof old);
-        rc = Swap_aws_apply(c, a, m->swap_old, old);
-    }
-    if (rc == 0 && from[0]) {
-        char done[sizeof c->result];
-        snprintf(done, sizeof done, "%s", c->result);
-        Step_result(c, "%.150s; old value from AWSPREVIOUS %.36s", done, from);
-    }
+    int rc = c->memo->swap_old_known ? Swap_aws_put_old(c, a, "") : Swap_aws_undo_unknown(c, a);
     Aws_client_free(a);
     return rc;
 }

@@ -119,17 +119,18 @@ static bool Actions_refuse_url_password(const Reader *r, const ReaderObj *o, con
 
 /* The swapped value lands in the application's settings as written: a
  * password in it would sit in the plan, the audit log and the recording. */
-static bool Actions_refuse_value_password(const Reader *r, const ReaderObj *o, const char *value)
+static bool Actions_refuse_value_password(const Reader *r, const ReaderObj *o, const char *key,
+                                          const char *value)
 {
     bool found = Actions_url_has_password(value, false);
     for (const char *c = value; *c && !found; c++)
         found = strncasecmp(c, "password=", 9) == 0 || strncasecmp(c, "pwd=", 4) == 0;
     if (!found)
         return true;
-    return Reader_fail(r, Reader_value_pos(r, o, "value"),
-                       "%s.value: the connection string holds a password; expected one without "
+    return Reader_fail(r, Reader_value_pos(r, o, key),
+                       "%s.%s: the connection string holds a password; expected one without "
                        "(the application reads its password separately)",
-                       o->path);
+                       o->path, key);
 }
 
 static bool Actions_read_url(const Reader *r, const ReaderObj *o, char **url)
@@ -368,7 +369,22 @@ static bool Actions_read_swap_value(const Reader *r, const ReaderObj *o, bool re
         return false;
     if (!swap->value)
         return true;
-    return Actions_refuse_value_password(r, o, swap->value);
+    return Actions_refuse_value_password(r, o, "value", swap->value);
+}
+
+/* SSM and Route 53: the new value, and optionally the one it replaces. */
+static bool Actions_read_swap_named(const Reader *r, const ReaderObj *o, PlanSwap *swap)
+{
+    if (!Reader_string(r, o, "id", true, &swap->aws_id) ||
+        !Actions_read_swap_value(r, o, true, swap) ||
+        !Reader_string(r, o, "from", false, &swap->from))
+        return false;
+    if (swap->from && !strcmp(swap->from, swap->value))
+        return Reader_fail(r, Reader_value_pos(r, o, "from"),
+                           "%s.from: the same as %s.value (\"%.64s\"); from is the value the "
+                           "swap replaces",
+                           o->path, o->path, swap->from);
+    return !swap->from || Actions_refuse_value_password(r, o, "from", swap->from);
 }
 
 static bool Actions_read_swap_file(const Reader *r, const ReaderObj *o, PlanSwap *swap)
@@ -401,8 +417,10 @@ bool Actions_read_swap(const Reader *r, const ReaderObj *root, PlanSwap *out)
     static const char *const file_keys[] = {"method", "path", "key", "value", NULL};
     static const char *const exec_keys[] = {"method",     "command", "readback",
                                             "timeout_ms", "value",   NULL};
-    static const char *const aws_keys[] = {"method", "id", "value", NULL};
-    static const char *const *const keys[] = {file_keys, exec_keys, aws_keys, aws_keys, aws_keys};
+    static const char *const secret_keys[] = {"method", "id", "value", NULL};
+    static const char *const named_keys[] = {"method", "id", "value", "from", NULL};
+    static const char *const *const keys[] = {file_keys, exec_keys, secret_keys, named_keys,
+                                              named_keys};
     ReaderObj o;
     int method = 0;
     bool present;
@@ -418,9 +436,7 @@ bool Actions_read_swap(const Reader *r, const ReaderObj *root, PlanSwap *out)
         return Reader_string(r, &o, "id", true, &out->aws_id) &&
                Actions_read_swap_value(r, &o, false, out);
     case SWAP_SSM:
-    case SWAP_ROUTE53:
-        return Reader_string(r, &o, "id", true, &out->aws_id) &&
-               Actions_read_swap_value(r, &o, true, out);
+    case SWAP_ROUTE53: return Actions_read_swap_named(r, &o, out);
     }
     return false;
 }
@@ -467,4 +483,5 @@ void Actions_free_swap(PlanSwap *swap)
     Actions_free_command(&swap->cmd);
     Actions_free_command(&swap->readback_cmd);
     free(swap->aws_id);
+    free(swap->from);
 }

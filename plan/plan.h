@@ -144,6 +144,9 @@ typedef struct PlanSwap {
     PlanCommand cmd;          /* SWAP_EXEC */
     PlanCommand readback_cmd; /* SWAP_EXEC: prints the current value */
     char *aws_id;             /* secret id / parameter name / record name */
+    char *from;               /* SWAP_SSM, SWAP_ROUTE53: the value the swap replaces, or
+                               * NULL; checked before the swap, and what the undo puts
+                               * back after a restart (when memory of it is gone) */
 } PlanSwap;
 
 typedef struct PlanTargetHealth {

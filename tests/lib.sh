@@ -24,7 +24,8 @@ export CUTOVER_BUILD="${CUTOVER_BUILD:-$top_builddir}"
 CUTOVER="$top_builddir/cutover"
 LAB_BIN="$top_srcdir/lab"
 PATH="$PATH:/usr/sbin:/usr/local/sbin"
-TEST_NAME=$(basename "${BASH_SOURCE[1]:-$0}" .sh)
+# The test script: the outermost file in the sourcing chain.
+TEST_NAME=$(basename "${BASH_SOURCE[${#BASH_SOURCE[@]} - 1]:-$0}" .sh)
 
 fail() {
     echo "FAIL: $TEST_NAME: $*" >&2

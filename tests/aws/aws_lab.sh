@@ -15,6 +15,12 @@
 #                             host name, OUT is the fault plan swapping it to
 #                             the target's, and the bridge follows the CNAME
 #   aws_secret_current        the secret's AWSCURRENT SecretString
+#   aws_kill_after_swap OUT PLAN
+#                             a headless run SIGKILLed once the swap is done,
+#                             while target-health waits for an application
+#                             session held open on the source (released after)
+#   aws_refuse_dms_stop       the next StopReplicationTask is refused
+#                             (AccessDenied): the last step fails
 #   fake_py PY                Python over the state `s`, saved atomically
 . "$top_srcdir/tests/aws/fake_lib.sh"
 AWS_TASK=arn:aws:dms:us-east-1:123456789012:task:ABCDEFGHIJKLMNOPQRSTUVWXYZ
@@ -97,6 +103,27 @@ aws_route53_lab() {
 
 aws_secret_current() {
     fake_query "[v for v in s['secrets']['$AWS_SECRET_ID']['versions'] if 'AWSCURRENT' in v['stages']][0]['string']"
+}
+
+aws_kill_after_swap() {
+    local out=$1 plan=$2 holder
+    mariadb --no-defaults -h127.0.0.1 -P"$LAB_SOURCE_PORT" -uapp -p"$LAB_APP_PASSWORD" \
+        -e "SELECT SLEEP(60)" >/dev/null 2>&1 &
+    holder=$!
+    cutover_start_bg "$out" "$plan"
+    cutover_wait_audit 30 swap done || { cat "$out"; fail "the swap never got done"; }
+    kill -KILL "$CUTOVER_PID"
+    wait "$CUTOVER_PID" 2>/dev/null || true
+    cat "$out"
+    ! cutover_audit_has target-health done ||
+        fail "target-health finished before the kill: not the moment under test"
+    sql_source "SELECT CONCAT('KILL ', id) FROM information_schema.processlist WHERE user = 'app' AND info LIKE 'SELECT SLEEP%'" |
+        while read -r stmt; do sql_source "$stmt"; done
+    wait "$holder" 2>/dev/null || true
+}
+
+aws_refuse_dms_stop() {
+    fake_knobs '{"fail": {"operation": "StopReplicationTask", "code": "AccessDeniedException", "status": 400, "message": "User: cutover is not authorized to perform: dms:StopReplicationTask", "count": 1}}'
 }
 
 aws_bridge_start() {

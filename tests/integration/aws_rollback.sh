@@ -13,7 +13,7 @@ plan="$LAB_DIR/plan-aws.json"
 aws_fault_plan "$plan"
 original=$(aws_secret_current)
 aws_bridge_start
-fake_knobs '{"fail": {"operation": "StopReplicationTask", "code": "AccessDeniedException", "status": 400, "message": "User: cutover is not authorized to perform: dms:StopReplicationTask", "count": 1}}'
+aws_refuse_dms_stop
 sleep 1.5
 
 out="$LAB_DIR/run.out"

@@ -10,7 +10,7 @@
 aws_lab_start --cdc-delay 0
 plan="$LAB_DIR/plan-r53.json"
 aws_route53_lab "$plan"
-fake_knobs '{"fail": {"operation": "StopReplicationTask", "code": "AccessDeniedException", "status": 400, "message": "User: cutover is not authorized to perform: dms:StopReplicationTask", "count": 1}}'
+aws_refuse_dms_stop
 sleep 1.5
 
 out="$LAB_DIR/run.out"

@@ -224,6 +224,15 @@ static const BadCase bad_cases[] = {
      "swap: missing required key \"readback\""},
     {HEAD "\"swap\": `{\"method\": \"ssm\", \"id\": \"/app/db\"}, " STEPS_NONE,
      "swap: missing required key \"value\""},
+    {HEAD "\"swap\": {\"method\": \"route53\", \"id\": \"Z1/db.x\", \"value\": \"b.x\", "
+          "\"from\": `\"b.x\"}, " STEPS_NONE,
+     "swap.from: the same as swap.value (\"b.x\"); from is the value the swap replaces"},
+    {HEAD "\"swap\": {\"method\": \"ssm\", \"id\": \"/app/db\", \"value\": \"mysql://b/s\", "
+          "\"from\": `\"mysql://app:pw@a/s\"}, " STEPS_NONE,
+     "swap.from: the connection string holds a password"},
+    {HEAD "\"swap\": {\"method\": \"aws-secret\", \"id\": \"s\", `\"from\": \"a\"}, " STEPS_NONE,
+     "unknown key \"from\" in swap with method \"aws-secret\"; expected one of: method, id, "
+     "value"},
     {HEAD "\"target_health\": `{\"timeout_ms\": 5000}, " STEPS_NONE,
      "target_health: missing required key \"app_user\""},
     {HEAD "\"stop_replication\": {\"method\": `\"dms\"}, " STEPS_NONE,
