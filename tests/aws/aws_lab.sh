@@ -14,6 +14,10 @@
 #   aws_route53_lab OUT       the record db.shop.internal names the source's
 #                             host name, OUT is the fault plan swapping it to
 #                             the target's, and the bridge follows the CNAME
+#   aws_ssm_lab OUT [FROM]    the parameter /shop/db/host names the source's
+#                             host name, OUT is the fault plan swapping it to
+#                             the target's (with swap.from FROM when given),
+#                             and the bridge follows the parameter
 #   aws_secret_current        the secret's AWSCURRENT SecretString
 #   aws_kill_after_swap OUT PLAN
 #                             a headless run SIGKILLed once the swap is done,
@@ -93,12 +97,22 @@ aws_fault_plan() {
 }
 
 # The lab has no DNS: the bridge maps the two names to the servers' ports.
+aws_bridge_follow() {
+    aws_bridge_start "$@" --host "shop-source.lab.internal=127.0.0.1:$LAB_SOURCE_PORT" \
+        --host "shop-target.lab.internal=127.0.0.1:$LAB_TARGET_PORT"
+}
+
 aws_route53_lab() {
     fake_py "s['route53']['zones']['$AWS_ZONE'][0]['values'] = ['shop-source.lab.internal']"
     aws_fault_plan "$1" 'p["swap"] = {"method": "route53", "id": "'"$AWS_ZONE"'/db.shop.internal", "value": "shop-target.lab.internal"}'
-    aws_bridge_start --route53 "$AWS_ZONE/db.shop.internal" \
-        --host "shop-source.lab.internal=127.0.0.1:$LAB_SOURCE_PORT" \
-        --host "shop-target.lab.internal=127.0.0.1:$LAB_TARGET_PORT"
+    aws_bridge_follow --route53 "$AWS_ZONE/db.shop.internal"
+}
+
+aws_ssm_lab() {
+    fake_py "s['ssm']['/shop/db/host'].update(value='shop-source.lab.internal', version=1)"
+    aws_fault_plan "$1" 'p["swap"] = {"method": "ssm", "id": "/shop/db/host", "value": "shop-target.lab.internal"}
+if "'"${2:-}"'": p["swap"]["from"] = "'"${2:-}"'"'
+    aws_bridge_follow --ssm /shop/db/host
 }
 
 aws_secret_current() {

@@ -6,11 +6,8 @@
 # a plan whose swap.from is wrong is refused before anything is changed.
 . "$top_srcdir/tests/aws/aws_cutover_test.sh"
 aws_lab_start --cdc-delay 0
-fake_py "s['ssm']['/shop/db/host'].update(value='shop-source.lab.internal', version=1)"
 plan="$LAB_DIR/plan-ssm.json"
-aws_fault_plan "$plan" 'p["swap"] = {"method": "ssm", "id": "/shop/db/host", "value": "shop-target.lab.internal", "from": "shop-source.lab.internal"}'
-aws_bridge_start --ssm /shop/db/host --host "shop-source.lab.internal=127.0.0.1:$LAB_SOURCE_PORT" \
-    --host "shop-target.lab.internal=127.0.0.1:$LAB_TARGET_PORT"
+aws_ssm_lab "$plan" shop-source.lab.internal
 sleep 1.5
 
 out1="$LAB_DIR/run1.out"
