@@ -367,99 +367,107 @@ static void Page_alarm_row(FILE *out, const Report *rep, size_t i)
     fputs("</td></tr>\n", out);
 }
 
-static void Page_alarms(FILE *out, const Report *rep)
+/* One table of the kept events that pass keep, a row each, at most
+ * PAGE_MAX_ROWS of them; a muted paragraph when none does. */
+typedef struct PageTable {
+    KeptFilter keep;
+    const char *empty;  /* the paragraph's text */
+    const char *header; /* the <th> cells */
+    void (*row)(FILE *out, const Report *rep, size_t i);
+} PageTable;
+
+static void Page_table(FILE *out, const Report *rep, const PageTable *t)
 {
-    fputs("<h2 id=\"alarms\">Alarms</h2>\n", out);
-    long total = Page_total(rep, Page_is_alarm), shown = 0;
+    long total = Page_total(rep, t->keep), shown = 0;
     if (total == 0) {
-        fputs("<p class=\"muted\">No alarm was raised.</p>\n", out);
+        fprintf(out, "<p class=\"muted\">%s</p>\n", t->empty);
         return;
     }
-    fputs("<table>\n<tr><th>Time (UTC)</th><th>Since start</th><th>Metric</th><th></th>"
-          "<th>Why</th><th>Lasted</th></tr>\n",
-          out);
+    fprintf(out, "<table>\n<tr>%s</tr>\n", t->header);
     for (size_t i = 0; i < rep->index.nkept; i++) {
-        if (!Page_is_alarm(&rep->index.kept[i].ev))
+        if (!t->keep(&rep->index.kept[i].ev))
             continue;
-        if (Page_more(out, shown, total))
+        if (Page_more(out, shown++, total))
             return;
-        Page_alarm_row(out, rep, i);
-        shown++;
+        t->row(out, rep, i);
     }
     fputs("</table>\n", out);
+}
+
+static void Page_alarms(FILE *out, const Report *rep)
+{
+    static const PageTable t = {
+        .keep = Page_is_alarm,
+        .empty = "No alarm was raised.",
+        .header = "<th>Time (UTC)</th><th>Since start</th><th>Metric</th><th></th><th>Why</th>"
+                  "<th>Lasted</th>",
+        .row = Page_alarm_row};
+    fputs("<h2 id=\"alarms\">Alarms</h2>\n", out);
+    Page_table(out, rep, &t);
+}
+
+static void Page_operator_row(FILE *out, const Report *rep, size_t i)
+{
+    const Event *ev = &rep->index.kept[i].ev;
+    fputs("<tr>", out);
+    Page_time_cells(out, rep, ev->wall_ms);
+    fputs("<td>", out);
+    Html_text(out, rep->header.operator_user);
+    fputs("</td><td>", out);
+    if (ev->kind == EVENT_NOTE)
+        fputs("note", out);
+    else
+        Html_textf(out, "decision: %s", ev->key);
+    fputs("</td><td class=\"note\">", out);
+    Html_text(out, ev->text);
+    fputs("</td></tr>\n", out);
 }
 
 static void Page_operator(FILE *out, const Report *rep)
 {
+    static const PageTable t = {
+        .keep = Page_is_operator,
+        .empty = "No decision or note was recorded (a headless run is confirmed in advance on "
+                 "its command line).",
+        .header = "<th>Time (UTC)</th><th>Since start</th><th>Who</th><th>What</th><th>Text</th>",
+        .row = Page_operator_row};
     fputs("<h2 id=\"operator\">Operator decisions and notes</h2>\n", out);
-    long total = Page_total(rep, Page_is_operator), shown = 0;
-    if (total == 0) {
-        fputs("<p class=\"muted\">No decision or note was recorded (a headless run is confirmed "
-              "in advance on its command line).</p>\n",
+    Page_table(out, rep, &t);
+}
+
+/* A step transition, or a warning, error or probe trouble. */
+static void Page_event_row(FILE *out, const Report *rep, size_t i)
+{
+    const Event *ev = &rep->index.kept[i].ev;
+    fputs("<tr>", out);
+    Page_time_cells(out, rep, ev->wall_ms);
+    fputs("<td>", out);
+    Html_text(out, ev->key);
+    fputs("</td><td>", out);
+    if (ev->kind == EVENT_STEP)
+        Page_state(out, ev->state);
+    else if (ev->kind == EVENT_HEALTH)
+        fputs(ev->state == 2 ? "<span class=\"warn\">stale</span>"
+                             : "<span class=\"bad\">error</span>",
               out);
-        return;
-    }
-    fputs("<table>\n<tr><th>Time (UTC)</th><th>Since start</th><th>Who</th><th>What</th>"
-          "<th>Text</th></tr>\n",
-          out);
-    for (size_t i = 0; i < rep->index.nkept; i++) {
-        const Event *ev = &rep->index.kept[i].ev;
-        if (!Page_is_operator(ev))
-            continue;
-        if (Page_more(out, shown++, total))
-            return;
-        fputs("<tr>", out);
-        Page_time_cells(out, rep, ev->wall_ms);
-        fputs("<td>", out);
-        Html_text(out, rep->header.operator_user);
-        fputs("</td><td>", out);
-        if (ev->kind == EVENT_NOTE)
-            fputs("note", out);
-        else
-            Html_textf(out, "decision: %s", ev->key);
-        fputs("</td><td class=\"note\">", out);
-        Html_text(out, ev->text);
-        fputs("</td></tr>\n", out);
-    }
-    fputs("</table>\n", out);
+    else
+        fputs(ev->state >= LOG_ERROR ? "<span class=\"bad\">error</span>"
+                                     : "<span class=\"warn\">warning</span>",
+              out);
+    fputs("</td><td>", out);
+    Html_text(out, ev->text);
+    fputs("</td></tr>\n", out);
 }
 
 static void Page_event_list(FILE *out, const Report *rep, KeptFilter keep, const char *empty)
 {
-    long total = Page_total(rep, keep), shown = 0;
-    if (total == 0) {
-        fprintf(out, "<p class=\"muted\">%s</p>\n", empty);
-        return;
-    }
-    fputs("<table>\n<tr><th>Time (UTC)</th><th>Since start</th><th>Source</th><th>State</th>"
-          "<th>Text</th></tr>\n",
-          out);
-    for (size_t i = 0; i < rep->index.nkept; i++) {
-        const Event *ev = &rep->index.kept[i].ev;
-        if (!keep(ev))
-            continue;
-        if (Page_more(out, shown++, total))
-            return;
-        fputs("<tr>", out);
-        Page_time_cells(out, rep, ev->wall_ms);
-        fputs("<td>", out);
-        Html_text(out, ev->key);
-        fputs("</td><td>", out);
-        if (ev->kind == EVENT_STEP)
-            Page_state(out, ev->state);
-        else if (ev->kind == EVENT_HEALTH)
-            fputs(ev->state == 2 ? "<span class=\"warn\">stale</span>"
-                                 : "<span class=\"bad\">error</span>",
-                  out);
-        else
-            fputs(ev->state >= LOG_ERROR ? "<span class=\"bad\">error</span>"
-                                         : "<span class=\"warn\">warning</span>",
-                  out);
-        fputs("</td><td>", out);
-        Html_text(out, ev->text);
-        fputs("</td></tr>\n", out);
-    }
-    fputs("</table>\n", out);
+    const PageTable t = {
+        .keep = keep,
+        .empty = empty,
+        .header =
+            "<th>Time (UTC)</th><th>Since start</th><th>Source</th><th>State</th><th>Text</th>",
+        .row = Page_event_row};
+    Page_table(out, rep, &t);
 }
 
 static void Page_footer(FILE *out, const Report *rep)

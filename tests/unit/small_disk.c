@@ -1,7 +1,9 @@
 #include "tests/unit/small_disk.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -27,4 +29,23 @@ void SmallDisk_unmount(char *dir)
     umount2(dir, MNT_DETACH);
     rmdir(dir);
     dir[0] = '\0';
+}
+
+int SmallDisk_run(Suite *s, const char *name, char *dir, size_t size, const TTest *test, SFun setup,
+                  SFun teardown)
+{
+    if (SmallDisk_mount(name, dir, size)) {
+        TCase *full = tcase_create("disk full");
+        tcase_add_checked_fixture(full, setup, teardown);
+        tcase_add_test(full, test);
+        suite_add_tcase(s, full);
+    } else {
+        printf("note: cannot mount a tmpfs (%s): the disk-full test is skipped\n", strerror(errno));
+    }
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    SmallDisk_unmount(dir);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

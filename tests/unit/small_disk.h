@@ -3,6 +3,7 @@
 #ifndef CUTOVER_TESTS_UNIT_SMALL_DISK_H
 #define CUTOVER_TESTS_UNIT_SMALL_DISK_H
 
+#include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -12,5 +13,11 @@ bool SmallDisk_mount(const char *name, char *dir, size_t size);
 
 /* Unmounts and removes it; nothing when dir is empty. */
 void SmallDisk_unmount(char *dir);
+
+/* Runs suite s, with a "disk full" case of test (and the fixture) added when
+ * the tmpfs mounts on dir (else a note says the test is skipped); unmounts
+ * afterwards. Returns the exit status for main. */
+int SmallDisk_run(Suite *s, const char *name, char *dir, size_t size, const TTest *test, SFun setup,
+                  SFun teardown);
 
 #endif

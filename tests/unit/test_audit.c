@@ -2,7 +2,6 @@
  * exact line, a reopened log carries on its chain, a torn line is kept and
  * reported, and a log that cannot be written says why. */
 #include <check.h>
-#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -497,18 +496,6 @@ int main(void)
     tcase_add_test(tc, read_only_file_and_directory_fail_clearly);
     tcase_add_test(tc, failed_write_leaves_the_chain_intact);
     suite_add_tcase(s, tc);
-    if (SmallDisk_mount("test_audit_full", small_dir, sizeof small_dir)) {
-        TCase *full = tcase_create("disk full");
-        tcase_add_checked_fixture(full, setup, teardown);
-        tcase_add_test(full, disk_full_fails_clearly_and_recovers);
-        suite_add_tcase(s, full);
-    } else {
-        printf("note: cannot mount a tmpfs (%s): the disk-full test is skipped\n", strerror(errno));
-    }
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    SmallDisk_unmount(small_dir);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return SmallDisk_run(s, "test_audit_full", small_dir, sizeof small_dir,
+                         disk_full_fails_clearly_and_recovers, setup, teardown);
 }

@@ -2,7 +2,6 @@
  * while it runs, secrets redacted, and a full disk reported without ever
  * holding up the bus. */
 #include <check.h>
-#include <errno.h>
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -295,18 +294,6 @@ int main(void)
     tcase_add_test(tc, secrets_are_redacted);
     tcase_add_test(tc, stop_writes_everything_queued);
     suite_add_tcase(s, tc);
-    if (SmallDisk_mount("test_recorder_full", small_dir, sizeof small_dir)) {
-        TCase *full = tcase_create("disk full");
-        tcase_add_checked_fixture(full, setup, teardown);
-        tcase_add_test(full, full_disk_is_reported_and_never_blocks);
-        suite_add_tcase(s, full);
-    } else {
-        printf("note: cannot mount a tmpfs (%s): the disk-full test is skipped\n", strerror(errno));
-    }
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    SmallDisk_unmount(small_dir);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return SmallDisk_run(s, "test_recorder_full", small_dir, sizeof small_dir,
+                         full_disk_is_reported_and_never_blocks, setup, teardown);
 }
