@@ -40,10 +40,9 @@ static void Replay_usage(FILE *out)
             "  -h, --help              this help\n\n"
             "TIME: 2026-11-21T00:30:08Z (UTC, .123 for ms), 00:30:08 (UTC on the recorded day)\n"
             "or an offset from the start: +8s, +1m30s, +2h, +1500ms.\n\n"
-            "Keys: Space play/pause, + - speed, 1 back to 1x, Left/Right 10 s, Shift-Left/Right\n"
-            "1 min, [ ] previous/next step transition, g go to a time, 0 and 2-9 jump to 0%%\n"
-            "and 20%%-90%% (1 is the speed key), End the end, c compress idle stretches,\n"
-            "? help, q quit.\n");
+            "Keys: Space play/pause, + - speed, = back to 1x, Left/Right 10 s, Shift-Left/Right\n"
+            "1 min, [ ] previous/next step transition, g go to a time, 0-9 jump to 0%%, 10%%,\n"
+            "... 90%%, End the end, c compress idle stretches, ? help, q quit.\n");
 }
 
 static int Replay_bad(const char *what, const char *arg)

@@ -21,7 +21,7 @@ static const KeyBinding bindings[] = {
     {' ', "Space", ACTION_PLAY, "Play", "pause or play", REPLAY, false},
     {'+', "+", ACTION_FASTER, "Faster", "double the speed (up to 64x)", REPLAY, false},
     {'-', "-", ACTION_SLOWER, "Slower", "halve the speed (down to 0.25x)", REPLAY, false},
-    {'1', "1", ACTION_SPEED_1X, NULL, "back to 1x", REPLAY, false},
+    {'=', "=", ACTION_SPEED_1X, NULL, "back to 1x", REPLAY, false},
     {KEYCODE_LEFT, "Left", ACTION_BACK_10S, NULL, "back 10 seconds", REPLAY, false},
     {KEYCODE_RIGHT, "Right", ACTION_FWD_10S, NULL, "forward 10 seconds", REPLAY, false},
     {KEYCODE_SLEFT, "Shift-Left", ACTION_BACK_1M, NULL, "back 1 minute", REPLAY, false},
@@ -31,9 +31,8 @@ static const KeyBinding bindings[] = {
     {'g', "g", ACTION_GOTO, "Go to", "go to a time: 00:30:08, 2026-11-21T00:30:08Z or +1m30s",
      REPLAY, false},
     {'c', "c", ACTION_COMPRESS_IDLE, NULL, "compress idle stretches on/off", REPLAY, false},
-    /* One entry for 0 and 2-9 (replay maps 2-9 to it): 1 is the speed key. */
-    {'0', "0 2-9", ACTION_JUMP_PERCENT, NULL, "jump to 0%, 20%, ... 90% (1 is 1x speed)", REPLAY,
-     false},
+    /* One entry for the ten digits (replay maps 1-9 to it). */
+    {'0', "0-9", ACTION_JUMP_PERCENT, NULL, "jump to 0%, 10%, ... 90%", REPLAY, false},
     {KEYCODE_END, "End", ACTION_JUMP_PERCENT, NULL, "jump to the end", REPLAY, false},
     {KEYCODE_UP, "Up", ACTION_SELECT_UP, NULL, "select the previous step", ALL, false},
     {KEYCODE_DOWN, "Down", ACTION_SELECT_DOWN, NULL, "select the next step", ALL, false},

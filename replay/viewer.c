@@ -218,11 +218,11 @@ static void Viewer_resize(Viewer *v)
     v->force = true;
 }
 
-/* The binding for key. In replay the digits 2-9 share the entry of 0 (one
- * line of help, "0 2-9"): 1 is the speed key. */
+/* The binding for key. In replay the digits 1-9 share the entry of 0 (one
+ * line of help, "0-9"). */
 static const KeyBinding *Viewer_binding(const Viewer *v, int key)
 {
-    if (v->screen.mode == KEYS_REPLAY && key >= '2' && key <= '9')
+    if (v->screen.mode == KEYS_REPLAY && key >= '1' && key <= '9')
         key = '0';
     return Keys_find(key, v->screen.mode, true);
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `cutover replay` in tmux on a generated session: it starts paused where
 # asked; space plays (the clock moves) and pauses (it stops); + and - change
-# the speed shown, 1 resets it; Right/Left move the clock 10 s; ] jumps to the
-# next step transition and [ back; g goes to a typed time; 0 and 5 jump to 0%
-# and 50%; a bad time gets a message, not a crash; q quits.
+# the speed shown, = resets it; Right/Left move the clock 10 s; ] jumps to the
+# next step transition and [ back; g goes to a typed time; 0, 5 and 1 jump to
+# 0%, 50% and 10%; a bad time gets a message, not a crash; q quits.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tmux.sh"
 
@@ -36,13 +36,13 @@ sleep 1.5
 b=$(clock)
 [ "$a" = "$b" ] || fail "paused, yet the clock moved from $a to $b"
 
-# Speed: + + shows 4x, - shows 2x, 1 back to 1x.
+# Speed: + + shows 4x, - shows 2x, = back to 1x.
 tmux_send + +
 tmux_wait_for "  4x  paused" 5 >/dev/null || fail "+ +: $(second_line)"
 tmux_send -
 tmux_wait_for "  2x  paused" 5 >/dev/null || fail "-: $(second_line)"
-tmux_send 1
-tmux_wait_for "  1x  paused" 5 >/dev/null || fail "1: $(second_line)"
+tmux_send =
+tmux_wait_for "  1x  paused" 5 >/dev/null || fail "=: $(second_line)"
 
 # Seeking moves the clock in the status line.
 tmux_send 0
@@ -83,6 +83,9 @@ expect_clock 00:22:30 "after a bad time"
 tmux_send 5
 expect_clock 00:25:00 "5 (50%)"
 tmux_wait_for " 50%" 5 >/dev/null || fail "5: $(second_line)"
+# 1 jumps to a tenth (1 minute in: 00:21:00).
+tmux_send 1
+expect_clock 00:21:00 "1 (10%)"
 
 tmux_send q
 tmux_wait_for "EXITED 0" 5 >/dev/null || fail "q did not quit cleanly"
