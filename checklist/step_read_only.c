@@ -29,7 +29,8 @@ static void Ro_describe_accounts(StepCtx *c, const char *verb, bool kill)
     for (size_t i = 0; i < r->naccounts; i++) {
         char user[128];
         Ro_user(r->accounts[i], user, sizeof user);
-        Step_say(c, "source: ALTER USER %s ACCOUNT %s", r->accounts[i], verb);
+        Step_say(c, "source: ALTER USER %s ACCOUNT %s (with SET SESSION sql_log_bin = 0)",
+                 r->accounts[i], verb);
         if (kill)
             Step_say(c,
                      "source: KILL CONNECTION <id> for each id in SELECT id FROM "
@@ -177,7 +178,62 @@ static int Ro_kill_sessions(StepCtx *c, const char *user)
     return Step_fail(c, "sessions of %s keep coming back", user);
 }
 
-static int Ro_accounts(StepCtx *c, bool lock)
+/* 1 when the target has a replica status (it replicates from a binlog),
+ * 0 when not, -1 when it cannot be read (c->error). */
+static int Ro_target_is_replica(StepCtx *c)
+{
+    char first[256];
+    int rc = Step_string(c, Step_target(c), "target", "SHOW SLAVE STATUS", first, sizeof first);
+    if (rc < 0 && c->target)
+        rc = Step_string(c, c->target, "target", "SHOW REPLICA STATUS", first, sizeof first);
+    return rc;
+}
+
+/* ALTER USER goes into the binlog, and a binlog replica (native replication
+ * as the CDC path) would apply the lock on the target too and keep the
+ * application out of it after the swap: the statements run with the
+ * session's binlog off. Where the account may not turn it off (RDS), the
+ * lock is logged: harmless with DMS, which does not apply account changes,
+ * but fatal with a binlog replica, so then the step refuses before locking.
+ * 1 binlog off (turn it on again after), 0 logged, -1 refused (c->error). */
+static int Ro_binlog_off(StepCtx *c)
+{
+    Db *src = Step_source(c);
+    if (!src)
+        return -1;
+    if (Step_exec(c, src, "source", "SET SESSION sql_log_bin = 0") == 0)
+        return 1;
+    char why[512];
+    snprintf(why, sizeof why, "%s", c->error);
+    int replica = Ro_target_is_replica(c);
+    if (replica < 0)
+        return -1;
+    if (replica > 0)
+        return Step_fail(c,
+                         "cannot keep the account lock out of the source's binlog (%.200s), and "
+                         "the target replicates that binlog: the lock would shut the "
+                         "application out of the target too. Let the console's account SET "
+                         "sql_log_bin, or use read_only method global or rds-parameter-group",
+                         why);
+    c->error[0] = '\0';
+    Step_log(c, LOG_INFO,
+             "the account lock goes into the source's binlog (%.80s); the target is no binlog "
+             "replica (DMS does not apply account changes)",
+             why);
+    return 0;
+}
+
+/* Turns the session's binlog on again; a connection that cannot is dropped,
+ * so the next statement (the fence row) is logged on a fresh one. */
+static void Ro_binlog_on(StepCtx *c)
+{
+    if (c->source && Step_exec(c, c->source, "source", "SET SESSION sql_log_bin = 1") != 0) {
+        Step_drop(c, c->source);
+        c->error[0] = '\0';
+    }
+}
+
+static int Ro_accounts_apply(StepCtx *c, bool lock)
 {
     const PlanReadonly *r = &c->plan->readonly;
     int killed = 0;
@@ -202,6 +258,21 @@ static int Ro_accounts(StepCtx *c, bool lock)
     Step_result(c, "%zu account(s) %s, %d session(s) ended (read back)", r->naccounts,
                 lock ? "locked" : "unlocked", killed);
     return 0;
+}
+
+static int Ro_accounts(StepCtx *c, bool lock)
+{
+    int off = Ro_binlog_off(c);
+    if (off < 0)
+        return -1;
+    int rc = Ro_accounts_apply(c, lock);
+    if (off == 1) {
+        char keep[sizeof c->error];
+        snprintf(keep, sizeof keep, "%s", c->error);
+        Ro_binlog_on(c);
+        snprintf(c->error, sizeof c->error, "%s", keep);
+    }
+    return rc;
 }
 
 static int Ro_set(StepCtx *c, bool on)

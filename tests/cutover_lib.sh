@@ -6,14 +6,22 @@
 #                                   without pre-flight and verify (the fault
 #                                   tests are about the destructive steps),
 #                                   with each sed expression applied; prints its path
+#   cutover_methods_plan NAME READBACK
+#                                   a copy as cutover_plan makes, with exec
+#                                   maintenance (touch/rm of the flag),
+#                                   lock-accounts read-only (the app's accounts)
+#                                   and an exec swap (sed on the connection-
+#                                   string file, read back from READBACK);
+#                                   prints its path
 #   cutover_audit                   the audit log of the lab's session directory
 #   cutover_wait_audit SECS STEP ACTION
 #                                   until the audit log has STEP's ACTION record
 #   cutover_start_bg OUT PLAN [ARGS…]
 #                                   a headless run in the background; sets CUTOVER_PID
 #   cutover_outcome                 "completed" or "rolled-back" from the actual
-#                                   state (read_only, the connection string, the
-#                                   flag); fails on anything in between
+#                                   state (read_only or the app's account locked,
+#                                   the connection string, the flag); fails on
+#                                   anything in between
 #   cutover_assert_completed        the source is read-only, the connection string
 #                                   names the target, the flag is gone, the app
 #                                   writes to the target
@@ -77,16 +85,25 @@ cutover_conn_names() {
     grep -q "^DATABASE_URL=mysql://app@127.0.0.1:$1/shop\$" "$LAB_APP_CONFIG"
 }
 
+# 1 when the source takes no application writes: read_only is on, or the
+# application's account is locked (read_only method lock-accounts); else 0.
+cutover_source_frozen() {
+    local ro locked
+    ro=$(sql_source 'SELECT @@global.read_only')
+    locked=$(sql_source "SHOW CREATE USER 'app'@'127.0.0.1'" | grep -c 'ACCOUNT LOCK' || true)
+    if [ "$ro" = 1 ] || [ "$locked" -gt 0 ]; then echo 1; else echo 0; fi
+}
+
 cutover_outcome() {
     local ro flag=0
-    ro=$(sql_source 'SELECT @@global.read_only')
+    ro=$(cutover_source_frozen)
     [ ! -e "$LAB_MAINTENANCE_FLAG" ] || flag=1
     if [ "$ro" = 1 ] && [ "$flag" = 0 ] && cutover_conn_names "$LAB_TARGET_PORT"; then
         echo completed
     elif [ "$ro" = 0 ] && [ "$flag" = 0 ] && cutover_conn_names "$LAB_SOURCE_PORT"; then
         echo rolled-back
     else
-        fail "half-way state: source read_only=$ro, maintenance flag present=$flag, $(grep '^DATABASE_URL' "$LAB_APP_CONFIG")"
+        fail "half-way state: source frozen=$ro, maintenance flag present=$flag, $(grep '^DATABASE_URL' "$LAB_APP_CONFIG")"
     fi
 }
 
@@ -95,7 +112,7 @@ app_last_server_is() {
 }
 
 cutover_assert_completed() {
-    [ "$(sql_source 'SELECT @@global.read_only')" = 1 ] || fail "the source is not read-only"
+    [ "$(cutover_source_frozen)" = 1 ] || fail "the source is not read-only (nor the app's account locked)"
     cutover_conn_names "$LAB_TARGET_PORT" || fail "the connection-string file does not name the target"
     [ ! -e "$LAB_MAINTENANCE_FLAG" ] || fail "the maintenance flag is still there"
     wait_until 10 app_last_server_is 2 ||
@@ -103,7 +120,7 @@ cutover_assert_completed() {
 }
 
 cutover_assert_rolled_back() {
-    [ "$(sql_source 'SELECT @@global.read_only')" = 0 ] || fail "the source is still read-only"
+    [ "$(cutover_source_frozen)" = 0 ] || fail "the source is still read-only (or the app's account locked)"
     cutover_conn_names "$LAB_SOURCE_PORT" || fail "the connection-string file does not name the source"
     [ ! -e "$LAB_MAINTENANCE_FLAG" ] || fail "the maintenance flag is still there"
     wait_until 10 app_last_server_is 1 ||
@@ -116,10 +133,8 @@ cutover_assert_audit() {
     "$CUTOVER" verify "$audit" || fail "cutover verify failed on $audit"
 }
 
-# The application is stopped first: lab/check-app-log --catch-up reads the
-# source's position before the application log, so with a CDC delay the
-# acks of the last second (after a rollback, on the source) would not have
-# reached the target yet and would count as missing.
+# The application is stopped first, so that the check sees its final log
+# (lab/check-app-log --catch-up then waits for the target to apply all of it).
 cutover_assert_no_loss() {
     local check args=()
     "$LAB_BIN/app" "$LAB_DIR" stop >/dev/null || fail "lab/app stop failed"
@@ -166,4 +181,23 @@ cutover_run() {
     [ "$want" = completed ] || expect=1
     [ "$status" = "$expect" ] || fail "exit status $status, $expect expected for a $want cutover"
     cutover_assert_run "$status" "$out"
+}
+
+cutover_methods_plan() {
+    local out="$LAB_DIR/$1.json"
+    /usr/bin/python3 - "$LAB_PLAN" "$out" "$LAB_MAINTENANCE_FLAG" "$LAB_APP_CONFIG" "$2" "$(command -v sed)" <<'PY'
+import json, sys
+src, out, flag, conf, readback, sed = sys.argv[1:7]
+text = "\n".join(l for l in open(src).read().splitlines() if not l.lstrip().startswith("//"))
+p = json.loads(text)
+p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]
+p["maintenance"] = {"method": "exec", "on": ["/usr/bin/touch", flag], "off": ["/bin/rm", "-f", flag]}
+p["read_only"] = {"method": "lock-accounts", "accounts": ["'app'@'127.0.0.1'", "'app'@'localhost'"]}
+value = p["swap"]["value"]
+p["swap"] = {"method": "exec", "value": value,
+             "command": [sed, "-i", "s|^DATABASE_URL=.*|DATABASE_URL={value}|", conf],
+             "readback": [sed, "-n", "s/^DATABASE_URL=//p", readback]}
+json.dump(p, open(out, "w"), indent=1)
+PY
+    echo "$out"
 }
