@@ -13,7 +13,9 @@ libcutover_a_SOURCES += checklist/step.c checklist/step.h checklist/proc.c check
 # Integration tests on the lab (tests/lib.sh lab_start), under write load.
 TESTS += tests/integration/cutover_dry_run.sh tests/integration/cutover_headless.sh \
 	tests/integration/cutover_rollback.sh tests/integration/cutover_resume.sh \
-	tests/integration/cutover_methods.sh tests/integration/cutover_methods_rollback.sh
+	tests/integration/cutover_methods.sh tests/integration/cutover_methods_rollback.sh \
+	tests/integration/cutover_http_maintenance.sh
 EXTRA_DIST += tests/integration/cutover_dry_run.sh tests/integration/cutover_headless.sh \
 	tests/integration/cutover_rollback.sh tests/integration/cutover_resume.sh \
-	tests/integration/cutover_methods.sh tests/integration/cutover_methods_rollback.sh
+	tests/integration/cutover_methods.sh tests/integration/cutover_methods_rollback.sh \
+	tests/integration/cutover_http_maintenance.sh tests/ops/ops_api.py
