@@ -49,11 +49,17 @@ lab_sql() {
 # The process id in pid file $1 if it is alive and its command line mentions
 # $2 (guards against a recycled pid); empty otherwise.
 lab_live_pid() {
-    local pidfile=$1 marker=$2 pid
+    local pidfile=$1 marker=$2 pid cmdline i
     [ -s "$pidfile" ] || return 0
     pid=$(tr -dc '0-9' <"$pidfile")
     [ -n "$pid" ] && lab_alive "$pid" || return 0
-    if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"; then
+    # The command line reads empty for a moment while the process execs.
+    for i in 1 2 3 4 5; do
+        cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+        [ -z "$cmdline" ] || break
+        sleep 0.02
+    done
+    if grep -qF -- "$marker" <<<"$cmdline"; then
         echo "$pid"
     fi
 }
