@@ -13,8 +13,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "aws/route53.h"
 #include "aws/secrets.h"
 #include "aws/ssm.h"
@@ -357,15 +355,16 @@ static int Swap_aws_run(StepCtx *c)
     return rc;
 }
 
-/* AWSPREVIOUS is the value our swap replaced when AWSCURRENT is exactly it
- * with host:port changed to the swap's endpoint (and it fits the memo). */
-static bool Swap_secret_is_ours(StepCtx *c, const Secret_db *cur, const Secret_db *prev)
+/* AWSPREVIOUS is the value our swap replaced when AWSCURRENT (current) is
+ * exactly it with host:port changed to the swap's endpoint (and it fits the
+ * memo). */
+static bool Swap_secret_is_ours(StepCtx *c, const char *current, const Secret_db *prev)
 {
     char host[512];
     int port;
     Swap_secret_endpoint(c, host, sizeof host, &port);
     return strlen(prev->secret_string) < sizeof c->memo->swap_old &&
-           Secrets_is_endpoint_change(prev->secret_string, cur->secret_string, host, port);
+           Secrets_is_endpoint_change(prev->secret_string, current, host, port);
 }
 
 /* After a restart the old secret is no longer in memory. AWS keeps it as
@@ -373,24 +372,22 @@ static bool Swap_secret_is_ours(StepCtx *c, const Secret_db *cur, const Secret_d
  * what our swap wrote over it; anything else (the secret changed again
  * since) is refused, because putting back a value we cannot vouch for is
  * worse than a clear failure. */
-static int Swap_secret_recover_old(StepCtx *c, Aws_client *a, char *recovered_from, size_t size)
+static int Swap_secret_recover_old(StepCtx *c, Aws_client *a, const char *current,
+                                   char *recovered_from, size_t size)
 {
     const char *id = c->plan->swap.aws_id;
     char err[1024];
-    Secret_db cur, prev;
-    memset(&prev, 0, sizeof prev);
-    int rc = Secrets_get(a, id, &cur, err, sizeof err);
-    if (rc == 0)
-        rc = Secrets_get_stage(a, id, "AWSPREVIOUS", &prev, err, sizeof err);
+    Secret_db prev;
+    int rc = Secrets_get_stage(a, id, "AWSPREVIOUS", &prev, err, sizeof err);
     if (rc != 0)
         Step_fail(c, "swap undo: the value before the swap is not known after a restart: %s", err);
-    else if (!Swap_secret_is_ours(c, &cur, &prev))
+    else if (!Swap_secret_is_ours(c, current, &prev))
         rc = Step_fail(c,
                        "swap undo: the value before the swap is not known after a restart: the "
-                       "AWSPREVIOUS version %s of %s is not AWSCURRENT (%s) with only host:port "
+                       "AWSPREVIOUS version %s of %s is not AWSCURRENT with only host:port "
                        "changed, so the secret changed again since the swap; put the old value "
                        "back by hand",
-                       prev.version_id, id, cur.version_id);
+                       prev.version_id, id);
     if (rc == 0) {
         snprintf(recovered_from, size, "%s", prev.version_id);
         snprintf(c->memo->swap_old, sizeof c->memo->swap_old, "%s", prev.secret_string);
@@ -402,7 +399,6 @@ static int Swap_secret_recover_old(StepCtx *c, Aws_client *a, char *recovered_fr
                  "host:port changed",
                  prev.version_id, prev.host, prev.port ? prev.port : 3306);
     }
-    Secrets_db_clear(&cur);
     Secrets_db_clear(&prev);
     return rc;
 }
@@ -429,24 +425,23 @@ static int Swap_aws_put_old(StepCtx *c, Aws_client *a, const char *previous_vers
 static int Swap_aws_undo_unknown(StepCtx *c, Aws_client *a)
 {
     char shown[1100], wanted[1100], whole[sizeof c->memo->swap_old];
-    int read = Swap_aws_read(c, a, shown, sizeof shown, whole, sizeof whole, NULL);
-    memset(whole, 0, sizeof whole);
-    if (read < 0)
+    if (Swap_aws_read(c, a, shown, sizeof shown, whole, sizeof whole, NULL) < 0)
         return -1;
     Swap_aws_wanted(c, wanted, sizeof wanted);
-    if (strcmp(shown, wanted) != 0) {
-        Step_result(c, "nothing to undo: %s names %s, not the swap's %s", c->plan->swap.aws_id,
-                    shown, wanted);
-        return 0;
-    }
     char previous[80] = "";
     int rc = 0;
-    if (c->plan->swap.method == SWAP_AWS_SECRET)
-        rc = Swap_secret_recover_old(c, a, previous, sizeof previous);
+    if (strcmp(shown, wanted) != 0)
+        Step_result(c, "nothing to undo: %s names %s, not the swap's %s", c->plan->swap.aws_id,
+                    shown, wanted);
+    else if (c->plan->swap.method == SWAP_AWS_SECRET)
+        rc = Swap_secret_recover_old(c, a, whole, previous, sizeof previous);
     else if (!Swap_take_from(c))
         rc = Step_fail(c, "swap undo: the value before the swap is not known (it was already "
                           "swapped when this run began, and the plan has no swap.from)");
-    return rc == 0 ? Swap_aws_put_old(c, a, previous) : rc;
+    memset(whole, 0, sizeof whole);
+    if (rc != 0 || strcmp(shown, wanted) != 0)
+        return rc;
+    return Swap_aws_put_old(c, a, previous);
 }
 
 static int Swap_aws_undo(StepCtx *c)
