@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Terminal behaviour without databases (a plan whose servers are absent):
 # resize to 80x24 and 200x60 and back renders cleanly, below 80x24 a clear
-# message; NO_COLOR and the monochrome theme emit no colour; a malformed plan
+# message; two people attached with terminals of different sizes (tmux
+# sizes the window to the smaller) both get a clean screen, and the larger
+# one gets its full size back when the other detaches; NO_COLOR and the monochrome theme emit no colour; a malformed plan
 # names its line and column.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tmux.sh"
@@ -33,11 +35,10 @@ set -e
 echo "$msg" | grep -q "bad.json:3:[0-9]*:" || fail "malformed plan: no line:col in: $msg"
 note "malformed plan: $msg"
 
-# Draws the screen, freezes it, and checks a repaint (Ctrl-L) changes nothing:
-# whatever a resize left behind would show up as a difference.
-check_clean() {
+# With the screen frozen, checks a repaint (Ctrl-L) changes nothing: whatever
+# a resize left behind would show up as a difference.
+check_screen() {
     local cols=$1 rows=$2 before after
-    tmux_resize "$cols" "$rows"
     tmux_wait_for 'Replication lag' 5 || fail "no panels at ${cols}x$rows"
     sleep 0.5
     before=$(tmux_capture)
@@ -50,6 +51,40 @@ check_clean() {
     }
     [ "$(echo "$after" | wc -l)" -eq "$rows" ] || fail "wrong number of rows at ${cols}x$rows"
     echo "$after" | awk -v c="$cols" 'length($0) > c { exit 1 }' || fail "a line wider than $cols"
+    # Drawn for this size, not clipped from another: the key bar is the last
+    # row, and the right-hand border reaches the last column.
+    echo "$after" | tail -n 1 | grep -q 'Quit' || fail "the key bar is not on row $rows"
+    echo "$after" | awk -v c="$cols" 'length($0) == c { n++ } END { exit !(n > 0) }' ||
+        fail "nothing reaches column $cols"
+}
+
+check_clean() {
+    tmux_resize "$1" "$2"
+    check_screen "$1" "$2"
+}
+
+window_is() { [ "$(tmux_cmd display-message -p -t "$TMUX_SESSION" '#{window_width}x#{window_height}')" = "$1" ]; }
+
+# Two clients: tmux sizes the window to the smaller terminal.
+pair() {
+    local a b
+    # resize-window made this window's size manual: the window option decides.
+    tmux_cmd set-option -w -t "$TMUX_SESSION" window-size smallest >/dev/null
+    /usr/bin/python3 "$top_srcdir/tests/tmux/attach_client.py" "$TMUX_SOCKET" "$TMUX_SESSION" 110 35 &
+    a=$!
+    wait_until 10 window_is 110x35 || fail "the first client's size did not take"
+    check_screen 110 35
+    /usr/bin/python3 "$top_srcdir/tests/tmux/attach_client.py" "$TMUX_SOCKET" "$TMUX_SESSION" 82 26 &
+    b=$!
+    wait_until 10 window_is 82x26 || fail "the window did not shrink to the second client"
+    check_screen 82 26
+    kill "$b"
+    wait "$b" 2>/dev/null || true
+    wait_until 10 window_is 110x35 || fail "the window did not grow back when the second client left"
+    check_screen 110 35
+    kill "$a"
+    wait "$a" 2>/dev/null || true
+    tmux_cmd set-option -w -t "$TMUX_SESSION" window-size manual >/dev/null
 }
 
 tmux_start 100 30 "$CUTOVER" --readonly --session-dir "$work/s" "$work/plan.json"
@@ -64,6 +99,8 @@ tmux_resize 70 20
 tmux_wait_for 'terminal too small: 70x20' 5 || fail "no too-small message"
 check_clean 80 24
 note "resizes clean"
+pair
+note "two clients of different sizes: clean at 110x35, 82x26, and 110x35 again"
 tmux_send q
 tmux_wait_for 'EXITED 0' 5 || fail "console did not quit"
 tmux_stop
