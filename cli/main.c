@@ -2,6 +2,7 @@
  * cli/; this file only picks one. */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +37,13 @@ static const Command *Commands_find(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* Here, before any thread starts: setlocale() rewrites the global locale
+     * that json-c copies (duplocale) on every parse, and the executor parses
+     * the audit log while the console starts; a setlocale() racing that
+     * copy corrupted the heap. Only the character set is taken from the
+     * environment (curses needs it for UTF-8); numbers print with a dot
+     * everywhere, as in the recording. */
+    setlocale(LC_CTYPE, "");
     if (argc >= 2 && argv[1][0] != '-') {
         const Command *cmd = Commands_find(argv[1]);
         if (cmd)

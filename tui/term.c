@@ -2,7 +2,6 @@
 
 #include <curses.h>
 #include <langinfo.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,9 +10,9 @@ static attr_t role_attrs[ROLE_COUNT];
 static short role_pairs[ROLE_COUNT]; /* wide cells take the pair apart from the attributes */
 static int term_colors;
 
+/* The locale's character set was set by main() before any thread started. */
 int Term_init(bool no_color, TermInfo *info)
 {
-    setlocale(LC_ALL, "");
     info->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     /* Esc alone must not wait a second for a sequence that never comes. */
     setenv("ESCDELAY", "25", 0);

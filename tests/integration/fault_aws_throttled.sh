@@ -17,7 +17,7 @@ aws_bridge_start
 # dms_stopping_polls: the task is "stopping" at the step's first read-back,
 # so the step waits its 2 s poll and the knob set at "swap done" lands
 # inside the run however slow the machine.
-fake_knobs '{"dms_stopping_polls": 1, "fail": [
+fake_knobs '{"dms_stopping_polls": 3, "fail": [
   {"operation": "ModifyDBParameterGroup", "code": "Throttling", "status": 400, "message": "Rate exceeded", "count": 2},
   {"operation": "PutSecretValue", "code": "ThrottlingException", "status": 400, "message": "Rate exceeded", "count": 3},
   {"operation": "StopReplicationTask", "code": "InternalFailure", "status": 500, "message": "unknown error", "count": 1}]}'
