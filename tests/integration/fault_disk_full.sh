@@ -6,8 +6,8 @@
 # and say why (the audit log cannot be written), leave no destructive action
 # unaudited, and be recoverable: once space is freed, the console on the same
 # plan reads the audit log and the state and the lead rolls it back (a
-# headless restart stops at "needs a decision: roll back"), with nothing
-# lost and a verifying audit chain.
+# headless restart would roll back or finish the rollback by itself: see
+# fault_sigkill_rollback.sh), with nothing lost and a verifying audit chain.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tmux.sh"
 . "$top_srcdir/tests/cutover_lib.sh"
