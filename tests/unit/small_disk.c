@@ -1,5 +1,7 @@
 #include "tests/unit/small_disk.h"
 
+#include "tests/unit/unit.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,10 +44,7 @@ int SmallDisk_run(Suite *s, const char *name, char *dir, size_t size, const TTes
     } else {
         printf("note: cannot mount a tmpfs (%s): the disk-full test is skipped\n", strerror(errno));
     }
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int status = Unit_run(s);
     SmallDisk_unmount(dir);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return status;
 }

@@ -12,6 +12,7 @@
 
 #include "aws/credentials.h"
 #include "lib/redact.h"
+#include "tests/unit/unit.h"
 
 static char dir[256];
 
@@ -379,9 +380,5 @@ int main(void)
     tcase_add_test(tc, imds_unreachable_is_quick);
     tcase_add_test(tc, parse_time);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

@@ -10,6 +10,7 @@
 
 #include "aws/http.h"
 #include "aws/xml.h"
+#include "tests/unit/unit.h"
 
 static char dir[256];
 
@@ -200,9 +201,5 @@ int main(void)
     tcase_add_test(tc, throttle_codes);
     tcase_add_test(tc, xml_walk);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

@@ -10,6 +10,7 @@
 
 #include "aws/secrets.h"
 #include "lib/redact.h"
+#include "tests/unit/unit.h"
 
 static const char *RDS_SECRET = "{\"engine\":\"mysql\",\"host\":\"old.rds.amazonaws.com\","
                                 "\"port\":3306,\"username\":\"app\",\"password\":\"pw-in-secret\","
@@ -131,9 +132,5 @@ int main(void)
     tcase_add_test(tc, endpoint_change_recognised_only_when_exact);
     tcase_add_test(tc, request_tokens_are_uuids);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

@@ -15,6 +15,7 @@
 #include "aws/rds.h"
 #include "aws/route53.h"
 #include "aws/ssm.h"
+#include "tests/unit/unit.h"
 
 #define TASK_ARN "arn:aws:dms:us-east-1:123456789012:task:ABCDEFGHIJK"
 
@@ -207,9 +208,5 @@ int main(void)
     tcase_add_test(tc, route53_record);
     tcase_add_test(tc, rds_parameter_group);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

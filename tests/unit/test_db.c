@@ -14,6 +14,7 @@
 
 #include "db/db.h"
 #include "lib/clock.h"
+#include "tests/unit/unit.h"
 
 #define SECRET "pw-Sup3r-Secret-417"
 
@@ -134,9 +135,5 @@ static Suite *db_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(db_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return Unit_run(db_suite());
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "checklist/engine.h"
+#include "tests/unit/unit.h"
 
 static void all_enabled(bool en[STEP_KIND_COUNT])
 {
@@ -545,9 +546,5 @@ static Suite *engine_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(engine_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return Unit_run(engine_suite());
 }

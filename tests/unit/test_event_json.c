@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "session/event_json.h"
+#include "tests/unit/unit.h"
 
 static void assert_same(const Event *a, const Event *b)
 {
@@ -265,9 +266,5 @@ int main(void)
     tcase_add_test(tc, bad_lines_are_refused_with_a_reason);
     tcase_add_test(tc, tolerant_where_it_costs_nothing);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

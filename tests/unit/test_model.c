@@ -9,6 +9,7 @@
 #include "model/alarms.h"
 #include "model/model.h"
 #include "probes/metrics.h"
+#include "tests/unit/unit.h"
 
 static Model model;
 
@@ -198,9 +199,5 @@ int main(void)
     tcase_add_test(tc, stopped_replication_is_an_alarm);
     tcase_add_test(tc, alarms_retire_after_stop_replication);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

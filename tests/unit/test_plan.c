@@ -16,6 +16,7 @@
 #include "plan/jsonc.h"
 #include "plan/plan.h"
 #include "plan/secret.h"
+#include "tests/unit/unit.h"
 
 #ifndef TEST_SRCDIR
 #define TEST_SRCDIR "."
@@ -851,9 +852,5 @@ static Suite *plan_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(plan_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(plan_suite());
 }

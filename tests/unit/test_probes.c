@@ -14,6 +14,7 @@
 #include "probes/rate.h"
 #include "probes/replica.h"
 #include "probes/window.h"
+#include "tests/unit/unit.h"
 
 START_TEST(rate_needs_two_readings)
 {
@@ -276,9 +277,5 @@ static Suite *probes_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(probes_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return Unit_run(probes_suite());
 }

@@ -15,6 +15,7 @@
 #include "probes/metrics.h"
 #include "probes/sentinel.h"
 #include "session/bus.h"
+#include "tests/unit/unit.h"
 
 static _Atomic int resolver_phase;
 
@@ -209,9 +210,5 @@ int main(void)
     tcase_add_test(tc, cloudwatch_posts_figures);
     tcase_add_test(tc, dms_tables_posted);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

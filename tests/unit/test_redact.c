@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/redact.h"
+#include "tests/unit/unit.h"
 
 static void setup(void)
 {
@@ -182,9 +183,5 @@ static Suite *redact_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(redact_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(redact_suite());
 }

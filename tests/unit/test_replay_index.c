@@ -11,6 +11,7 @@
 
 #include "replay/player.h"
 #include "replay/snapshot.h"
+#include "tests/unit/unit.h"
 
 #define COLS 120
 #define ROWS 40
@@ -177,9 +178,5 @@ int main(void)
     tcase_add_test(tc, playing_forward_and_back_equals_full_fold);
     tcase_add_test(tc, step_transitions_are_found_both_ways);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

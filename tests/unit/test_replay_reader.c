@@ -12,6 +12,7 @@
 #include "replay/quickscan.h"
 #include "replay/reader.h"
 #include "session/event_json.h"
+#include "tests/unit/unit.h"
 
 #define HEADER "{\"cutover_session\":1,\"version\":\"0.1.0\",\"plan\":\"lab\",\"start\":1000}\n"
 #define EV1    "{\"t\":1001,\"m\":1,\"k\":\"sample\",\"key\":\"a\",\"v\":1}\n"
@@ -271,9 +272,5 @@ int main(void)
     tcase_add_test(tc, follow_waits_for_the_newline);
     tcase_add_test(tc, quick_scan_agrees_with_the_parser);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "replay/timearg.h"
+#include "tests/unit/unit.h"
 
 /* 2026-11-21T00:20:00Z and an hour later. */
 #define START 1795220400000LL
@@ -109,9 +110,5 @@ int main(void)
     tcase_add_test(tc, errors_say_what_was_wrong);
     tcase_add_test(tc, check_names_the_end_passed);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

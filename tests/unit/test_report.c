@@ -16,6 +16,7 @@
 #include "report/page.h"
 #include "report/series.h"
 #include "session/event_json.h"
+#include "tests/unit/unit.h"
 
 #define START 1795220400000LL /* 2026-11-21T00:20:00Z */
 
@@ -240,9 +241,5 @@ int main(void)
     tcase_add_test(tc, collect_and_page);
     tcase_add_test(tc, collect_rejects_other_files);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

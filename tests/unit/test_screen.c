@@ -12,6 +12,7 @@
 #include "probes/metrics.h"
 #include "themes/theme.h"
 #include "tui/canvas.h"
+#include "tests/unit/unit.h"
 
 START_TEST(canvas_text_clips_and_trims)
 {
@@ -232,9 +233,5 @@ int main(void)
     tcase_add_test(tc, help_fits_80x24_in_replay);
     tcase_add_test(tc, readonly_hides_executing_keys);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "session/session_dir.h"
+#include "tests/unit/unit.h"
 
 static char dir[256];
 
@@ -199,9 +200,5 @@ int main(void)
     tcase_add_test(tc, a_file_in_the_way_is_reported);
     tcase_add_test(tc, second_executor_is_refused_and_dead_holder_is_replaced);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return Unit_run(s);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "aws/sigv4.h"
+#include "tests/unit/unit.h"
 
 #define MAX_CASES   128
 #define MAX_HEADERS 32
@@ -320,11 +321,7 @@ int main(void)
         tcase_add_loop_test(vectors, suite_case, 0, n_cases);
         suite_add_tcase(s, vectors);
     }
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    if (failed)
+    if (Unit_run(s) != EXIT_SUCCESS)
         return EXIT_FAILURE;
     if (!have_suite) {
         printf("SKIP: no SigV4 test suite at %s\n", dir);
