@@ -224,6 +224,16 @@ static void Model_fold_text(Model *m, const Event *ev, const char *prefix, int l
     Model_log(m, ev, level, line);
 }
 
+/* A terminal size; a damaged recording's out-of-range or NaN size (the
+ * fuzzer's find: a float-to-int overflow) is ignored. */
+static void Model_fold_resize(Model *m, const Event *ev)
+{
+    if (ev->value >= 1 && ev->value <= 10000 && ev->value2 >= 1 && ev->value2 <= 10000) {
+        m->cols = (int)ev->value;
+        m->rows = (int)ev->value2;
+    }
+}
+
 void Model_fold(Model *m, const Event *ev)
 {
     m->events_folded++;
@@ -239,10 +249,7 @@ void Model_fold(Model *m, const Event *ev)
     case EVENT_DECISION: Model_fold_text(m, ev, "operator: ", LOG_INFO); break;
     case EVENT_NOTE: Model_fold_text(m, ev, "note: ", LOG_INFO); break;
     case EVENT_LOG: Model_fold_text(m, ev, "", ev->state); break;
-    case EVENT_RESIZE:
-        m->cols = (int)ev->value;
-        m->rows = (int)ev->value2;
-        break;
+    case EVENT_RESIZE: Model_fold_resize(m, ev); break;
     default: break;
     }
 }

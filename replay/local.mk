@@ -33,4 +33,5 @@ EXTRA_DIST += tests/integration/fuzz_session.sh tests/fuzz/run.sh tests/fuzz/fuz
 	tests/fuzz/corpus/session/newer.session tests/fuzz/corpus/session/text.session \
 	tests/fuzz/corpus/session/handmade.session \
 	tests/fuzz/corpus/session/regress-time-overflow.session \
-	tests/fuzz/corpus/session/regress-empty-summary.session
+	tests/fuzz/corpus/session/regress-empty-summary.session \
+	tests/fuzz/corpus/session/regress-resize-overflow.session

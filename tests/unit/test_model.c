@@ -35,6 +35,36 @@ static void fold_step(const char *id, int state, int64_t mono, const char *text)
     Model_fold(&model, &ev);
 }
 
+static void fold_resize(double cols, double rows)
+{
+    Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = EVENT_RESIZE;
+    ev.value = cols;
+    ev.value2 = rows;
+    Model_fold(&model, &ev);
+}
+
+/* A recording is read from disk: a size no terminal has (a damaged file) is
+ * ignored instead of cast out of range (the session fuzzer's find). */
+START_TEST(resize_takes_only_real_sizes)
+{
+    Model_init(&model, "plan", 0);
+    fold_resize(120, 40);
+    ck_assert_int_eq(model.cols, 120);
+    ck_assert_int_eq(model.rows, 40);
+    fold_resize(1e300, 40);
+    fold_resize(NAN, 40);
+    fold_resize(80, -3);
+    fold_resize(0, 24);
+    ck_assert_int_eq(model.cols, 120);
+    ck_assert_int_eq(model.rows, 40);
+    fold_resize(80, 24);
+    ck_assert_int_eq(model.cols, 80);
+    ck_assert_int_eq(model.rows, 24);
+}
+END_TEST
+
 START_TEST(samples_make_series)
 {
     Model_init(&model, "plan", 1000000);
@@ -190,6 +220,7 @@ int main(void)
 {
     Suite *s = suite_create("model");
     TCase *tc = tcase_create("fold");
+    tcase_add_test(tc, resize_takes_only_real_sizes);
     tcase_add_test(tc, samples_make_series);
     tcase_add_test(tc, ring_keeps_the_newest);
     tcase_add_test(tc, window_stats_percentiles);
