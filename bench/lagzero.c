@@ -57,9 +57,7 @@ int main(int argc, char **argv)
     StepMemo memo;
     StepCtx c = {
         .plan = plan,
-        .timeouts = {.connect_ms = plan->timings.connect_timeout_ms,
-                     .read_ms = plan->timings.read_timeout_ms,
-                     .write_ms = plan->timings.read_timeout_ms},
+        .timeouts = Step_timeouts(plan),
         .memo = &memo,
     };
     int rc = run_fences(&c, atoi(argv[2]));

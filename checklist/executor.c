@@ -532,9 +532,7 @@ Executor *Executor_start(const ExecutorConfig *config, char *err, size_t errsize
     atomic_init(&ex->cancel, false);
     ex->ctx = (StepCtx){
         .plan = p,
-        .timeouts = {.connect_ms = p->timings.connect_timeout_ms,
-                     .read_ms = p->timings.read_timeout_ms,
-                     .write_ms = p->timings.read_timeout_ms},
+        .timeouts = Step_timeouts(p),
         .cancel = &ex->cancel,
         .memo = &ex->memo,
         .log = Exec_step_log,

@@ -26,6 +26,13 @@ const StepOps *Step_ops(StepKind kind)
     return all_ops[kind];
 }
 
+DbTimeouts Step_timeouts(const Plan *plan)
+{
+    return (DbTimeouts){.connect_ms = plan->timings.connect_timeout_ms,
+                        .read_ms = plan->timings.read_timeout_ms,
+                        .write_ms = plan->timings.read_timeout_ms};
+}
+
 void Step_reset(StepCtx *c)
 {
     c->executed[0] = '\0';

@@ -65,6 +65,10 @@ extern const StepOps StepPreflight_ops, StepMaintenanceOn_ops, StepMaintenanceOf
     StepReadOnly_ops, StepLagZero_ops, StepVerify_ops, StepSwap_ops, StepTargetHealth_ops,
     StepStopReplication_ops;
 
+/* The timeouts of the steps' own connections, from the plan's timings
+ * (writes are bounded like reads). */
+DbTimeouts Step_timeouts(const Plan *plan);
+
 /* Clears executed/result/error before a step or undo. */
 void Step_reset(StepCtx *c);
 

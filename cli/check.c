@@ -52,9 +52,7 @@ int Command_check(int argc, char **argv)
     memset(&memo, 0, sizeof memo);
     StepCtx c = {
         .plan = plan,
-        .timeouts = {.connect_ms = plan->timings.connect_timeout_ms,
-                     .read_ms = plan->timings.read_timeout_ms,
-                     .write_ms = plan->timings.read_timeout_ms},
+        .timeouts = Step_timeouts(plan),
         .memo = &memo,
         .log = Check_log,
     };
