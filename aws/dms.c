@@ -175,6 +175,36 @@ int Dms_describe_task(Aws_client *c, const char *arn, Dms_task *out, char *err, 
     return rc;
 }
 
+int Dms_parse_task_mappings(const char *body, char **mappings, char *err, size_t errlen)
+{
+    *mappings = NULL;
+    json_object *o = json_tokener_parse(body ? body : ""), *v;
+    json_object *tasks = Dms_array(o, "ReplicationTasks");
+    json_object *t =
+        tasks && json_object_array_length(tasks) > 0 ? json_object_array_get_idx(tasks, 0) : NULL;
+    if (t && json_object_object_get_ex(t, "TableMappings", &v) &&
+        json_object_is_type(v, json_type_string))
+        *mappings = strdup(json_object_get_string(v));
+    else
+        snprintf(err, errlen, "DMS reply: %s",
+                 t ? "the task has no TableMappings" : "no ReplicationTasks");
+    json_object_put(o);
+    return *mappings ? 0 : -1;
+}
+
+int Dms_task_mappings(Aws_client *c, const char *arn, char **mappings, char *err, size_t errlen)
+{
+    /* Settings included: WithoutSettings would leave the mappings out. */
+    json_object *req = Dms_filter("replication-task-arn", arn);
+    char *body = NULL;
+    *mappings = NULL;
+    if (Dms_call(c, "DescribeReplicationTasks", req, &body, err, errlen) != 0)
+        return -1;
+    int rc = Dms_parse_task_mappings(body, mappings, err, errlen);
+    free(body);
+    return rc;
+}
+
 int Dms_table_statistics(Aws_client *c, const char *arn, Dms_table **tables, size_t *n, char *err,
                          size_t errlen)
 {

@@ -48,6 +48,11 @@ int Dms_parse_tables(const char *body, Dms_table **tables, size_t *n, char *mark
 
 int Dms_describe_task(Aws_client *c, const char *arn, Dms_task *out, char *err, size_t errlen);
 
+/* The task's TableMappings (a JSON string; free it), from a
+ * DescribeReplicationTasks reply with the settings included. */
+int Dms_parse_task_mappings(const char *body, char **mappings, char *err, size_t errlen);
+int Dms_task_mappings(Aws_client *c, const char *arn, char **mappings, char *err, size_t errlen);
+
 /* Every table's statistics, all pages; free(*tables). */
 int Dms_table_statistics(Aws_client *c, const char *arn, Dms_table **tables, size_t *n, char *err,
                          size_t errlen);

@@ -35,6 +35,7 @@ endif
 
 # The service calls the panels and steps make (issue 6, second part).
 libcutover_a_SOURCES += aws/cloudwatch.c aws/cloudwatch.h aws/dms.c aws/dms.h
+libcutover_a_SOURCES += aws/dms_mappings.c aws/dms_mappings.h
 libcutover_a_SOURCES += aws/ssm.c aws/ssm.h aws/route53.c aws/route53.h aws/rds.c aws/rds.h
 libcutover_a_SOURCES += aws/awsplan.c aws/awsplan.h
 

@@ -9,7 +9,8 @@ libcutover_a_SOURCES += checklist/step.c checklist/step.h checklist/proc.c check
 	checklist/preflight.h checklist/step_preflight.c checklist/step_maintenance.c \
 	checklist/step_read_only.c checklist/step_lag_zero.c checklist/step_verify.c \
 	checklist/step_swap.c checklist/step_aws.c checklist/step_target_health.c checklist/step_stop_replication.c \
-	checklist/executor.c checklist/executor.h checklist/step_state.h
+	checklist/executor.c checklist/executor.h checklist/step_state.h \
+	checklist/replication.c checklist/replication.h
 # Integration tests on the lab (tests/lib.sh lab_start), under write load.
 TESTS += tests/integration/cutover_dry_run.sh tests/integration/cutover_headless.sh \
 	tests/integration/cutover_rollback.sh tests/integration/cutover_resume.sh \

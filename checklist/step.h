@@ -27,8 +27,9 @@ typedef struct StepMemo {
     char lag_zero_proof[32]; /* "fence", "gtid", "binlog position" */
     int64_t lag_zero_us;     /* fence written -> seen on the target */
     bool swap_old_known;
-    bool swap_found_done; /* prepare found the new value already in place */
-    char swap_old[1024];  /* the key's old value (secret-bearing: never logged) */
+    bool swap_found_done;        /* prepare found the new value already in place */
+    char swap_old[1024];         /* the key's old value (secret-bearing: never logged) */
+    ReplicationKind replication; /* how the target is fed; AUTO until decided */
 } StepMemo;
 
 typedef void (*StepLogFn)(void *arg, LogLevel level, const char *text);

@@ -11,6 +11,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "checklist/replication.h"
 #include "checklist/step.h"
 #include "lib/clock.h"
 
@@ -96,10 +97,16 @@ static void Lz_describe(StepCtx *c)
         Lz_probe_sql(c, sql, sizeof sql);
         Step_say(c, "target: %s every %d ms until 1, up to %d ms", sql, POLL_MS, Lz_timeout(c));
     }
-    Step_say(c,
-             "%starget: SELECT MASTER_GTID_WAIT('<freeze gtid>', 0) every %d ms until 0 (else "
-             "SHOW SLAVE STATUS Exec_Master_Log_Pos >= the freeze position)",
-             c->plan->lag_zero.fence ? "if the fence cannot be written: " : "", POLL_MS);
+    if (c->plan->replication == REPLICATION_DMS || c->plan->replication == REPLICATION_EXTERNAL)
+        Step_say(c, "if the fence cannot be written: no other proof (the target is fed by a %s)",
+                 Replication_describe(c->plan->replication));
+    else
+        Step_say(c,
+                 "%s%starget: SELECT MASTER_GTID_WAIT('<freeze gtid>', 0) every %d ms until 0 "
+                 "(else SHOW SLAVE STATUS Exec_Master_Log_Pos >= the freeze position)",
+                 c->plan->lag_zero.fence ? "if the fence cannot be written: " : "",
+                 c->plan->replication == REPLICATION_AUTO ? "on a native replica only: " : "",
+                 POLL_MS);
 }
 
 /* One look at the target: 1 the proof holds, 0 not yet, -1 error. */
@@ -184,9 +191,18 @@ static int Lz_wait(StepCtx *c, LzProbe probe, const char *proof, int64_t t0_us)
     return 0;
 }
 
+/* GTID and binlog positions mean something only on a native replica: a
+ * target fed by DMS or another replicator has its own. */
 static int Lz_fallback(StepCtx *c, int64_t t0_us)
 {
     StepMemo *m = c->memo;
+    ReplicationKind kind = Replication_kind(c);
+    if (kind != REPLICATION_NATIVE)
+        return Step_fail(c,
+                         "no proof of lag zero: the fence was not written, and the source's GTID "
+                         "and binlog position mean nothing on a target fed by a %s%s%s",
+                         Replication_describe(kind), c->error[0] ? " (" : "",
+                         c->error[0] ? c->error : "");
     if (m->freeze_gtid[0]) {
         int rc = Lz_gtid_reached(c);
         if (rc >= 0)

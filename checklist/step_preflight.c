@@ -3,10 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aws/dms.h"
+#include "aws/dms_mappings.h"
 #include "aws/route53.h"
 #include "checklist/preflight.h"
+#include "checklist/replication.h"
 #include "lib/clock.h"
 #include "probes/sentinel.h"
 
@@ -60,7 +63,8 @@ static void Pf_describe_aws(StepCtx *c)
     if (p->aws.dms_task_arn)
         Step_say(c,
                  "DMS DescribeReplicationTasks, DescribeTableStatistics %s (running, full load "
-                 "100%%, no errored or mismatched table)",
+                 "100%%, no errored or mismatched table; its TableMappings carry the heartbeat, "
+                 "fence and verified tables)",
                  p->aws.dms_task_arn);
     if (p->swap.method == SWAP_ROUTE53)
         Step_say(c, "Route 53 ListResourceRecordSets %s (TTL over %d s: a warning)", p->swap.aws_id,
@@ -83,11 +87,21 @@ void Preflight_describe(StepCtx *c)
              "source: SELECT @@global.binlog_expire_logs_seconds, @@global.expire_logs_days "
              "(>= %d h)",
              c->plan->binlog_retention_min_hours);
-    Step_say(c, "target: SHOW SLAVE STATUS (IO and SQL threads Yes)");
+    Step_say(c, "how the target is fed: %s%s",
+             c->plan->replication == REPLICATION_AUTO ? "detected (DMS task in the plan, else "
+                                                        "SHOW SLAVE STATUS: a replica or not)"
+                                                      : Plan_replication_name(c->plan->replication),
+             c->plan->replication == REPLICATION_NATIVE
+                 ? "; target: SHOW SLAVE STATUS (IO and SQL threads Yes)"
+                 : "");
     Step_say(c,
              "source: CREATE DATABASE/TABLE IF NOT EXISTS %s, %s; both: SELECT COUNT(*) FROM "
              "information_schema.tables",
              Pf_hb_table(c), Pf_fence_table(c));
+    Step_say(c,
+             "source: INSERT INTO %s (id, created_at, note) a pre-flight fence row; target: poll "
+             "until it arrives (the path the lag-zero proof will take, timed)",
+             Pf_fence_table(c));
     Step_say(c,
              "source: INSERT INTO %s (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = "
              "NOW(6); target: poll until it arrives; every 500 ms for %.0f s, each under %.1f s",
@@ -142,17 +156,17 @@ static void Pf_retention(Checks *k)
               "binlogs kept %.1f h (%d h needed)", secs / 3600.0, need);
 }
 
-static void Pf_replication(Checks *k)
+static void Pf_native(Checks *k)
 {
-    if (!k->c->target) {
-        Check(k, "replication", false, "no connection to the target");
-        return;
-    }
     DbRow *row = NULL;
     char err[400];
     int rc = Db_query_named(k->c->target, "SHOW SLAVE STATUS", &row, err, sizeof err);
     if (rc != 1) {
-        Check(k, "replication", false, "%s", rc == 0 ? "the target is not a replica" : err);
+        Check(k, "replication", false, "%s",
+              rc == 0 ? "the plan says the target is a native replica, but SHOW SLAVE STATUS is "
+                        "empty on it; if DMS or another replicator feeds it, set \"replication\": "
+                        "\"dms\" or \"external\""
+                      : err);
         DbRow_free(row);
         return;
     }
@@ -160,9 +174,33 @@ static void Pf_replication(Checks *k)
     const char *sql = DbRow_either(row, "Slave_SQL_Running", "Replica_SQL_Running", NULL);
     const char *last = DbRow_get(row, "Last_Error");
     bool ok = io && sql && strcmp(io, "Yes") == 0 && strcmp(sql, "Yes") == 0;
-    Check(k, "replication", ok, "IO %s, SQL %s%s%s", io ? io : "?", sql ? sql : "?",
+    Check(k, "replication", ok, "native replica: IO %s, SQL %s%s%s", io ? io : "?", sql ? sql : "?",
           last && last[0] ? ": " : "", last && last[0] ? last : "");
     DbRow_free(row);
+}
+
+/* A target that is not a replica is never by itself a no-go: DMS and other
+ * replicators are proven by the heartbeat and the fence round trip. */
+static void Pf_replication(Checks *k)
+{
+    if (!k->c->target) {
+        Check(k, "replication", false, "no connection to the target");
+        return;
+    }
+    ReplicationKind kind = Replication_kind(k->c);
+    if (kind == REPLICATION_NATIVE)
+        Pf_native(k);
+    else if (kind == REPLICATION_DMS)
+        Check(k, "replication", true,
+              "DMS task %s: its status and mappings are checked below; proven by the heartbeat "
+              "and the fence round trip",
+              Dms_resource_id(k->c->plan->aws.dms_task_arn));
+    else if (kind == REPLICATION_EXTERNAL)
+        Check(k, "replication", true,
+              "external replicator (the target is no replica and the plan names no DMS task): "
+              "the console cannot see it; proven by the heartbeat and the fence round trip only");
+    else
+        Check(k, "replication", false, "%s", k->c->error);
 }
 
 static int Pf_split(const char *table, char *schema, size_t ssize, char *name, size_t nsize)
@@ -231,6 +269,55 @@ static void Pf_table(Checks *k, const char *label, const char *table, bool fence
           on_dst == 1   ? "present"
           : on_dst == 0 ? "missing"
                         : "unreadable");
+}
+
+/* A fence row written on the source and seen on the target, timed: the
+ * path the lag-zero proof takes inside the downtime window, proven before
+ * the freeze (a fence a replicator does not carry would otherwise time out
+ * in the middle of the downtime). */
+static void Pf_fence_round_trip(Checks *k)
+{
+    StepCtx *c = k->c;
+    char q[200], id[64], sql[600];
+    int64_t n = 0;
+    if (!c->source || !c->target || Step_quote_table(Pf_fence_table(c), q, sizeof q) != 0) {
+        Check(k, "fence round trip", false, "needs both connections and a plain fence table");
+        return;
+    }
+    snprintf(id, sizeof id, "preflight-%" PRIx64 "-%d", (uint64_t)Clock_wall_ms(), (int)getpid());
+    snprintf(sql, sizeof sql,
+             "INSERT INTO %s (id, created_at, note) VALUES ('%s', NOW(6), 'cutover pre-flight "
+             "fence round trip')",
+             q, id);
+    int64_t t0 = Clock_mono_us();
+    if (Step_exec(c, c->source, "source", sql) != 0) {
+        Check(k, "fence round trip", false, "%s", c->error);
+        return;
+    }
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE id = '%s'", q, id);
+    double limit_ms = Pf_threshold_s(c) * 1000;
+    for (;;) {
+        if (Step_int(c, c->target, "target", sql, &n) < 0)
+            break;
+        double ms = (Clock_mono_us() - t0) / 1000.0;
+        if (n > 0) {
+            Check(k, "fence round trip", true, "fence %s on the target after %.1f ms (%s)", id, ms,
+                  Replication_describe(Replication_kind(c)));
+            return;
+        }
+        if (ms > limit_ms) {
+            Step_fail(c,
+                      "fence %s not on the target after %.1f s: the replication does not carry "
+                      "%s, or lags over the threshold",
+                      id, limit_ms / 1000, Pf_fence_table(c));
+            break;
+        }
+        if (Step_pause(c, 5)) {
+            Step_fail(c, "cancelled");
+            break;
+        }
+    }
+    Check(k, "fence round trip", false, "%s", c->error);
 }
 
 /* One heartbeat: written on the source, timed until it is on the target.
@@ -337,6 +424,53 @@ static void Pf_dms(Checks *k, Aws_client *a)
     Pf_dms_tables(k, a);
 }
 
+/* Every table the night depends on, carried by the task: the heartbeat,
+ * the fence and every table the plan verifies. */
+static void Pf_dms_mappings(Checks *k, Aws_client *a)
+{
+    const Plan *p = k->c->plan;
+    char err[1024], missing[EVENT_TEXT_MAX] = "";
+    char *json = NULL;
+    if (Dms_task_mappings(a, p->aws.dms_task_arn, &json, err, sizeof err) != 0) {
+        Check(k, "DMS mappings", false, "%s", err);
+        return;
+    }
+    DmsMappings *m = DmsMappings_parse(json, err, sizeof err);
+    free(json);
+    if (!m) {
+        Check(k, "DMS mappings", false, "%s", err);
+        return;
+    }
+    size_t len = 0, nt = p->verify.ntables + 2;
+    int bad = 0;
+    for (size_t i = 0; i < nt; i++) {
+        const char *t = i == 0   ? Pf_hb_table(k->c)
+                        : i == 1 ? Pf_fence_table(k->c)
+                                 : p->verify.tables[i - 2];
+        char schema[80], name[80];
+        if (Pf_split(t, schema, sizeof schema, name, sizeof name) == 0 &&
+            DmsMappings_carries(m, schema, name))
+            continue;
+        if (len < sizeof missing)
+            len +=
+                (size_t)snprintf(missing + len, sizeof missing - len, "%s%s%s", bad ? ", " : "", t,
+                                 i == 0   ? " (heartbeat)"
+                                 : i == 1 ? " (fence)"
+                                          : "");
+        bad++;
+    }
+    DmsMappings_free(m);
+    if (bad)
+        Check(k, "DMS mappings", false,
+              "the task's table mappings do not carry %s: on the target it would never arrive",
+              missing);
+    else
+        Check(k, "DMS mappings", true,
+              "the task carries the heartbeat, the fence and %zu verified "
+              "table(s)",
+              p->verify.ntables);
+}
+
 static void Pf_route53(Checks *k, Aws_client *a)
 {
     const PlanSwap *s = &k->c->plan->swap;
@@ -377,6 +511,8 @@ static void Pf_aws(Checks *k)
     }
     if (p->aws.dms_task_arn)
         Pf_dms(k, a);
+    if (p->aws.dms_task_arn && Replication_kind(k->c) == REPLICATION_DMS)
+        Pf_dms_mappings(k, a);
     if (p->swap.method == SWAP_ROUTE53)
         Pf_route53(k, a);
     Aws_client_free(a);
@@ -408,6 +544,7 @@ int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
     Pf_replication(&k);
     Pf_table(&k, "heartbeat table", Pf_hb_table(c), false);
     Pf_table(&k, "fence table", Pf_fence_table(c), true);
+    Pf_fence_round_trip(&k);
     Pf_lag(&k);
     Pf_aws(&k);
     Pf_swap_from(&k);

@@ -4,11 +4,13 @@
  * dms: StopReplicationTask, waited until the task reads "stopped" (a task
  * left running keeps copying personal data from a database nobody uses any
  * more); undo = StartReplicationTask resume-processing, waited to
- * "running". */
+ * "running". exec: the plan's stop command for a replicator the console
+ * does not know (exit 0 = stopped); undo = its start command. */
 #include <stdio.h>
 #include <string.h>
 
 #include "aws/dms.h"
+#include "checklist/proc.h"
 #include "checklist/step.h"
 #include "lib/clock.h"
 
@@ -42,7 +44,7 @@ static int Repl_state(StepCtx *c, bool running)
 
 static bool Repl_dms(const StepCtx *c)
 {
-    return c->plan->stop_replication == STOP_REPLICATION_DMS;
+    return c->plan->stop_replication.method == STOP_REPLICATION_DMS;
 }
 
 /* The task's status into status; 0 or -1 (c->error). */
@@ -127,12 +129,55 @@ static Effect ReplDms_effect(StepCtx *c)
     return !strcmp(status, "stopped") ? EFFECT_PRESENT : EFFECT_ABSENT;
 }
 
+/* ---- exec ------------------------------------------------------------- */
+
+static bool Repl_exec(const StepCtx *c)
+{
+    return c->plan->stop_replication.method == STOP_REPLICATION_EXEC;
+}
+
+static const PlanCommand *ReplExec_cmd(const StepCtx *c, bool running)
+{
+    return running ? &c->plan->stop_replication.start : &c->plan->stop_replication.stop;
+}
+
+static void ReplExec_describe(StepCtx *c, bool running)
+{
+    ProcVars vars = {.plan = c->plan};
+    char line[600];
+    char **argv = Proc_expand(ReplExec_cmd(c, running), &vars);
+    Proc_describe(argv, line, sizeof line);
+    Proc_free(argv);
+    Step_say(c, "run: %s (exit 0 = replication %s)", line, running ? "running" : "stopped");
+}
+
+static int ReplExec_set(StepCtx *c, bool running)
+{
+    ProcVars vars = {.plan = c->plan};
+    const PlanCommand *cmd = ReplExec_cmd(c, running);
+    char **argv = Proc_expand(cmd, &vars);
+    char out[512], err[512];
+    int rc = Proc_run(argv, cmd->timeout_ms, c->cancel, out, sizeof out, err, sizeof err);
+    Proc_free(argv);
+    if (rc != 0)
+        return rc < 0 ? Step_fail(c, "%s command: %s", running ? "start" : "stop", err)
+                      : Step_fail(c, "%s command exited %d: %s", running ? "start" : "stop", rc,
+                                  err[0] ? err : out);
+    Step_result(c, "replication %s: the %s command exited 0%s%s", running ? "started" : "stopped",
+                running ? "start" : "stop", out[0] ? ": " : "", out);
+    return 0;
+}
+
 /* ---- dispatch --------------------------------------------------------- */
 
 static void Repl_describe(StepCtx *c)
 {
     if (Repl_dms(c)) {
         ReplDms_describe(c);
+        return;
+    }
+    if (Repl_exec(c)) {
+        ReplExec_describe(c, false);
         return;
     }
     Step_say(c, "target: STOP SLAVE");
@@ -143,6 +188,10 @@ static void Repl_describe_undo(StepCtx *c)
 {
     if (Repl_dms(c)) {
         ReplDms_describe_undo(c);
+        return;
+    }
+    if (Repl_exec(c)) {
+        ReplExec_describe(c, true);
         return;
     }
     Step_say(c, "target: START SLAVE");
@@ -174,6 +223,8 @@ static int Repl_run(StepCtx *c)
 {
     if (Repl_dms(c))
         return ReplDms_set(c, false);
+    if (Repl_exec(c))
+        return ReplExec_set(c, false);
     return Repl_set(c, false);
 }
 
@@ -181,6 +232,8 @@ static int Repl_undo(StepCtx *c)
 {
     if (Repl_dms(c))
         return ReplDms_set(c, true);
+    if (Repl_exec(c))
+        return ReplExec_set(c, true);
     return Repl_set(c, true);
 }
 
@@ -188,6 +241,8 @@ static Effect Repl_effect(StepCtx *c)
 {
     if (Repl_dms(c))
         return ReplDms_effect(c);
+    if (Repl_exec(c))
+        return EFFECT_UNKNOWN; /* a command leaves nothing the console can read */
     int stopped = Repl_state(c, false);
     c->error[0] = '\0';
     return stopped < 0 ? EFFECT_UNKNOWN : stopped ? EFFECT_PRESENT : EFFECT_ABSENT;

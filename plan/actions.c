@@ -61,8 +61,7 @@ static bool Actions_check_templates(const Reader *r, const ReaderObj *o, const c
     return true;
 }
 
-static bool Actions_read_command(const Reader *r, const ReaderObj *o, const char *key,
-                                 PlanCommand *cmd)
+bool Actions_read_command(const Reader *r, const ReaderObj *o, const char *key, PlanCommand *cmd)
 {
     return Reader_strings(r, o, key, true, &cmd->argv, &cmd->argc) &&
            Actions_check_templates(r, o, key, cmd->argv);

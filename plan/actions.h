@@ -16,6 +16,8 @@ bool Actions_read_maintenance(const Reader *r, const ReaderObj *root, PlanMainte
 bool Actions_read_readonly(const Reader *r, const ReaderObj *root, PlanReadonly *out);
 bool Actions_read_swap(const Reader *r, const ReaderObj *root, PlanSwap *out);
 
+/* A required command (a list of strings, templates checked) at key. */
+bool Actions_read_command(const Reader *r, const ReaderObj *o, const char *key, PlanCommand *cmd);
 void Actions_free_command(PlanCommand *cmd);
 void Actions_free_http(PlanHttp *http);
 void Actions_free_maintenance(PlanMaintenance *m);

@@ -293,21 +293,70 @@ static bool Plan_read_aws(const Reader *r, const ReaderObj *root, PlanAws *aws)
     return true;
 }
 
+static const char *const Plan_replication_names[] = {"auto", "native", "dms", "external", NULL};
+
+const char *Plan_replication_name(ReplicationKind kind)
+{
+    return kind <= REPLICATION_EXTERNAL ? Plan_replication_names[kind] : "?";
+}
+
+static bool Plan_read_replication(const Reader *r, const ReaderObj *root, Plan *plan)
+{
+    int kind = REPLICATION_AUTO;
+    if (!Reader_enum(r, root, "replication", Plan_replication_names, false, &kind))
+        return false;
+    plan->replication = (ReplicationKind)kind;
+    if (kind == REPLICATION_DMS && !plan->aws.dms_task_arn)
+        return Reader_fail(r, Reader_value_pos(r, root, "replication"),
+                           "replication: dms needs the task; expected \"dms_task_arn\" in "
+                           "\"aws\"");
+    return true;
+}
+
+/* A method that cannot work with how the target is fed is refused here
+ * rather than in the middle of the night. */
+static bool Plan_check_stop_method(const Reader *r, const ReaderObj *root, const Plan *plan)
+{
+    ReaderObj o;
+    if (plan->stop_replication.method != STOP_REPLICATION_REPLICA ||
+        plan->replication != REPLICATION_EXTERNAL || !plan->steps[STEP_STOP_REPLICATION].enabled)
+        return true;
+    Reader_object(r, root, "stop_replication", false, &o);
+    return Reader_fail(r, o.jso ? Reader_obj_pos(r, &o) : Reader_value_pos(r, root, "replication"),
+                       "replication: external, but stop-replication would STOP SLAVE on a "
+                       "target that is no replica; expected \"stop_replication\": "
+                       "{\"method\": \"exec\", \"stop\": [...], \"start\": [...]}, or "
+                       "the step left out");
+}
+
+/* The default method follows how the target is fed: DMS's task when the
+ * plan names one (unless it says the target is a native replica). */
 static bool Plan_read_stop_replication(const Reader *r, const ReaderObj *root, Plan *plan)
 {
-    static const char *const keys[] = {"method", NULL};
-    static const char *const methods[] = {"replica", "dms", NULL};
+    static const char *const keys[] = {"method", "stop", "start", "timeout_ms", NULL};
+    static const char *const methods[] = {"replica", "dms", "exec", NULL};
+    PlanStopReplication *s = &plan->stop_replication;
     ReaderObj o;
-    int method = plan->aws.dms_task_arn ? STOP_REPLICATION_DMS : STOP_REPLICATION_REPLICA;
+    int timeout = 60000;
+    int method = plan->aws.dms_task_arn && plan->replication != REPLICATION_NATIVE
+                     ? STOP_REPLICATION_DMS
+                     : STOP_REPLICATION_REPLICA;
     if (!Reader_object(r, root, "stop_replication", false, &o) ||
         !Reader_allow_keys(r, &o, keys, NULL) ||
         !Reader_enum(r, &o, "method", methods, false, &method))
         return false;
-    plan->stop_replication = (StopReplicationMethod)method;
+    s->method = (StopReplicationMethod)method;
     if (method == STOP_REPLICATION_DMS && !plan->aws.dms_task_arn)
         return Reader_fail(r, Reader_value_pos(r, &o, "method"),
                            "stop_replication.method: dms needs the task; expected "
                            "\"dms_task_arn\" in \"aws\"");
+    if (method != STOP_REPLICATION_EXEC)
+        return true;
+    if (!Actions_read_command(r, &o, "stop", &s->stop) ||
+        !Actions_read_command(r, &o, "start", &s->start) ||
+        !Reader_int(r, &o, "timeout_ms", 100, 3600000, &timeout))
+        return false;
+    s->stop.timeout_ms = s->start.timeout_ms = timeout;
     return true;
 }
 
@@ -452,10 +501,27 @@ static bool Plan_check_step_sections(const Reader *r, const ReaderObj *root, con
 static bool Plan_read(const Reader *r, Plan *plan)
 {
     static const char *const keys[] = {
-        "name",          "session_dir", "theme",      "confirm",          "source",
-        "target",        "endpoint",    "thresholds", "timings",          "preflight",
-        "maintenance",   "read_only",   "lag_zero",   "verify",           "swap",
-        "target_health", "steps",       "aws",        "stop_replication", NULL,
+        "name",
+        "session_dir",
+        "theme",
+        "confirm",
+        "source",
+        "target",
+        "endpoint",
+        "thresholds",
+        "timings",
+        "preflight",
+        "maintenance",
+        "read_only",
+        "lag_zero",
+        "verify",
+        "swap",
+        "target_health",
+        "steps",
+        "aws",
+        "stop_replication",
+        "replication",
+        NULL,
     };
     ReaderObj root = Reader_root(r);
     if (!json_object_is_type(root.jso, json_type_object))
@@ -472,8 +538,9 @@ static bool Plan_read(const Reader *r, Plan *plan)
            Plan_read_lag_zero(r, &root, &plan->lag_zero) &&
            Plan_read_verify(r, &root, &plan->verify) && Actions_read_swap(r, &root, &plan->swap) &&
            Plan_read_target_health(r, &root, &plan->target_health) &&
-           Plan_read_aws(r, &root, &plan->aws) && Plan_read_stop_replication(r, &root, plan) &&
-           Plan_read_steps(r, &root, plan) && Plan_check_step_sections(r, &root, plan);
+           Plan_read_aws(r, &root, &plan->aws) && Plan_read_replication(r, &root, plan) &&
+           Plan_read_stop_replication(r, &root, plan) && Plan_read_steps(r, &root, plan) &&
+           Plan_check_step_sections(r, &root, plan) && Plan_check_stop_method(r, &root, plan);
 }
 
 Plan *Plan_parse(const char *name, const char *text, size_t len, char *err, size_t errsize)
@@ -593,5 +660,7 @@ void Plan_free(Plan *plan)
     for (int i = 0; i < STEP_KIND_COUNT; i++)
         free(plan->steps[i].title);
     Plan_free_aws(&plan->aws);
+    Actions_free_command(&plan->stop_replication.stop);
+    Actions_free_command(&plan->stop_replication.start);
     free(plan);
 }

@@ -167,8 +167,25 @@ typedef struct PlanAws {
 /* How the last step stops the flow from the old source. */
 typedef enum {
     STOP_REPLICATION_REPLICA = 0, /* STOP REPLICA/SLAVE on the target (native replication) */
-    STOP_REPLICATION_DMS          /* StopReplicationTask on aws.dms_task_arn */
+    STOP_REPLICATION_DMS,         /* StopReplicationTask on aws.dms_task_arn */
+    STOP_REPLICATION_EXEC         /* a command, for a replicator the console does not know */
 } StopReplicationMethod;
+
+typedef struct PlanStopReplication {
+    StopReplicationMethod method; /* default: dms with aws.dms_task_arn, else replica */
+    PlanCommand stop;             /* STOP_REPLICATION_EXEC: stops it (exit 0 = stopped) */
+    PlanCommand start;            /* STOP_REPLICATION_EXEC: the undo (exit 0 = running) */
+} PlanStopReplication;
+
+/* How the target is fed, which decides the pre-flight checks and the proofs
+ * of lag zero that mean something. AUTO: dms with aws.dms_task_arn, else
+ * native when the target is a replica, else external (decided at connect). */
+typedef enum {
+    REPLICATION_AUTO = 0,
+    REPLICATION_NATIVE,  /* the target is a binlog replica of the source */
+    REPLICATION_DMS,     /* an AWS DMS task (aws.dms_task_arn) */
+    REPLICATION_EXTERNAL /* a replicator the console cannot see: heartbeat and fence only */
+} ReplicationKind;
 
 typedef enum {
     STEP_PREFLIGHT = 0,
@@ -213,7 +230,8 @@ typedef struct Plan {
     PlanTargetHealth target_health;
     PlanStep steps[STEP_KIND_COUNT]; /* in execution order, indexed by StepKind */
     PlanAws aws;
-    StopReplicationMethod stop_replication; /* default DMS when aws.dms_task_arn is set */
+    ReplicationKind replication;
+    PlanStopReplication stop_replication;
 } Plan;
 
 /* Loads and validates a plan. On failure returns NULL and writes into err a
@@ -233,5 +251,7 @@ const char *Plan_step_default_title(StepKind kind);
 int Plan_step_parse(const char *id);
 
 const char *Plan_tls_name(TlsMode mode);
+/* "native", "dms", "external", "auto". */
+const char *Plan_replication_name(ReplicationKind kind);
 
 #endif

@@ -138,7 +138,9 @@ cutover_assert_audit() {
 cutover_assert_no_loss() {
     local check args=()
     "$LAB_BIN/app" "$LAB_DIR" stop >/dev/null || fail "lab/app stop failed"
-    if mariadb --no-defaults --socket="$LAB_TARGET_SOCKET" -e 'SHOW SLAVE STATUS\G' |
+    if [ "${LAB_CDC:-native}" = dms ]; then
+        ! "$LAB_BIN/cdc" "$LAB_DIR" status | grep -q '^running' || args=(--catch-up)
+    elif mariadb --no-defaults --socket="$LAB_TARGET_SOCKET" -e 'SHOW SLAVE STATUS\G' |
         grep -q '^ *Slave_SQL_Running: Yes'; then
         args=(--catch-up)
     fi

@@ -13,7 +13,7 @@
 . "$top_srcdir/tests/cutover_lib.sh"
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
 [ "$(id -u)" = 0 ] || skip "mounting a tmpfs needs root"
-lab_start --cdc-delay 1
+lab_start --cdc-delay 0 --link-delay 1000
 export LAB_APP_PASSWORD
 LAB_SESSION_DIR="$LAB_DIR/full"
 mkdir -p "$LAB_SESSION_DIR"

@@ -8,7 +8,9 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/cutover_lib.sh"
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
-lab_start --cdc-delay 1
+# A fence takes 1 s over the replication link: lag-zero is still waiting
+# when the blackhole lands (asserted below, not hoped for).
+lab_start --cdc-delay 0 --link-delay 1000
 export LAB_APP_PASSWORD
 plan=$(cutover_plan blackhole)
 sleep 1
@@ -17,6 +19,7 @@ out="$LAB_DIR/run.out"
 cutover_start_bg "$out" "$plan"
 cutover_wait_audit 20 lag-zero start || { cat "$out"; fail "lag-zero never started"; }
 "$LAB_BIN/proxy" "$LAB_DIR" blackhole
+! cutover_audit_has lag-zero "done" || fail "lag-zero was over before the blackhole: not the moment under test"
 note "endpoint blackholed at lag-zero start"
 sleep 3
 "$LAB_BIN/proxy" "$LAB_DIR" pass

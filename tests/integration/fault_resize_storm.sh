@@ -8,7 +8,9 @@
 . "$top_srcdir/tests/tmux.sh"
 . "$top_srcdir/tests/cutover_lib.sh"
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
-lab_start --cdc-delay 2
+# 2 s on the replication link: the steps run long enough for the storm to
+# overlap them, every time (MASTER_DELAY's "2 s" could be 1).
+lab_start --cdc-delay 0 --link-delay 2000
 export LAB_APP_PASSWORD
 plan=$(cutover_plan resize-storm)
 tmux_start 120 40 "$CUTOVER" --session-dir "$LAB_SESSION_DIR" "$plan"
@@ -32,9 +34,16 @@ storm() {
 }
 storm &
 storm_pid=$!
+# The arm dialog cannot be matched on screen (at 40x12 it may not fit): y is
+# sent until the audit shows the first step started (a y before the dialog
+# is open does nothing).
 tmux_send a
-sleep 0.5 # the arm dialog (not matched on screen: at 40x12 it may not fit)
-tmux_send y
+armed=0
+for _ in $(seq 20); do
+    tmux_send y
+    if wait_until 1 cutover_audit_has maintenance-on start; then armed=1; break; fi
+done
+[ "$armed" = 1 ] || { touch "$LAB_DIR/storm.stop"; tmux_capture; fail "the cutover was not armed"; }
 wait_until 40 finished || { touch "$LAB_DIR/storm.stop"; tmux_capture; fail "the cutover did not finish within 40 s"; }
 sleep 2
 touch "$LAB_DIR/storm.stop"

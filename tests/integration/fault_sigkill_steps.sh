@@ -52,7 +52,7 @@ kill_at() {
 }
 
 for step in $steps; do
-    lab_start --cdc-delay 1
+    lab_start --cdc-delay 0 --link-delay 500
     export LAB_APP_PASSWORD
     kill_at "$step"
     "$LAB_BIN/down" "$LAB_DIR" --purge >/dev/null

@@ -8,7 +8,10 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/cutover_lib.sh"
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
-lab_start --cdc-delay 1
+# The window under test (read-only start to the end of lag-zero) is held open
+# by a CDC delay that is really there: 1.5 s on the replication link, to the
+# millisecond (MASTER_DELAY's "1 s" can be anything from 0 to 1 s).
+lab_start --cdc-delay 0 --link-delay 1500
 export LAB_APP_PASSWORD
 plan=$(cutover_plan source-kill)
 sleep 1

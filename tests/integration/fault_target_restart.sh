@@ -8,7 +8,9 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/cutover_lib.sh"
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
-lab_start --cdc-delay 2
+# A fence takes 1.5 s over the replication link: the target goes down while
+# lag-zero waits (asserted below, not hoped for).
+lab_start --cdc-delay 0 --link-delay 1500
 export LAB_APP_PASSWORD
 # shellcheck source=lab/common.sh
 . "$LAB_BIN/common.sh"
@@ -26,6 +28,7 @@ cutover_start_bg "$out" "$plan"
 cutover_wait_audit 20 lag-zero start || { cat "$out"; fail "lag-zero never started"; }
 t0=$(now_ms)
 mariadb-admin --no-defaults --socket="$LAB_TARGET_SOCKET" shutdown || fail "mariadb-admin shutdown failed"
+! cutover_audit_has lag-zero "done" || fail "lag-zero was over before the target went down: not the moment under test"
 note "target shut down in $(($(now_ms) - t0)) ms, during lag-zero"
 start_target
 note "target back after $(($(now_ms) - t0)) ms"

@@ -400,7 +400,7 @@ START_TEST(test_lab_example)
     }
     ck_assert_str_eq(p->steps[STEP_VERIFY].title, "Checksums of shop tables");
     ck_assert_str_eq(p->steps[STEP_SWAP].title, Plan_step_default_title(STEP_SWAP));
-    ck_assert_int_eq(p->stop_replication, STOP_REPLICATION_REPLICA);
+    ck_assert_int_eq(p->stop_replication.method, STOP_REPLICATION_REPLICA);
     Plan_free(p);
 }
 END_TEST
@@ -433,7 +433,7 @@ START_TEST(test_rds_example)
     ck_assert_str_eq(p->swap.aws_id, "shop/prod/database");
     ck_assert_ptr_null(p->swap.value);
     ck_assert_str_eq(p->aws.region, "eu-west-1");
-    ck_assert_int_eq(p->stop_replication, STOP_REPLICATION_DMS);
+    ck_assert_int_eq(p->stop_replication.method, STOP_REPLICATION_DMS);
     Plan_free(p);
 }
 END_TEST
@@ -469,7 +469,7 @@ START_TEST(test_defaults)
     /* no "steps": all on except verify, which has no section here */
     for (int i = 0; i < STEP_KIND_COUNT; i++)
         ck_assert_int_eq(p->steps[i].enabled, i != STEP_VERIFY);
-    ck_assert_int_eq(p->stop_replication, STOP_REPLICATION_REPLICA);
+    ck_assert_int_eq(p->stop_replication.method, STOP_REPLICATION_REPLICA);
     Plan_free(p);
 }
 END_TEST
