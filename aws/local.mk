@@ -15,7 +15,7 @@ EXTRA_DIST += tests/aws/botocore_agree.py
 # The local AWS-compatible endpoint, and one call through our transport.
 check_PROGRAMS += tests/aws/aws_call
 tests_aws_aws_call_SOURCES = tests/aws/aws_call.c
-EXTRA_DIST += tests/aws/fake_aws.py tests/aws/fake_state.json tests/aws/fake_lib.sh
+EXTRA_DIST += tests/aws/fake_aws.py tests/aws/dms_lab.py tests/aws/fake_state.json tests/aws/fake_lib.sh
 
 TESTS += tests/integration/aws_sigv4_botocore.sh tests/integration/aws_fake_vs_cli.sh
 TESTS += tests/integration/aws_http_fake.sh

@@ -31,17 +31,27 @@
 #   missing   acknowledged writes not on the target (must be 0)
 # The console runs the lab plan WITHOUT its verify step (a checksum of a
 # 300,000-row table, 0.3-0.8 s inside the window; the runbook has none).
-# Usage: bench/downtime.sh [N] [--link-delays MS,MS,...] [--cdc-delay S]
+#
+# --topologies compares the console with itself instead: on the native lab
+# (the target a binlog replica) and on the field's (lab/up --cdc dms: a plain
+# target fed by the DMS stand-in through the same endpoint and link delay),
+# alternating, the same delays. There the drain is what the console proved:
+# from the freeze to the fence seen on the target (the audit's read-only and
+# lag-zero "done" records), since a DMS-fed target has no GTID of the source
+# to poll.
+# Usage: bench/downtime.sh [N] [--link-delays MS,MS,...] [--cdc-delay S] [--topologies]
 set -euo pipefail
 usage() {
-    echo "usage: bench/downtime.sh [N] [--link-delays MS,MS,...] [--cdc-delay S]" >&2
+    echo "usage: bench/downtime.sh [N] [--link-delays MS,MS,...] [--cdc-delay S] [--topologies]" >&2
     exit 2
 }
 runs=5
 cdc_delay=0
 link_delays=""
+kinds=(console runbook)
 while [ $# -gt 0 ]; do
     case "$1" in
+    --topologies) kinds=(console console-dms); shift ;;
     --link-delays) [ $# -ge 2 ] || usage; link_delays=$2; shift 2 ;;
     --cdc-delay) [ $# -ge 2 ] || usage; cdc_delay=$2; shift 2 ;;
     -h | --help) usage ;;
@@ -102,6 +112,10 @@ applied_at() {
     }' "$1"
 }
 
+console-dms_run() {
+    console_run "$@"
+}
+
 console_run() {
     local plan="$lab/plan-noverify.json" out="$lab/console.out" audit
     sed 's/"verify", //' "$LAB_PLAN" >"$plan"
@@ -112,6 +126,7 @@ console_run() {
     "$CUTOVER" verify "$audit" >/dev/null || fail "console run $1: the audit chain does not verify"
     freeze_ms=$(grep '"step":"read-only","action":"done"' "$audit" | sed -n 's/.*"wall_ms":\([0-9]*\).*/\1/p')
     freeze_gtid=$(grep -o 'lag-zero  done .*gtid [0-9,-]*' "$out" | head -n 1 | sed 's/.*gtid //')
+    fence_ms=$(grep '"step":"lag-zero","action":"done"' "$audit" | sed -n 's/.*"wall_ms":\([0-9]*\).*/\1/p')
 }
 
 runbook_run() {
@@ -125,7 +140,9 @@ runbook_run() {
 one_run() {
     local kind=$1 n=$2 link=$3 t0 t1 check gap from to seq drain_end drain
     lab="$work/lab-$n-$kind"
-    "$LAB_BIN/up" "$lab" --rate 1200 --cdc-delay "$cdc_delay" --link-delay "$link" >"$work/up.out" 2>&1 ||
+    local topology=native
+    [ "$kind" != console-dms ] || topology=dms
+    "$LAB_BIN/up" "$lab" --cdc "$topology" --rate 1200 --cdc-delay "$cdc_delay" --link-delay "$link" >"$work/up.out" 2>&1 ||
         { cat "$work/up.out" >&2; fail "lab/up failed"; }
     # shellcheck source=/dev/null
     . "$lab/lab.env"
@@ -150,12 +167,17 @@ one_run() {
     # which may land just after the cutover (or runbook) has returned.
     [ "$from" -ge "$t0" ] && [ "$to" -le $((t1 + 1000)) ] ||
         fail "$kind run $n: the longest gap ($from..$to) is outside the run ($t0..$t1 + 1 s)"
-    seq=$(gtid_seq "$freeze_gtid")
-    [ -n "$seq" ] && [ -n "$freeze_ms" ] || fail "$kind run $n: no freeze moment or position"
-    drain_end=$(applied_at "$lab/drain.log" "$seq")
-    [ -n "$drain_end" ] || fail "$kind run $n: the poller never saw GTID seq $seq applied"
+    if [ "${kinds[1]}" = console-dms ]; then
+        [ -n "$fence_ms" ] && [ -n "$freeze_ms" ] || fail "$kind run $n: no freeze or fence moment in the audit"
+        drain_end=$fence_ms
+    else
+        seq=$(gtid_seq "$freeze_gtid")
+        [ -n "$seq" ] && [ -n "$freeze_ms" ] || fail "$kind run $n: no freeze moment or position"
+        drain_end=$(applied_at "$lab/drain.log" "$seq")
+        [ -n "$drain_end" ] || fail "$kind run $n: the poller never saw GTID seq $seq applied"
+    fi
     drain=$((drain_end - freeze_ms))
-    printf '%-8s %3d  cdc delay %5s  downtime %5d ms  drain %5d ms  overhead %5d ms  missing 0  (freeze gtid %s)\n' \
+    printf '%-11s %3d  cdc delay %5s  downtime %5d ms  drain %5d ms  overhead %5d ms  missing 0  (freeze gtid %s)\n' \
         "$kind" "$n" "$(delay_words "$link")" "$gap" "$drain" "$((gap - drain))" "$freeze_gtid"
     echo "$kind $gap $drain $((gap - drain))" >>"$work/results"
     "$LAB_BIN/down" "$lab" --purge >/dev/null
@@ -176,18 +198,26 @@ else
 fi
 echo "downtime benchmark: $runs runs each, alternating; lab at 1,200 writes/s, $what"
 echo "console plan: the lab plan without its verify step"
+[ "${kinds[1]}" = runbook ] || echo "topologies: native replica against the DMS stand-in (drain: freeze to fence seen)"
 for ((i = 1; i <= runs; i++)); do
     link=$(link_delay_of "$i")
-    one_run console "$i" "$link"
-    one_run runbook "$i" "$link"
+    one_run "${kinds[0]}" "$i" "$link"
+    one_run "${kinds[1]}" "$i" "$link"
 done
 
 col() { awk -v k="$1" -v c="$2" '$1 == k { print $c }' "$work/results"; }
 # shellcheck disable=SC2046 # one number per word
-for kind in console runbook; do
-    printf 'median %-8s downtime %5d ms  drain %5d ms  overhead %5d ms\n' "$kind" \
+for kind in "${kinds[@]}"; do
+    printf 'median %-11s downtime %5d ms  drain %5d ms  overhead %5d ms\n' "$kind" \
         "$(median $(col "$kind" 2))" "$(median $(col "$kind" 3))" "$(median $(col "$kind" 4))"
 done
+if [ "${kinds[1]}" = console-dms ]; then
+    # shellcheck disable=SC2046
+    awk -v n="$(median $(col console 2))" -v d="$(median $(col console-dms 2))" 'BEGIN {
+        printf "downtime ratio (DMS stand-in / native replica): %.2f\n", (n > 0) ? d / n : 0 }'
+    echo "lost writes: 0 in every run (each run stops at the first missing write)"
+    exit 0
+fi
 # shellcheck disable=SC2046
 c=$(median $(col console 4))
 # shellcheck disable=SC2046

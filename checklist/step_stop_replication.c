@@ -5,7 +5,8 @@
  * left running keeps copying personal data from a database nobody uses any
  * more); undo = StartReplicationTask resume-processing, waited to
  * "running". exec: the plan's stop command for a replicator the console
- * does not know (exit 0 = stopped); undo = its start command. */
+ * does not know (exit 0 = stopped); undo = its start command; its check
+ * command, if any, reads the state back after a restart. */
 #include <stdio.h>
 #include <string.h>
 
@@ -168,6 +169,21 @@ static int ReplExec_set(StepCtx *c, bool running)
     return 0;
 }
 
+/* The plan's check command: exit 0 stopped, 1 running; anything else, or
+ * no check command, and the console cannot tell. */
+static Effect ReplExec_effect(StepCtx *c)
+{
+    const PlanCommand *cmd = &c->plan->stop_replication.check;
+    if (!cmd->argv)
+        return EFFECT_UNKNOWN;
+    ProcVars vars = {.plan = c->plan};
+    char **argv = Proc_expand(cmd, &vars);
+    char out[256], err[256];
+    int rc = Proc_run(argv, cmd->timeout_ms, c->cancel, out, sizeof out, err, sizeof err);
+    Proc_free(argv);
+    return rc == 0 ? EFFECT_PRESENT : rc == 1 ? EFFECT_ABSENT : EFFECT_UNKNOWN;
+}
+
 /* ---- dispatch --------------------------------------------------------- */
 
 static void Repl_describe(StepCtx *c)
@@ -242,7 +258,7 @@ static Effect Repl_effect(StepCtx *c)
     if (Repl_dms(c))
         return ReplDms_effect(c);
     if (Repl_exec(c))
-        return EFFECT_UNKNOWN; /* a command leaves nothing the console can read */
+        return ReplExec_effect(c);
     int stopped = Repl_state(c, false);
     c->error[0] = '\0';
     return stopped < 0 ? EFFECT_UNKNOWN : stopped ? EFFECT_PRESENT : EFFECT_ABSENT;

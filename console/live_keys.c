@@ -89,6 +89,11 @@ static void Live_request(Live *live, Action action)
         Live_banner(live, st.busy ? "a step is running" : "no step left to run");
         return;
     }
+    const char *blocked = action == ACTION_ARM ? Alarms_blocking_arm(&live->model) : NULL;
+    if (blocked) {
+        Live_banner(live, "not armed: %s", blocked);
+        return;
+    }
     if (live->cfg->yes) {
         Live_do(live, action);
         return;

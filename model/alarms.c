@@ -86,6 +86,17 @@ static void Alarms_replication(const Model *m, Check *c)
              sql && sql->last >= 1 ? "running" : "stopped");
 }
 
+/* The DMS task left "running" (stopped, failed, being stopped): changes no
+ * longer reach the target. */
+static void Alarms_dms_task(const Model *m, Check *c)
+{
+    const Series *st = Model_series(m, M_DMS_STATUS);
+    snprintf(c->key, sizeof c->key, "%s", M_DMS_STATUS);
+    c->active = st && st->has_value && st->last < 1;
+    snprintf(c->text, sizeof c->text, "DMS task %s: changes no longer reach the target",
+             st && st->text[0] ? st->text : "not running");
+}
+
 /* Once the plan has stopped replication, the old source is no longer the
  * system of record: lag and a stopped replica are expected, not alarms. */
 static bool Alarms_replication_retired(const Model *m)
@@ -102,10 +113,21 @@ static void Alarms_retire(Check *c)
     snprintf(c->text, sizeof c->text, "%s: replication was stopped by the plan", c->key);
 }
 
+const char *Alarms_blocking_arm(const Model *m)
+{
+    static const char *const keys[] = {"replica.running", M_DMS_STATUS};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const ActiveAlarm *a = Model_alarm(m, keys[i]);
+        if (a)
+            return a->text;
+    }
+    return NULL;
+}
+
 int Alarms_evaluate(Alarms *a, const Model *m, Event *out, int max)
 {
     const PlanThresholds *t = &a->thresholds;
-    Check checks[12];
+    Check checks[13];
     int n = 0;
     bool retired = Alarms_replication_retired(m);
     Alarms_above(m, M_LAG_HEARTBEAT_S, t->lag_seconds, "lag", " s", &checks[n++]);
@@ -114,6 +136,9 @@ int Alarms_evaluate(Alarms *a, const Model *m, Event *out, int max)
     Alarms_endpoint_p95(m, t->endpoint_p95_ms, &checks[n++]);
     Alarms_above(m, M_EP_LOSS_PCT, t->endpoint_loss_percent, "endpoint loss", "%", &checks[n++]);
     Alarms_replication(m, &checks[n++]);
+    if (retired)
+        Alarms_retire(&checks[n - 1]);
+    Alarms_dms_task(m, &checks[n++]);
     if (retired)
         Alarms_retire(&checks[n - 1]);
     static const char *const servers[] = {"source", "target"};

@@ -23,4 +23,9 @@ void Alarms_init(Alarms *a, const PlanThresholds *thresholds);
  * since the last call; returns how many (at most max). */
 int Alarms_evaluate(Alarms *a, const Model *m, Event *out, int max);
 
+/* The text of a raised alarm that forbids arming (replication stopped, the
+ * DMS task not running: no change would reach the target, so no lag zero
+ * could be proven), or NULL. */
+const char *Alarms_blocking_arm(const Model *m);
+
 #endif

@@ -64,10 +64,12 @@ static void Model_fold_sample(Model *m, const Event *ev)
     Event_copy_field(s->origin, sizeof s->origin, ev->origin);
     s->last_mono_ms = ev->mono_ms;
     s->last_wall_ms = ev->wall_ms;
-    if (!ev->has_value) {
+    /* A sample may carry both: the DMS task's status is a text and 1 while
+     * it runs. */
+    if (!ev->has_value || ev->text[0])
         Event_copy_field(s->text, sizeof s->text, ev->text);
+    if (!ev->has_value)
         return;
-    }
     s->has_value = true;
     s->last = ev->value;
     int slot = (s->head + s->count) % MODEL_HISTORY;

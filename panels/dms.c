@@ -60,14 +60,39 @@ static void DmsPanel_latency(const Model *m, Canvas *c, Rect r, int y)
     x += Widget_pair(c, x + 1, y, r.x + r.w - x - 1, "tgt", tgt,
                      Widget_role(m, M_DMS_LATENCY_TARGET_S)) +
          1;
-    Widget_pair(c, x + 2, y, r.x + r.w - x - 2, "incoming", inc,
-                Widget_role(m, M_DMS_INCOMING_CHANGES));
+    x += Widget_pair(c, x + 2, y, r.x + r.w - x - 2, "incoming", inc,
+                     Widget_role(m, M_DMS_INCOMING_CHANGES)) +
+         2;
+    /* The backlog's drain time at the apply rate: an estimate from two
+     * one-minute averages, and marked as one. */
+    const Series *in = Model_series(m, M_DMS_INCOMING_CHANGES);
+    const Series *rate = Model_series(m, M_DMS_THROUGHPUT_TARGET);
+    if (in && in->has_value && in->last > 0 && rate && rate->has_value && rate->last > 0) {
+        char eta[24];
+        Format_seconds(in->last / rate->last, eta, sizeof eta);
+        Canvas_printf(c, x + 1, y, r.x + r.w - x - 1, ROLE_MUTED, "drain ~%s (est.)", eta);
+    }
+}
+
+/* CloudWatch publishes DMS figures by the minute: "1-min avg, 45s old" says
+ * how old the newest one is, so a calm figure during a stall is not taken
+ * for the present. */
+static void DmsPanel_age(const Model *m, char *out, size_t size)
+{
+    const Series *at = Model_series(m, M_DMS_CW_AT);
+    char age[24];
+    if (!at || !at->has_value) {
+        snprintf(out, size, "cloudwatch");
+        return;
+    }
+    int64_t ms = m->now_wall_ms - (int64_t)(at->last * 1000);
+    Format_age(ms > 0 ? ms : 0, age, sizeof age);
+    snprintf(out, size, "1-min avg, from %s", age);
 }
 
 static void DmsPanel_throughput(const Model *m, Canvas *c, Rect r, int y)
 {
-    char src[24], tgt[24];
-    const Series *s = Model_series(m, M_DMS_THROUGHPUT_SOURCE);
+    char src[24], tgt[24], age[48];
     Widget_figure(m, M_DMS_THROUGHPUT_SOURCE, src, sizeof src, Format_count);
     Widget_figure(m, M_DMS_THROUGHPUT_TARGET, tgt, sizeof tgt, Format_count);
     int x = r.x +
@@ -75,7 +100,8 @@ static void DmsPanel_throughput(const Model *m, Canvas *c, Rect r, int y)
     x += Widget_pair(c, x + 1, y, r.x + r.w - x - 1, "tgt", tgt,
                      Widget_role(m, M_DMS_THROUGHPUT_TARGET)) +
          1;
-    Canvas_text_right(c, x + 1, y, r.x + r.w - x - 1, ROLE_MUTED, s ? s->origin : "");
+    DmsPanel_age(m, age, sizeof age);
+    Canvas_text_right(c, x + 1, y, r.x + r.w - x - 1, ROLE_MUTED, age);
 }
 
 static void DmsPanel_tables(const Model *m, Canvas *c, Rect r, int y, const char *label,

@@ -333,7 +333,7 @@ static bool Plan_check_stop_method(const Reader *r, const ReaderObj *root, const
  * plan names one (unless it says the target is a native replica). */
 static bool Plan_read_stop_replication(const Reader *r, const ReaderObj *root, Plan *plan)
 {
-    static const char *const keys[] = {"method", "stop", "start", "timeout_ms", NULL};
+    static const char *const keys[] = {"method", "stop", "start", "check", "timeout_ms", NULL};
     static const char *const methods[] = {"replica", "dms", "exec", NULL};
     PlanStopReplication *s = &plan->stop_replication;
     ReaderObj o;
@@ -354,9 +354,10 @@ static bool Plan_read_stop_replication(const Reader *r, const ReaderObj *root, P
         return true;
     if (!Actions_read_command(r, &o, "stop", &s->stop) ||
         !Actions_read_command(r, &o, "start", &s->start) ||
+        (Reader_has(&o, "check") && !Actions_read_command(r, &o, "check", &s->check)) ||
         !Reader_int(r, &o, "timeout_ms", 100, 3600000, &timeout))
         return false;
-    s->stop.timeout_ms = s->start.timeout_ms = timeout;
+    s->stop.timeout_ms = s->start.timeout_ms = s->check.timeout_ms = timeout;
     return true;
 }
 
@@ -662,5 +663,6 @@ void Plan_free(Plan *plan)
     Plan_free_aws(&plan->aws);
     Actions_free_command(&plan->stop_replication.stop);
     Actions_free_command(&plan->stop_replication.start);
+    Actions_free_command(&plan->stop_replication.check);
     free(plan);
 }

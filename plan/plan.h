@@ -175,6 +175,8 @@ typedef struct PlanStopReplication {
     StopReplicationMethod method; /* default: dms with aws.dms_task_arn, else replica */
     PlanCommand stop;             /* STOP_REPLICATION_EXEC: stops it (exit 0 = stopped) */
     PlanCommand start;            /* STOP_REPLICATION_EXEC: the undo (exit 0 = running) */
+    PlanCommand check;            /* STOP_REPLICATION_EXEC, optional: exit 0 stopped, 1 not;
+                                   * read back after a restart (argv NULL: unknown) */
 } PlanStopReplication;
 
 /* How the target is fed, which decides the pre-flight checks and the proofs

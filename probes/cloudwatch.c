@@ -83,11 +83,19 @@ int Cloudwatch_post(Probe *p, const CloudwatchFigure *f, const Cw_result *res, s
         Probe_sample(p, f[i].key, res[i].value * f[i].scale, ORIGIN_CLOUDWATCH);
         posted++;
     }
-    /* DMS's own view of the lag: the two halves of the path added up. */
-    const Cw_result *src = Cloudwatch_find(f, res, n, M_DMS_LATENCY_SOURCE_S);
+    /* DMS's own view of the lag end to end is CDCLatencyTarget: it counts
+     * from the source's commit, so adding CDCLatencySource would count the
+     * source's half twice and give a figure that means neither. */
     const Cw_result *tgt = Cloudwatch_find(f, res, n, M_DMS_LATENCY_TARGET_S);
-    if (src && tgt)
-        Probe_sample(p, M_LAG_DMS_S, src->value + tgt->value, ORIGIN_CLOUDWATCH);
+    if (tgt)
+        Probe_sample(p, M_LAG_DMS_S, tgt->value, ORIGIN_CLOUDWATCH);
+    /* A CloudWatch minute is old news at 00:30:05: the panel shows its age. */
+    double newest = 0;
+    for (size_t i = 0; i < n; i++)
+        if (res[i].has_value && strncmp(f[i].key, "dms.", 4) == 0 && res[i].timestamp > newest)
+            newest = res[i].timestamp;
+    if (newest > 0)
+        Probe_sample(p, M_DMS_CW_AT, newest, ORIGIN_CLOUDWATCH);
     return posted;
 }
 

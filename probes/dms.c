@@ -28,6 +28,7 @@ static void DmsProbe_post_task(Probe *p, DmsProbe *d, const Dms_task *t)
     Event ev;
     Event_sample_text(&ev, M_DMS_STATUS, text, ORIGIN_DMS);
     ev.value = strcmp(t->status, "running") == 0;
+    ev.has_value = true;
     Bus_post(p->bus, &ev);
     if (!t->have_stats)
         return;
@@ -36,6 +37,7 @@ static void DmsProbe_post_task(Probe *p, DmsProbe *d, const Dms_task *t)
     snprintf(text, sizeof text, "%d loading, %d queued", t->tables_loading, t->tables_queued);
     Event_sample_text(&ev, M_DMS_TABLES_LOADING, text, ORIGIN_DMS);
     ev.value = t->tables_loading + t->tables_queued;
+    ev.has_value = true;
     Bus_post(p->bus, &ev);
     Probe_sample(p, M_DMS_TABLES_ERRORED, t->tables_errored, ORIGIN_DMS);
     snprintf(text, sizeof text, "DMS task %s: %d table(s) errored", t->identifier,
@@ -113,6 +115,7 @@ void DmsProbe_post_tables(Probe *p, DmsProbe *d, const Dms_table *t, size_t n)
     Event ev;
     Event_sample_text(&ev, M_DMS_TABLES_BAD, bad ? text : "none", ORIGIN_DMS);
     ev.value = bad;
+    ev.has_value = true;
     Bus_post(p->bus, &ev);
     char why[EVENT_TEXT_MAX];
     snprintf(why, sizeof why, "DMS tables errored or mismatched: %s", text);
@@ -122,6 +125,7 @@ void DmsProbe_post_tables(Probe *p, DmsProbe *d, const Dms_table *t, size_t n)
     snprintf(text, sizeof text, "I %.0f U %.0f D %.0f", ins, upd, del);
     Event_sample_text(&ev, M_DMS_CHANGES, text, ORIGIN_DMS);
     ev.value = ins + upd + del;
+    ev.has_value = true;
     Bus_post(p->bus, &ev);
     Dms_table *sorted = malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted)

@@ -60,7 +60,8 @@
 #define M_DMS_INCOMING_CHANGES  "dms.cdc_incoming_changes" /* backlog waiting to apply */
 #define M_DMS_THROUGHPUT_SOURCE "dms.cdc_throughput_source_rps"
 #define M_DMS_THROUGHPUT_TARGET "dms.cdc_throughput_target_rps"
-#define M_LAG_DMS_S             "lag.dms_s" /* CDCLatencySource + CDCLatencyTarget */
+#define M_DMS_CW_AT             "dms.cloudwatch_at" /* epoch s of the newest DMS datapoint */
+#define M_LAG_DMS_S             "lag.dms_s"         /* CDCLatencySource + CDCLatencyTarget */
 
 /* The failover sentinel: the source's RDS endpoint name as resolved now;
  * an alarm on this key while it differs from the address at start. */

@@ -8,7 +8,12 @@
 #                         value, pass a function (wait_until 5 row_present 42), not
 #                         test "$(count)" -gt 0, which tests the same value forever.
 #   lab_start [ARGS…]     lab/up in a fresh temporary directory; sources its lab.env;
-#                         lab/down runs on exit whatever happens (logs shown on failure)
+#                         lab/down runs on exit whatever happens (logs shown on failure);
+#                         LAB_TOPOLOGY=dms (the tests/dms/ variants) makes the target
+#                         a plain server fed by the DMS stand-in (lab/up --cdc dms)
+#   lab_cdc_stop          stops the flow to the target whatever the topology: STOP
+#                         SLAVE on a native replica, the DMS stand-in otherwise
+#   lab_cdc_start         starts it again (the replica or the stand-in resumes)
 #   sql_source "SQL"      SQL on the lab's source as root over its socket (tab-separated)
 #   sql_target "SQL"      the same on the target
 #   now_ms                monotonic-enough wall time in ms, for measuring
@@ -67,14 +72,15 @@ require_lab_tools() {
     for tool in mariadbd mariadb-install-db mariadb mariadb-admin; do
         command -v "$tool" >/dev/null || skip "$tool not installed (Debian: mariadb-server mariadb-client)"
     done
-    [ -x "$CUTOVER_BUILD/lab/labapp" ] && [ -x "$CUTOVER_BUILD/lab/endpoint-proxy" ] ||
+    [ -x "$CUTOVER_BUILD/lab/labapp" ] && [ -x "$CUTOVER_BUILD/lab/endpoint-proxy" ] &&
+        [ -x "$CUTOVER_BUILD/lab/labcdc" ] ||
         fail "lab programs not built in $CUTOVER_BUILD/lab (run make)"
 }
 
 # Shown when a test fails: the end of every log of the lab.
 lab_show_logs() {
     local f
-    for f in "$LAB_DIR"/source/error.log "$LAB_DIR"/target/error.log "$LAB_DIR"/proxy.log "$LAB_DIR"/app.err; do
+    for f in "$LAB_DIR"/source/error.log "$LAB_DIR"/target/error.log "$LAB_DIR"/proxy.log "$LAB_DIR"/app.err "$LAB_DIR"/cdc.log; do
         [ -f "$f" ] || continue
         echo "===== $f (last 25 lines)" >&2
         tail -n 25 "$f" >&2
@@ -103,7 +109,7 @@ lab_start() {
     trap lab_cleanup EXIT
     local t0
     t0=$(now_ms)
-    "$LAB_BIN/up" "$LAB_DIR" "$@" >"$LAB_DIR.up.out" 2>&1 || {
+    "$LAB_BIN/up" "$LAB_DIR" ${LAB_TOPOLOGY:+--cdc "$LAB_TOPOLOGY"} "$@" >"$LAB_DIR.up.out" 2>&1 || {
         cat "$LAB_DIR.up.out" >&2
         rm -f "$LAB_DIR.up.out"
         fail "lab/up $* failed"
@@ -113,6 +119,22 @@ lab_start() {
     # shellcheck source=/dev/null
     . "$LAB_DIR/lab.env"
     note "lab up in ${LAB_UP_MS} ms: $LAB_DIR"
+}
+
+lab_cdc_stop() {
+    if [ "${LAB_CDC:-native}" = dms ]; then
+        "$LAB_BIN/cdc" "$LAB_DIR" stop >/dev/null
+    else
+        sql_target "STOP SLAVE"
+    fi
+}
+
+lab_cdc_start() {
+    if [ "${LAB_CDC:-native}" = dms ]; then
+        "$LAB_BIN/cdc" "$LAB_DIR" start >/dev/null
+    else
+        sql_target "START SLAVE"
+    fi
 }
 
 sql_source() {

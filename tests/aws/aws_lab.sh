@@ -3,8 +3,11 @@
 #   aws_lab_start [LAB ARGS]  lab_start, fake_start, the fake's secret naming
 #                             the lab's source, and one trap that stops both
 #   aws_plan OUT [PY]         the lab's plan with rds_instance, the DMS task and
-#                             aws.endpoint_url; PY (Python over the dict `p`)
-#                             changes it further
+#                             aws.endpoint_url (on a --cdc dms lab: replication
+#                             dms, stopped through the task); PY (Python over
+#                             the dict `p`) changes it further
+#   aws_dms_bind              the DMS task is the lab's DMS stand-in (done by
+#                             aws_lab_start on a --cdc dms lab)
 #   aws_bridge_start [ARGS]   tests/aws/lab_bridge.py: the app follows the
 #                             secret (or with ARGS an SSM parameter or a
 #                             CNAME), the source follows the parameter group
@@ -61,21 +64,34 @@ aws_lab_start() {
     fake_start
     trap aws_lab_cleanup EXIT
     fake_env
+    [ "$LAB_CDC" != dms ] || aws_dms_bind
     fake_py "v = s['secrets']['$AWS_SECRET_ID']['versions'][0]
 d = json.loads(v['string']); d.update(host='127.0.0.1', port=$LAB_SOURCE_PORT, password='$LAB_APP_PASSWORD')
 v['string'] = json.dumps(d)"
 }
 
+# The local endpoint's DMS task becomes the lab's DMS stand-in (a lab made
+# with --cdc dms): its status, statistics and metrics are what the CDC process
+# does, and stopping the task stops it (tests/aws/dms_lab.py).
+aws_dms_bind() {
+    fake_py "s['dms'].setdefault('bindings', {})['$AWS_TASK'] = {'lab_dir': '$LAB_DIR', 'cdc': '$LAB_BIN/cdc', 'mappings': '$LAB_CDC_MAPPINGS'}
+s['dms']['table_statistics'].pop('$AWS_TASK', None)"
+}
+
 aws_plan() {
     local out=$1 extra=${2:-}
-    "$FAKE_PY" - "$LAB_PLAN" "$out" "$FAKE_URL" "$AWS_TASK" "$extra" <<'PY'
+    "$FAKE_PY" - "$LAB_PLAN" "$out" "$FAKE_URL" "$AWS_TASK" "$LAB_CDC" "$extra" <<'PY'
 import json, sys
-src, out, url, task, extra = sys.argv[1:6]
+src, out, url, task, cdc, extra = sys.argv[1:7]
 text = "\n".join(l for l in open(src).read().splitlines() if not l.lstrip().startswith("//"))
 p = json.loads(text)
 p["source"]["rds_instance"] = "shop-source"
 p["target"]["rds_instance"] = "shop-target"
 p["aws"] = {"region": "us-east-1", "endpoint_url": url, "dms_task_arn": task}
+if cdc == "dms":
+    # The field's plan: the DMS task feeds the target and is stopped by the last step.
+    p["replication"] = "dms"
+    p.pop("stop_replication", None)
 exec(extra)
 json.dump(p, open(out, "w"), indent=1)
 PY

@@ -24,7 +24,10 @@ effects:
                  "metric_page_size": N (GetMetricData results per JSON page)}
   dms           {"tasks": [DescribeReplicationTasks objects],
                  "instances": [DescribeReplicationInstances objects],
-                 "table_statistics": {TASK_ARN: [TableStatistics objects]}}
+                 "table_statistics": {TASK_ARN: [TableStatistics objects]},
+                 "bindings": {TASK_ARN: {"lab_dir", "cdc", "mappings"}}: the task
+                   is the lab's DMS stand-in (tests/aws/dms_lab.py), its status,
+                   statistics and CloudWatch metrics computed from what it did}
   cloudwatch    {"metrics": [{"namespace", "name", "dimensions": {N: V},
                               "values": [newest first]}]}
   secrets       {NAME: {"arn", "versions": [{"id", "string", "stages", "token"}]}}
@@ -58,6 +61,8 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+import dms_lab
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
@@ -286,10 +291,24 @@ class QueryParams(dict):
 
 # ---------------------------------------------------------- CloudWatch --
 
+def bound_task_metric(state, metric, dims):
+    """The binding whose task the AWS/DMS metric's dimensions name, or None."""
+    if metric.get("Namespace") != "AWS/DMS":
+        return None
+    for arn, b in state.get("dms", {}).get("bindings", {}).items():
+        if arn.rsplit(":", 1)[-1] == dims.get("ReplicationTaskIdentifier"):
+            return b
+    return None
+
+
 def metric_series(state, stat, start, end):
     metric = stat.get("Metric", {})
     dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
     period = int(stat.get("Period", 60))
+    bound = bound_task_metric(state, metric, dims)
+    if bound:
+        return dms_lab.metric_series(bound, metric.get("MetricName"), stat.get("Stat", "Average"),
+                                     period, start, end)
     for m in state.get("cloudwatch", {}).get("metrics", []):
         if (m.get("namespace") == metric.get("Namespace") and m.get("name") == metric.get("MetricName")
                 and m.get("dimensions", {}) == dims):
@@ -403,17 +422,24 @@ def dms_describe_tasks(state, req):
             tasks = [t for t in tasks if t.get(field) in f.get("Values", [])]
     if not tasks:
         raise AwsError(400, "ResourceNotFoundFault", "No Tasks found matching the filters")
+    for t in tasks:
+        b = dms_lab.binding(state, t.get("ReplicationTaskArn"))
+        if b:
+            dms_lab.refresh_task(t, b, req.get("WithoutSettings"))
     dms_advance(tasks)
     tasks = [{k: v for k, v in t.items() if not k.startswith("_")} for t in tasks]
     if req.get("WithoutSettings"):
-        tasks = [{k: v for k, v in t.items() if k != "ReplicationTaskSettings"} for t in tasks]
+        tasks = [{k: v for k, v in t.items() if k not in ("ReplicationTaskSettings", "TableMappings")}
+                 for t in tasks]
     return {"ReplicationTasks": tasks}
 
 
 def dms_table_statistics(state, req):
     arn = need(req, "ReplicationTaskArn")
     dms_task(state, arn)
-    stats = state.get("dms", {}).get("table_statistics", {}).get(arn, [])
+    b = dms_lab.binding(state, arn)
+    stats = (dms_lab.table_statistics(b, epoch_now()) if b
+             else state.get("dms", {}).get("table_statistics", {}).get(arn, []))
     size = int(req.get("MaxRecords") or 100)
     start = int(req.get("Marker") or 0)
     page = {"ReplicationTaskArn": arn, "TableStatistics": stats[start:start + size]}
@@ -426,9 +452,17 @@ def dms_stop(state, req):
     """Stops at once, or after knobs.dms_stopping_polls describes in
     "stopping" (as a real task takes a while)."""
     task = dms_task(state, need(req, "ReplicationTaskArn"))
+    b = dms_lab.binding(state, task.get("ReplicationTaskArn"))
+    if b:
+        dms_lab.refresh_task(task, b, True)
     if task.get("Status") != "running":
         raise AwsError(400, "InvalidResourceStateFault",
                        f"Replication task is not running (status {task.get('Status')})")
+    if b:
+        dms_lab.stop(b)
+        task["Status"] = "stopping"
+        task.setdefault("ReplicationTaskStats", {})["StopDate"] = epoch_now()
+        return {"ReplicationTask": task}, True
     polls = state.get("knobs", {}).get("dms_stopping_polls", 0)
     task["Status"] = "stopping" if polls > 0 else "stopped"
     task["_stopping_polls"] = polls
@@ -450,9 +484,17 @@ def dms_start(state, req):
     kind = need(req, "StartReplicationTaskType")
     if kind not in ("start-replication", "resume-processing", "reload-target"):
         raise AwsError(400, "InvalidParameterValueException", f"Invalid StartReplicationTaskType {kind}")
+    b = dms_lab.binding(state, task.get("ReplicationTaskArn"))
+    if b:
+        dms_lab.refresh_task(task, b, True)
     if task.get("Status") not in ("stopped", "ready", "failed"):
         raise AwsError(400, "InvalidResourceStateFault",
                        f"Replication task cannot be started (status {task.get('Status')})")
+    if b:
+        failure = dms_lab.start(b)
+        if failure:
+            task["Status"], task["LastFailureMessage"] = "failed", failure
+            return {"ReplicationTask": task}, True
     task["Status"] = "running"
     task["StopReason"] = ""
     task.setdefault("ReplicationTaskStats", {})["StartDate"] = epoch_now()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The target's replication is stopped, so lag zero times out (a plan with a
+# The flow to the target is stopped (the replica's threads, or the DMS
+# stand-in on the field's topology), so lag zero times out (a plan with a
 # 2 s timeout) and headless mode rolls back: the source is writable again,
 # the connection-string file is untouched, the maintenance flag is gone, and
 # the audit log records every undo and verifies. The plan leaves out the
@@ -12,7 +13,7 @@ sed -e 's/"timeout_ms": [0-9]*, "fence": true/"timeout_ms": 2000, "fence": true/
     -e 's/"steps": \["preflight", /"steps": [/' "$LAB_PLAN" >"$plan"
 grep -q '"timeout_ms": 2000, "fence"' "$plan" || fail "could not shorten the lag-zero timeout"
 before=$(sha256sum <"$LAB_APP_CONFIG")
-sql_target "STOP SLAVE"
+lab_cdc_stop
 
 out="$LAB_DIR/run.out"
 status=0
@@ -37,7 +38,7 @@ done
 grep -q '"step":"lag-zero","action":"failed"' "$audit" || fail "the lag-zero failure is not audited"
 
 # The application carries on against the source; nothing it saw acked is lost.
-sql_target "START SLAVE"
+lab_cdc_start
 sleep 1.5
 tail -n 1 "$LAB_APP_LOG" | awk '{exit !($3 == 1)}' || fail "the application is not writing to the source again"
 check=$("$LAB_BIN/check-app-log" "$LAB_DIR" --catch-up) || fail "lab/check-app-log: $check"

@@ -38,7 +38,7 @@ cat "$out"
 cutover_assert_run "$status" "$out"
 # Replication restarts with the server (no skip-slave-start) when the
 # cutover rolled back; after a completed one the console stopped it.
-if [ "$(cutover_outcome)" = rolled-back ]; then
+if [ "$(cutover_outcome)" = rolled-back ] && [ "$LAB_CDC" = native ]; then
     [ "$(lab_slave_field "$LAB_TARGET_SOCKET" Slave_IO_Running)" = Yes ] ||
         sql_target "START SLAVE"
 fi

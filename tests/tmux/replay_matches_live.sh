@@ -48,8 +48,12 @@ live, replay = (open(f, encoding="utf-8").read().split("\n") for f in sys.argv[1
 rows, left = int(sys.argv[3]), int(sys.argv[4])
 def body(lines): return [l.ljust(left + 60) for l in lines[2:rows - 1]]
 def right(lines): return [re.sub(r"\d\d:\d\d:\d\d", "HH:MM:SS", l[left:]) for l in body(lines)]
-FIGURE = re.compile(r"\d[\d.]*( ?(ms|s|KB|MB|GB|B|k|M|%|m\d+s))?|now|[↑↓→≠]|\bago\b")
-def masked_left(lines): return [" ".join(FIGURE.sub("#", re.sub(r"[▁▂▃▄▅▆▇█]", " ", l[:left])).split()) for l in body(lines)]
+FIGURE = re.compile(r"\d[\d.]*( ?(ms|s|KB|MB|GB|B|k|M|%|m\d+s))?|now|\bago\b")
+# Sparklines, and the trend and disagreement marks that follow a figure: they
+# come and go with the figure itself (993 ms, then 1.24 s with a rising arrow
+# a few ms later), so they are dropped like the figure is masked.
+MARKS = re.compile(r"[▁▂▃▄▅▆▇█↑↓→≠]")
+def masked_left(lines): return [" ".join(FIGURE.sub("#", MARKS.sub(" ", l[:left])).split()) for l in body(lines)]
 def split(col):
     at = next(i for i, l in enumerate(col) if "Events" in l)
     return col[:at], col[at + 1:]

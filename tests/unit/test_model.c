@@ -216,6 +216,41 @@ START_TEST(alarms_retire_after_stop_replication)
 }
 END_TEST
 
+/* A DMS task that leaves "running" is an alarm that forbids arming, until
+ * the plan itself stops it (then it is done, not a failure). */
+START_TEST(dms_task_not_running_blocks_arming)
+{
+    Model_init(&model, "plan", 0);
+    PlanThresholds t = {.lag_seconds = -1};
+    t.connections_max = t.freeable_memory_min_mb = t.cpu_max_percent = -1;
+    t.endpoint_p95_ms = t.endpoint_loss_percent = -1;
+    Alarms alarms;
+    Alarms_init(&alarms, &t);
+    Event out[ALARMS_MAX], ev;
+    fold_step("stop-replication", STEP_PENDING, 1, "Stop replication");
+    Event_sample_text(&ev, M_DMS_STATUS, "running", "dms");
+    ev.value = 1;
+    ev.has_value = true;
+    Model_fold(&model, &ev);
+    ck_assert_int_eq(Alarms_evaluate(&alarms, &model, out, ALARMS_MAX), 0);
+    ck_assert_ptr_null(Alarms_blocking_arm(&model));
+    Event_sample_text(&ev, M_DMS_STATUS, "failed: the CDC process ended", "dms");
+    ev.value = 0;
+    ev.has_value = true;
+    Model_fold(&model, &ev);
+    ck_assert_int_eq(Alarms_evaluate(&alarms, &model, out, ALARMS_MAX), 1);
+    ck_assert_ptr_nonnull(strstr(out[0].text, "failed: the CDC process ended"));
+    Model_fold(&model, &out[0]);
+    ck_assert_ptr_nonnull(Alarms_blocking_arm(&model));
+    fold_step("stop-replication", STEP_DONE, 20, "stopped");
+    ck_assert_int_eq(Alarms_evaluate(&alarms, &model, out, ALARMS_MAX), 1);
+    ck_assert_int_eq(out[0].state, 0);
+    ck_assert_ptr_nonnull(strstr(out[0].text, "stopped by the plan"));
+    Model_fold(&model, &out[0]);
+    ck_assert_ptr_null(Alarms_blocking_arm(&model));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("model");
@@ -229,6 +264,7 @@ int main(void)
     tcase_add_test(tc, alarms_raise_once_and_clear);
     tcase_add_test(tc, stopped_replication_is_an_alarm);
     tcase_add_test(tc, alarms_retire_after_stop_replication);
+    tcase_add_test(tc, dms_task_not_running_blocks_arming);
     suite_add_tcase(s, tc);
     return Unit_run(s);
 }

@@ -134,7 +134,8 @@ START_TEST(cloudwatch_posts_figures)
     memset(res, 0, sizeof res);
     res[1] = (Cw_result){.has_value = true, .value = 2147483648.0}; /* FreeableMemory */
     res[12] = (Cw_result){.has_value = true, .value = 2};           /* CDCLatencySource */
-    res[13] = (Cw_result){.has_value = true, .value = 4};           /* CDCLatencyTarget */
+    res[13] =
+        (Cw_result){.has_value = true, .value = 4, .timestamp = 1800000000}; /* CDCLatencyTarget */
     Bus *bus = Bus_new();
     BusQueue *bq = Bus_attach(bus, 0);
     Probe p;
@@ -144,12 +145,15 @@ START_TEST(cloudwatch_posts_figures)
     ck_assert_int_eq(Cloudwatch_post(&p, f, res, n), 3);
     Event ev[16];
     size_t got = BusQueue_take(bq, ev, 16);
-    ck_assert_int_eq((int)got, 4);
+    ck_assert_int_eq((int)got, 5);
     ck_assert_str_eq(ev[0].key, "rds.source.freeable_memory_mb");
     ck_assert_double_eq(ev[0].value, 2048);
     ck_assert_str_eq(ev[0].origin, ORIGIN_CLOUDWATCH);
+    /* CDCLatencyTarget alone: it already counts from the source's commit. */
     ck_assert_str_eq(ev[3].key, M_LAG_DMS_S);
-    ck_assert_double_eq(ev[3].value, 6);
+    ck_assert_double_eq(ev[3].value, 4);
+    ck_assert_str_eq(ev[4].key, M_DMS_CW_AT);
+    ck_assert_double_eq(ev[4].value, 1800000000);
     Probe_destroy(&p);
     Bus_close(bus);
     Bus_free(bus);

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The field's plan on the field's topology: a target fed by the lab's DMS
+# stand-in, bound to the local AWS endpoint's DMS task, with a plan shaped
+# like examples/rds.plan.jsonc (DMS task, Secrets Manager swap, webhook
+# maintenance with a token from the environment).
+#   - cutover check says go: the task runs, its table mappings carry the
+#     heartbeat, the fence and every verified table, a fence makes the round
+#     trip before the freeze;
+#   - the fence table left out of the mappings: no-go naming it;
+#   - the CDC process killed: the task reads failed, check says no-go, and
+#     the live console raises the alarm within a refresh and refuses to arm;
+#   - restarted, an armed run completes with the fence as proof, the task
+#     and the process stopped, nothing lost.
+. "$top_srcdir/tests/aws/aws_cutover_test.sh"
+. "$top_srcdir/tests/tmux.sh"
+export LAB_TOPOLOGY=dms
+aws_lab_start --link-delay 200
+OPS_TOKEN=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+export OPS_TOKEN LAB_APP_PASSWORD
+/usr/bin/python3 "$top_srcdir/tests/ops/ops_api.py" "$LAB_MAINTENANCE_FLAG" "$OPS_TOKEN" \
+    "$LAB_DIR/ops.port" "$LAB_DIR/ops.log" 2>"$LAB_DIR/ops.err" &
+ops_pid=$!
+trap 'st=$?; kill "$ops_pid" 2>/dev/null; tmux_stop 2>/dev/null; aws_lab_cleanup $st' EXIT
+wait_until 10 test -s "$LAB_DIR/ops.port" || fail "the ops API did not start: $(cat "$LAB_DIR/ops.err")"
+url="http://127.0.0.1:$(cat "$LAB_DIR/ops.port")/maintenance"
+plan="$LAB_DIR/field.json"
+aws_cutover_plan "$plan" 'p["read_only"] = {"method": "global"}
+req = lambda on: {"url": "'"$url"'", "method": "POST", "headers": {"Authorization": "Bearer ${OPS_TOKEN}",
+                  "Content-Type": "application/json"}, "body": json.dumps({"on": on})}
+p["maintenance"] = {"method": "http", "on": req(True), "off": req(False)}'
+grep -q '"replication": "dms"' "$plan" || fail "the plan does not say the target is fed by DMS"
+aws_bridge_start
+
+out="$LAB_DIR/check-go.out"
+"$CUTOVER" check "$plan" >"$out" 2>&1 || { cat "$out"; fail "cutover check said no-go on a healthy DMS lab"; }
+cat "$out"
+grep -q 'PASS  replication *DMS task' "$out" || fail "the pre-flight did not take the target as fed by DMS"
+grep -q 'PASS  DMS task .*running' "$out" || fail "the DMS task was not checked running"
+grep -q 'PASS  DMS mappings .*carries the heartbeat, the fence' "$out" || fail "the mappings were not checked"
+rt=$(sed -n 's/.*fence round trip *fence [^ ]* on the target after \([0-9.]*\) ms.*/\1/p' "$out")
+[ -n "$rt" ] || fail "no fence round trip before the freeze"
+note "fence round trip before the freeze: $rt ms (link delay 200 ms)"
+
+# The fence table left out of the task's mappings: a no-go that names it.
+"$LAB_BIN/cdc" "$LAB_DIR" stop >/dev/null
+cp "$LAB_CDC_MAPPINGS" "$LAB_DIR/mappings.good"
+/usr/bin/python3 - "$LAB_CDC_MAPPINGS" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["rules"].append({"rule-type": "selection", "rule-id": "9", "rule-name": "no-fence",
+                   "object-locator": {"schema-name": "cutover", "table-name": "fence"},
+                   "rule-action": "exclude"})
+json.dump(m, open(sys.argv[1], "w"))
+PY
+"$LAB_BIN/cdc" "$LAB_DIR" start >/dev/null
+out="$LAB_DIR/check-fence.out"
+status=0
+"$CUTOVER" check "$plan" >"$out" 2>&1 || status=$?
+cat "$out"
+[ "$status" = 1 ] || fail "cutover check exited $status with the fence outside the mappings (1 expected)"
+grep -q 'FAIL  DMS mappings .*do not carry cutover.fence (fence)' "$out" || fail "the no-go does not name the fence table"
+"$LAB_BIN/cdc" "$LAB_DIR" stop >/dev/null
+cp "$LAB_DIR/mappings.good" "$LAB_CDC_MAPPINGS"
+"$LAB_BIN/cdc" "$LAB_DIR" start >/dev/null
+"$LAB_BIN/cdc" "$LAB_DIR" wait-applied 120 || fail "CDC did not catch up after the mappings were restored"
+
+# The CDC process killed: the task fails; the console says so within a
+# refresh and will not arm; check is a no-go.
+tmux_start 120 40 "$CUTOVER" --session-dir "$LAB_SESSION_DIR" "$plan"
+tmux_wait_for 'running' 20 || fail "the console did not show the DMS task running"
+t0=$(now_ms)
+"$LAB_BIN/cdc" "$LAB_DIR" kill >/dev/null
+tmux_wait_for 'DMS task failed' 10 || fail "no alarm on screen for the failed DMS task"
+note "a killed CDC process was an alarm on screen $(($(now_ms) - t0)) ms later (the DMS task is read every 5 s)"
+tmux_send a
+tmux_wait_for 'not armed' 5 || fail "the console armed with the DMS task failed"
+! cutover_audit_has maintenance-on start || fail "a step started with the DMS task failed"
+tmux_send q
+tmux_stop
+out="$LAB_DIR/check-killed.out"
+status=0
+"$CUTOVER" check "$plan" >"$out" 2>&1 || status=$?
+[ "$status" = 1 ] || { cat "$out"; fail "cutover check exited $status with the CDC process killed"; }
+grep -q 'FAIL  DMS task .*failed' "$out" || { cat "$out"; fail "the no-go does not say the task failed"; }
+
+# Restarted, the task resumes from its checkpoint and catches up (as DMS
+# does, the backlog of the outage first): then the armed run completes.
+"$LAB_BIN/cdc" "$LAB_DIR" start >/dev/null
+"$LAB_BIN/cdc" "$LAB_DIR" wait-applied 120 || fail "CDC did not catch up after the restart"
+out="$LAB_DIR/run.out"
+cutover_run "$out" "$plan" completed
+grep -q 'lag-zero  done  proof: fence' "$out" || fail "lag zero was not proven by the fence"
+[ "$(fake_query "s['dms']['tasks'][0]['Status']")" = stopped ] || fail "the DMS task is not stopped"
+"$LAB_BIN/cdc" "$LAB_DIR" status | grep -q '^stopped' || fail "the CDC process is not stopped: $("$LAB_BIN/cdc" "$LAB_DIR" status)"
+! grep -qF "$OPS_TOKEN" "$out" "$LAB_SESSION_DIR"/*.jsonl || fail "the ops token reached the output, audit or recording"
+cutover_assert_completed
+cutover_assert_no_loss
+note "$(grep 'lag-zero  done' "$out" | head -n 1 | sed 's/^ *//')"

@@ -1,0 +1,17 @@
+# The field's topology: the cutover and fault tests whose outcome depends on
+# how the target is fed, run again with the target a plain server fed by the
+# lab's DMS stand-in (each file sets LAB_TOPOLOGY=dms and sources the test),
+# and the DMS stand-in's own tests.
+DMS_TESTS = \
+	tests/dms/dms_lab_cdc.sh \
+	tests/dms/dms_preflight.sh \
+	tests/dms/dms_cutover_headless.sh \
+	tests/dms/dms_cutover_rollback.sh \
+	tests/dms/dms_aws_cutover.sh \
+	tests/dms/dms_fault_sigkill_steps.sh \
+	tests/dms/dms_fault_endpoint_blackhole.sh \
+	tests/dms/dms_fault_target_restart.sh \
+	tests/dms/dms_fault_source_kill.sh \
+	tests/dms/dms_fault_aws_throttled.sh
+TESTS += $(DMS_TESTS)
+EXTRA_DIST += $(DMS_TESTS)
