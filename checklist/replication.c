@@ -11,10 +11,11 @@ static ReplicationKind Replication_detect(StepCtx *c)
         return REPLICATION_AUTO;
     DbRow *row = NULL;
     char err[400];
-    int rc = Db_query_named(dst, "SHOW SLAVE STATUS", &row, err, sizeof err);
+    const char *sql = Db_dialect(dst)->replica_status;
+    int rc = Db_query_named(dst, sql, &row, err, sizeof err);
     DbRow_free(row);
     if (rc < 0) {
-        Step_fail(c, "target: SHOW SLAVE STATUS: %s", err);
+        Step_fail(c, "target: %s: %s", sql, err);
         return REPLICATION_AUTO;
     }
     return rc == 1 ? REPLICATION_NATIVE : REPLICATION_EXTERNAL;

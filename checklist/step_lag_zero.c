@@ -65,15 +65,15 @@ static int Lz_prepare(StepCtx *c)
         return -1;
     DbRow *row = NULL;
     char err[400];
-    if (Db_query_named(src, "SHOW MASTER STATUS", &row, err, sizeof err) == 1) {
+    const Dialect *d = Db_dialect(src);
+    if (Db_query_named(src, d->binlog_status, &row, err, sizeof err) == 1) {
         const char *f = DbRow_get(row, "File"), *p = DbRow_get(row, "Position");
         snprintf(m->freeze_file, sizeof m->freeze_file, "%s", f ? f : "");
         m->freeze_pos = p ? atoll(p) : -1;
     }
     DbRow_free(row);
-    if (Step_string(c, src, "source", "SELECT @@global.gtid_binlog_pos", m->freeze_gtid,
-                    sizeof m->freeze_gtid) < 0)
-        c->error[0] = '\0'; /* not MariaDB: the binlog position is the fallback */
+    if (Step_string(c, src, "source", d->gtid_position, m->freeze_gtid, sizeof m->freeze_gtid) < 0)
+        c->error[0] = '\0'; /* no GTIDs: the binlog position is the fallback */
     if (!m->freeze_file[0] && !m->freeze_gtid[0] && !c->plan->lag_zero.fence)
         return Step_fail(c, "source: neither SHOW MASTER STATUS nor a GTID position: no proof "
                             "of lag zero is possible without the fence");
@@ -122,10 +122,13 @@ static int Lz_fence_seen(StepCtx *c)
 static int Lz_gtid_reached(StepCtx *c)
 {
     char sql[700];
-    int64_t r = -1;
-    snprintf(sql, sizeof sql, "SELECT MASTER_GTID_WAIT('%s', 0)", c->memo->freeze_gtid);
-    int rc = Step_int(c, Step_target(c), "target", sql, &r);
-    return rc < 0 ? -1 : r == 0;
+    int64_t r = 0;
+    Db *dst = Step_target(c);
+    if (!dst)
+        return -1;
+    Dialect_gtid_reached_sql(Db_dialect(dst), c->memo->freeze_gtid, sql, sizeof sql);
+    int rc = Step_int(c, dst, "target", sql, &r);
+    return rc < 0 ? -1 : r == 1;
 }
 
 static int Lz_position_reached(StepCtx *c)
@@ -135,9 +138,10 @@ static int Lz_position_reached(StepCtx *c)
         return -1;
     DbRow *row = NULL;
     char err[400];
-    if (Db_query_named(dst, "SHOW SLAVE STATUS", &row, err, sizeof err) != 1) {
+    const char *sql = Db_dialect(dst)->replica_status;
+    if (Db_query_named(dst, sql, &row, err, sizeof err) != 1) {
         DbRow_free(row);
-        return Step_fail(c, "target: SHOW SLAVE STATUS: %s", err[0] ? err : "not a replica");
+        return Step_fail(c, "target: %s: %s", sql, err[0] ? err : "not a replica");
     }
     const char *file = DbRow_either(row, "Relay_Master_Log_File", "Relay_Source_Log_File", NULL);
     const char *pos = DbRow_either(row, "Exec_Master_Log_Pos", "Exec_Source_Log_Pos", NULL);
@@ -207,7 +211,7 @@ static int Lz_fallback(StepCtx *c, int64_t t0_us)
         int rc = Lz_gtid_reached(c);
         if (rc >= 0)
             return Lz_wait(c, Lz_gtid_reached, "gtid", t0_us);
-        Step_log(c, LOG_WARN, "MASTER_GTID_WAIT unavailable (%s); comparing binlog positions",
+        Step_log(c, LOG_WARN, "the GTID check is unavailable (%s); comparing binlog positions",
                  c->error);
         c->error[0] = '\0';
     }

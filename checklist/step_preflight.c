@@ -160,7 +160,8 @@ static void Pf_native(Checks *k)
 {
     DbRow *row = NULL;
     char err[400];
-    int rc = Db_query_named(k->c->target, "SHOW SLAVE STATUS", &row, err, sizeof err);
+    int rc = Db_query_named(k->c->target, Db_dialect(k->c->target)->replica_status, &row, err,
+                            sizeof err);
     if (rc != 1) {
         Check(k, "replication", false, "%s",
               rc == 0 ? "the plan says the target is a native replica, but SHOW SLAVE STATUS is "
@@ -197,8 +198,11 @@ static void Pf_replication(Checks *k)
               Dms_resource_id(k->c->plan->aws.dms_task_arn));
     else if (kind == REPLICATION_EXTERNAL)
         Check(k, "replication", true,
-              "external replicator (the target is no replica and the plan names no DMS task): "
-              "the console cannot see it; proven by the heartbeat and the fence round trip only");
+              "external replicator (%s): the console cannot see it; proven by the heartbeat and "
+              "the fence round trip only",
+              k->c->plan->replication == REPLICATION_EXTERNAL
+                  ? "as the plan says"
+                  : "the target is no replica and the plan names no DMS task");
     else
         Check(k, "replication", false, "%s", k->c->error);
 }

@@ -183,10 +183,10 @@ static int Ro_kill_sessions(StepCtx *c, const char *user)
 static int Ro_target_is_replica(StepCtx *c)
 {
     char first[256];
-    int rc = Step_string(c, Step_target(c), "target", "SHOW SLAVE STATUS", first, sizeof first);
-    if (rc < 0 && c->target)
-        rc = Step_string(c, c->target, "target", "SHOW REPLICA STATUS", first, sizeof first);
-    return rc;
+    Db *dst = Step_target(c);
+    if (!dst)
+        return -1;
+    return Step_string(c, dst, "target", Db_dialect(dst)->replica_status, first, sizeof first);
 }
 
 /* ALTER USER goes into the binlog, and a binlog replica (native replication

@@ -23,10 +23,11 @@ static int Repl_state(StepCtx *c, bool running)
         return -1;
     DbRow *row = NULL;
     char err[400];
-    int rc = Db_query_named(dst, "SHOW SLAVE STATUS", &row, err, sizeof err);
+    const char *sql_status = Db_dialect(dst)->replica_status;
+    int rc = Db_query_named(dst, sql_status, &row, err, sizeof err);
     if (rc != 1) {
         DbRow_free(row);
-        return Step_fail(c, "target: SHOW SLAVE STATUS: %s", rc == 0 ? "not a replica" : err);
+        return Step_fail(c, "target: %s: %s", sql_status, rc == 0 ? "not a replica" : err);
     }
     const char *io = DbRow_either(row, "Slave_IO_Running", "Replica_IO_Running", NULL);
     const char *sql = DbRow_either(row, "Slave_SQL_Running", "Replica_SQL_Running", NULL);
@@ -216,7 +217,11 @@ static void Repl_describe_undo(StepCtx *c)
 
 static int Repl_set(StepCtx *c, bool running)
 {
-    if (Step_exec(c, Step_target(c), "target", running ? "START SLAVE" : "STOP SLAVE") != 0)
+    Db *dst = Step_target(c);
+    if (!dst)
+        return -1;
+    const Dialect *d = Db_dialect(dst);
+    if (Step_exec(c, dst, "target", running ? d->start_replica : d->stop_replica) != 0)
         return -1;
     /* The IO thread takes a moment to connect after START. */
     int64_t deadline = Clock_mono_ms() + (running ? 10000 : 2000);

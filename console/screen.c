@@ -61,6 +61,13 @@ static void Screen_probe_dot(Canvas *c, const Model *m, const char *name, const 
                        : p->state == PROBE_ERROR ? "down"
                        : p->state == PROBE_STALE ? "stale"
                                                  : "...";
+    /* Replication stopped by the plan's last step is done, not a failure
+     * of the server. */
+    if (p && p->state == PROBE_ERROR && strncmp(p->text, "replication stopped", 19) == 0 &&
+        Model_step_done(m, "stop-replication")) {
+        role = ROLE_OK;
+        word = "stopped";
+    }
     *x += Canvas_printf(c, *x, y, end - *x, ROLE_STATUS, " %s:", shown);
     *x += Canvas_text(c, *x, y, end - *x, role, word);
 }

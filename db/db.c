@@ -29,6 +29,7 @@ struct Db {
     size_t ncols;
     unsigned last_errno;
     char label[160];
+    Dialect dialect; /* from the version the server sent at connect */
 };
 
 struct DbRow {
@@ -166,8 +167,10 @@ static Db *Db_open(const PlanServer *server, const char *user, const SecretRef *
     else if (server->tls >= TLS_REQUIRED && !mysql_get_ssl_cipher(db->conn))
         snprintf(err, errsize, "%s: TLS is required (tls \"%s\") but the server did not offer it",
                  db->label, Plan_tls_name(server->tls));
-    else
+    else {
+        Dialect_from_version(mysql_get_server_info(db->conn), &db->dialect);
         return db;
+    }
     mysql_close(db->conn);
     free(db);
     return NULL;
@@ -202,6 +205,11 @@ void Db_close(Db *db)
     Db_release(db);
     mysql_close(db->conn);
     free(db);
+}
+
+const Dialect *Db_dialect(const Db *db)
+{
+    return &db->dialect;
 }
 
 const char *Db_label(const Db *db)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db/dialect.h"
 #include "plan/plan.h"
 
 typedef struct Db Db;
@@ -69,6 +70,10 @@ int Db_global_status(Db *db, DbStatusFn fn, void *ctx, char *err, size_t errsize
 /* "source 127.0.0.1:40001" or "target /run/mysqld.sock": how messages name
  * the connection. */
 const char *Db_label(const Db *db);
+
+/* The server's statements (db/dialect.h), chosen at connect from its
+ * version. */
+const Dialect *Db_dialect(const Db *db);
 
 /* The MySQL error number of the last failure (0 when none). */
 unsigned Db_errno(const Db *db);

@@ -1,7 +1,12 @@
 # db: the MySQL connection layer (MariaDB Connector/C).
-libcutover_a_SOURCES += db/db.c db/db.h
+libcutover_a_SOURCES += db/db.c db/db.h db/dialect.c db/dialect.h
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_db
 TESTS += tests/unit/test_db
+endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_dialect
+TESTS += tests/unit/test_dialect
 endif

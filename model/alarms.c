@@ -101,10 +101,7 @@ static void Alarms_dms_task(const Model *m, Check *c)
  * system of record: lag and a stopped replica are expected, not alarms. */
 static bool Alarms_replication_retired(const Model *m)
 {
-    for (int i = 0; i < m->nsteps; i++)
-        if (strcmp(m->steps[i].id, "stop-replication") == 0)
-            return m->steps[i].state == STEP_DONE;
-    return false;
+    return Model_step_done(m, "stop-replication");
 }
 
 static void Alarms_retire(Check *c)

@@ -333,6 +333,14 @@ int64_t Model_downtime_ms(const Model *m)
     return end > m->downtime_start_mono_ms ? end - m->downtime_start_mono_ms : 0;
 }
 
+bool Model_step_done(const Model *m, const char *id)
+{
+    for (int i = 0; i < m->nsteps; i++)
+        if (strcmp(m->steps[i].id, id) == 0)
+            return m->steps[i].state == STEP_DONE;
+    return false;
+}
+
 const StepView *Model_current_step(const Model *m)
 {
     for (int i = 0; i < m->nsteps; i++)

@@ -123,4 +123,7 @@ int64_t Model_downtime_ms(const Model *m);
 /* The step running or waiting now, or NULL. */
 const StepView *Model_current_step(const Model *m);
 
+/* True when the plan's step id ("stop-replication") has run to done. */
+bool Model_step_done(const Model *m, const char *id);
+
 #endif

@@ -6,31 +6,14 @@
 
 #include "probes/metrics.h"
 
-static const char *const source_status_sql[] = {"SHOW MASTER STATUS", "SHOW BINARY LOG STATUS"};
-static const char *const target_status_sql[] = {"SHOW SLAVE STATUS", "SHOW REPLICA STATUS"};
-
 int Replica_detect(Replica *r, Db *db)
 {
     char version[128], err[256];
     int rc = Db_query_string(db, "SELECT @@version", version, sizeof version, err, sizeof err);
     if (rc < 0)
         return Probe_db_lost(db) ? -1 : 0;
-    r->mariadb = rc == 1 && strstr(version, "MariaDB") != NULL;
+    r->mariadb = Db_dialect(db)->flavor == DIALECT_MARIADB;
     return 0;
-}
-
-/* Runs the first spelling of a status statement the server accepts,
- * remembering it. 1 row, 0 none, -1 error (err set). */
-static int Replica_show(Replica *r, Db *db, const char *const sql[2], DbRow **row, char *err,
-                        size_t size)
-{
-    for (;;) {
-        int rc = Db_query_named(db, sql[r->status_variant], row, err, size);
-        /* A syntax error (1064) means the server only knows the other spelling. */
-        if (rc >= 0 || Db_errno(db) != 1064 || r->status_variant == 1)
-            return rc;
-        r->status_variant = 1;
-    }
 }
 
 double Replica_gtid_seq_total(const char *gtid_pos)
@@ -74,7 +57,7 @@ int Replica_poll_source(Probe *p, Replica *r, Db *db, ReplicaSnapshot *snap)
     DbRow *row = NULL;
     char err[256];
     memset(snap, 0, sizeof *snap);
-    int rc = Replica_show(r, db, source_status_sql, &row, err, sizeof err);
+    int rc = Db_query_named(db, Db_dialect(db)->binlog_status, &row, err, sizeof err);
     if (rc < 0 && Probe_db_lost(db))
         return -1;
     const char *file = DbRow_get(row, "File"), *pos = DbRow_get(row, "Position");
@@ -88,11 +71,8 @@ int Replica_poll_source(Probe *p, Replica *r, Db *db, ReplicaSnapshot *snap)
                   rc < 0 ? err : "binary log off?");
     }
     DbRow_free(row);
-    if (r->mariadb)
-        Replica_post_gtid(p, db, M_GTID_SOURCE, "SELECT @@global.gtid_binlog_pos",
-                          "@@gtid_binlog_pos");
-    else
-        Replica_post_gtid(p, db, M_GTID_SOURCE, "SELECT @@global.gtid_executed", "@@gtid_executed");
+    Replica_post_gtid(p, db, M_GTID_SOURCE, Db_dialect(db)->gtid_position,
+                      r->mariadb ? "@@gtid_binlog_pos" : "@@gtid_executed");
     return Probe_db_lost(db) && Db_errno(db) != 0 ? -1 : 0;
 }
 
@@ -172,7 +152,7 @@ int Replica_poll_target(Probe *p, Replica *r, Db *db, ReplicaSnapshot *snap)
     char err[256];
     memset(snap, 0, sizeof *snap);
     snap->running = true;
-    int rc = Replica_show(r, db, target_status_sql, &row, err, sizeof err);
+    int rc = Db_query_named(db, Db_dialect(db)->replica_status, &row, err, sizeof err);
     if (rc < 0) {
         if (Probe_db_lost(db))
             return -1;

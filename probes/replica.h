@@ -1,7 +1,7 @@
-/* Replication state. On the target: SHOW SLAVE STATUS (SHOW REPLICA STATUS
- * where the old spelling is gone), with both spellings of each column, and
- * the GTID position; on the source: the binlog coordinates (SHOW MASTER
- * STATUS or SHOW BINARY LOG STATUS) and the GTID position. */
+/* Replication state, in the server's own dialect (db/dialect.h). On the
+ * target: the replica status, with both spellings of each column, and the
+ * GTID position; on the source: the binlog coordinates and the GTID
+ * position. */
 #ifndef CUTOVER_PROBES_REPLICA_H
 #define CUTOVER_PROBES_REPLICA_H
 
@@ -12,8 +12,7 @@
 #include "probes/probe.h"
 
 typedef struct Replica {
-    bool mariadb;       /* GTIDs from @@gtid_*_pos instead of gtid_executed */
-    int status_variant; /* which spelling of the status statement works */
+    bool mariadb; /* GTIDs from @@gtid_*_pos instead of gtid_executed */
     bool warned_not_replica;
     bool warned_no_binlog;
 } Replica;

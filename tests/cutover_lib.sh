@@ -35,6 +35,9 @@
 #                                   application-observed downtime
 #   cutover_assert_settled          the three above plus the one matching
 #                                   cutover_outcome; prints the outcome
+#   ops_api_start                   tests/ops/ops_api.py (the stand-in operations API
+#                                   switching the lab's maintenance flag) with a new
+#                                   OPS_TOKEN (exported); sets OPS_PID and OPS_URL
 #   cutover_run OUT PLAN OUTCOME    a headless run in the foreground, its output
 #                                   shown; it must end OUTCOME (completed: exit
 #                                   0, rolled-back: exit 1), as cutover_assert_run
@@ -174,6 +177,16 @@ cutover_assert_run() {
         fail "rolled back without saying so" ;;
     *) fail "exit status $status with the state $outcome" ;;
     esac
+}
+
+ops_api_start() {
+    OPS_TOKEN=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+    export OPS_TOKEN
+    /usr/bin/python3 "$top_srcdir/tests/ops/ops_api.py" "$LAB_MAINTENANCE_FLAG" "$OPS_TOKEN" \
+        "$LAB_DIR/ops.port" "$LAB_DIR/ops.log" 2>"$LAB_DIR/ops.err" &
+    OPS_PID=$!
+    wait_until 10 test -s "$LAB_DIR/ops.port" || fail "the ops API did not start: $(cat "$LAB_DIR/ops.err")"
+    OPS_URL="http://127.0.0.1:$(cat "$LAB_DIR/ops.port")/maintenance"
 }
 
 cutover_run() {

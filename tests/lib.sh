@@ -14,6 +14,9 @@
 #   lab_cdc_stop          stops the flow to the target whatever the topology: STOP
 #                         SLAVE on a native replica, the DMS stand-in otherwise
 #   lab_cdc_start         starts it again (the replica or the stand-in resumes)
+#   lab_cdc_exclude SCHEMA TABLE
+#                         the DMS stand-in's mappings get an exclude rule (% wildcards);
+#                         it is restarted to take them
 #   sql_source "SQL"      SQL on the lab's source as root over its socket (tab-separated)
 #   sql_target "SQL"      the same on the target
 #   now_ms                monotonic-enough wall time in ms, for measuring
@@ -135,6 +138,20 @@ lab_cdc_start() {
     else
         sql_target "START SLAVE"
     fi
+}
+
+lab_cdc_exclude() {
+    "$LAB_BIN/cdc" "$LAB_DIR" stop >/dev/null
+    /usr/bin/python3 - "$LAB_CDC_MAPPINGS" "$1" "$2" <<'PY'
+import json, sys
+path, schema, table = sys.argv[1:4]
+m = json.load(open(path))
+m["rules"].append({"rule-type": "selection", "rule-id": str(len(m["rules"]) + 1),
+                   "rule-name": "exclude-" + schema + "." + table, "rule-action": "exclude",
+                   "object-locator": {"schema-name": schema, "table-name": table}})
+json.dump(m, open(path, "w"))
+PY
+    "$LAB_BIN/cdc" "$LAB_DIR" start >/dev/null
 }
 
 sql_source() {

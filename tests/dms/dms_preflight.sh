@@ -7,6 +7,8 @@
 #     heartbeat, the fence and every verified table, a fence makes the round
 #     trip before the freeze;
 #   - the fence table left out of the mappings: no-go naming it;
+#   - the DMS panel shows the CDC process's own throughput (CloudWatch
+#     figures computed from it);
 #   - the CDC process killed: the task reads failed, check says no-go, and
 #     the live console raises the alarm within a refresh and refuses to arm;
 #   - restarted, an armed run completes with the fence as proof, the task
@@ -15,14 +17,10 @@
 . "$top_srcdir/tests/tmux.sh"
 export LAB_TOPOLOGY=dms
 aws_lab_start --link-delay 200
-OPS_TOKEN=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-export OPS_TOKEN LAB_APP_PASSWORD
-/usr/bin/python3 "$top_srcdir/tests/ops/ops_api.py" "$LAB_MAINTENANCE_FLAG" "$OPS_TOKEN" \
-    "$LAB_DIR/ops.port" "$LAB_DIR/ops.log" 2>"$LAB_DIR/ops.err" &
-ops_pid=$!
-trap 'st=$?; kill "$ops_pid" 2>/dev/null; tmux_stop 2>/dev/null; aws_lab_cleanup $st' EXIT
-wait_until 10 test -s "$LAB_DIR/ops.port" || fail "the ops API did not start: $(cat "$LAB_DIR/ops.err")"
-url="http://127.0.0.1:$(cat "$LAB_DIR/ops.port")/maintenance"
+export LAB_APP_PASSWORD
+trap 'st=$?; kill "${OPS_PID:-}" 2>/dev/null || true; tmux_stop 2>/dev/null || true; aws_lab_cleanup $st' EXIT
+ops_api_start
+url=$OPS_URL
 plan="$LAB_DIR/field.json"
 aws_cutover_plan "$plan" 'p["read_only"] = {"method": "global"}
 req = lambda on: {"url": "'"$url"'", "method": "POST", "headers": {"Authorization": "Bearer ${OPS_TOKEN}",
@@ -42,17 +40,8 @@ rt=$(sed -n 's/.*fence round trip *fence [^ ]* on the target after \([0-9.]*\) m
 note "fence round trip before the freeze: $rt ms (link delay 200 ms)"
 
 # The fence table left out of the task's mappings: a no-go that names it.
-"$LAB_BIN/cdc" "$LAB_DIR" stop >/dev/null
 cp "$LAB_CDC_MAPPINGS" "$LAB_DIR/mappings.good"
-/usr/bin/python3 - "$LAB_CDC_MAPPINGS" <<'PY'
-import json, sys
-m = json.load(open(sys.argv[1]))
-m["rules"].append({"rule-type": "selection", "rule-id": "9", "rule-name": "no-fence",
-                   "object-locator": {"schema-name": "cutover", "table-name": "fence"},
-                   "rule-action": "exclude"})
-json.dump(m, open(sys.argv[1], "w"))
-PY
-"$LAB_BIN/cdc" "$LAB_DIR" start >/dev/null
+lab_cdc_exclude cutover fence
 out="$LAB_DIR/check-fence.out"
 status=0
 "$CUTOVER" check "$plan" >"$out" 2>&1 || status=$?
@@ -68,6 +57,11 @@ cp "$LAB_DIR/mappings.good" "$LAB_CDC_MAPPINGS"
 # refresh and will not arm; check is a no-go.
 tmux_start 120 40 "$CUTOVER" --session-dir "$LAB_SESSION_DIR" "$plan"
 tmux_wait_for 'running' 20 || fail "the console did not show the DMS task running"
+# The DMS panel's CloudWatch figures are what the CDC process did: about
+# the application's 1,200 rows/s on both sides.
+tmux_wait_for 'Rows/s src 1[0-9]{3} tgt 1[0-9]{3}' 30 ||
+    { tmux_capture; fail "the DMS panel does not show the CDC process's throughput"; }
+note "DMS panel: $(tmux_capture | grep -o 'Rows/s src [0-9]* tgt [0-9]*[^│]*' | head -n 1)"
 t0=$(now_ms)
 "$LAB_BIN/cdc" "$LAB_DIR" kill >/dev/null
 tmux_wait_for 'DMS task failed' 10 || fail "no alarm on screen for the failed DMS task"

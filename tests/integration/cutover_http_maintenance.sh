@@ -11,14 +11,9 @@
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
 lab_start --cdc-delay 0
 export LAB_APP_PASSWORD
-OPS_TOKEN=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-export OPS_TOKEN
-/usr/bin/python3 "$top_srcdir/tests/ops/ops_api.py" "$LAB_MAINTENANCE_FLAG" "$OPS_TOKEN" \
-    "$LAB_DIR/ops.port" "$LAB_DIR/ops.log" 2>"$LAB_DIR/ops.err" &
-ops_pid=$!
-trap 'st=$?; kill "$ops_pid" 2>/dev/null; lab_cleanup $st' EXIT
-wait_until 10 test -s "$LAB_DIR/ops.port" || fail "the ops API did not start: $(cat "$LAB_DIR/ops.err")"
-url="http://127.0.0.1:$(cat "$LAB_DIR/ops.port")/maintenance"
+trap 'st=$?; kill "${OPS_PID:-}" 2>/dev/null || true; lab_cleanup $st' EXIT
+ops_api_start
+url=$OPS_URL
 # http_plan NAME TOKEN_REF: the lab plan with webhook maintenance.
 http_plan() {
     local out="$LAB_DIR/$1.json"

@@ -197,11 +197,32 @@ START_TEST(rds_parameter_group)
 }
 END_TEST
 
+/* The mappings come only with the settings: a reply without them says so. */
+START_TEST(dms_task_mappings_parsed)
+{
+    char err[200], *m = NULL;
+    ck_assert_int_eq(Dms_parse_task_mappings("{\"ReplicationTasks\": [{\"Status\": \"running\", "
+                                             "\"TableMappings\": \"{\\\"rules\\\": []}\"}]}",
+                                             &m, err, sizeof err),
+                     0);
+    ck_assert_str_eq(m, "{\"rules\": []}");
+    free(m);
+    ck_assert_int_eq(Dms_parse_task_mappings("{\"ReplicationTasks\": [{\"Status\": \"running\"}]}",
+                                             &m, err, sizeof err),
+                     -1);
+    ck_assert_ptr_null(m);
+    ck_assert_str_eq(err, "DMS reply: the task has no TableMappings");
+    ck_assert_int_eq(Dms_parse_task_mappings("{}", &m, err, sizeof err), -1);
+    ck_assert_str_eq(err, "DMS reply: no ReplicationTasks");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("aws_services");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, cloudwatch_request_batches_every_query);
+    tcase_add_test(tc, dms_task_mappings_parsed);
     tcase_add_test(tc, cloudwatch_pages_keep_the_newest);
     tcase_add_test(tc, dms_task_and_tables);
     tcase_add_test(tc, ssm_parameter);

@@ -238,6 +238,14 @@ static const BadCase bad_cases[] = {
      "target_health: missing required key \"app_user\""},
     {HEAD "\"stop_replication\": {\"method\": `\"dms\"}, " STEPS_NONE,
      "stop_replication.method: dms needs the task; expected \"dms_task_arn\" in \"aws\""},
+    {HEAD "\"replication\": `\"dms\", " STEPS_NONE,
+     "replication: dms needs the task; expected \"dms_task_arn\" in \"aws\""},
+    {HEAD "\"stop_replication\": `{\"method\": \"exec\", \"stop\": [\"/bin/true\"]}, " STEPS_NONE,
+     "stop_replication: missing required key \"start\""},
+    {HEAD "\"replication\": \"external\", \"stop_replication\": `{\"method\": \"replica\"}, "
+          "\"steps\": [\"stop-replication\"]}",
+     "replication: external, but stop-replication would STOP SLAVE on a target that is no "
+     "replica"},
     {HEAD "\"aws\": {\"endpoint_url\": `\"localhost:4566\"}, " STEPS_NONE,
      "aws.endpoint_url: expected an http:// or https:// URL"},
     /* steps */

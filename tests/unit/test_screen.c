@@ -158,6 +158,31 @@ START_TEST(screen_shows_panels_at_80x24_and_200x60)
 }
 END_TEST
 
+/* The target's replication stopped: down while the plan needs it, done
+ * once the plan's own last step stopped it. */
+START_TEST(replication_stopped_by_the_plan_is_not_down)
+{
+    setup_model();
+    Event ev;
+    Event_health(&ev, PROBE_TARGET, PROBE_ERROR,
+                 "replication stopped: Slave_IO_Running=No, Slave_SQL_Running=No");
+    Model_fold(&model, &ev);
+    char *text = render(&model, 120, 40);
+    ck_assert_ptr_nonnull(strstr(text, "target:down"));
+    free(text);
+    memset(&ev, 0, sizeof ev);
+    ev.kind = EVENT_STEP;
+    ev.state = STEP_DONE;
+    Event_copy_field(ev.key, sizeof ev.key, "stop-replication");
+    Event_copy_field(ev.text, sizeof ev.text, "replication stopped");
+    Model_fold(&model, &ev);
+    text = render(&model, 120, 40);
+    ck_assert_ptr_null(strstr(text, "target:down"));
+    ck_assert_ptr_nonnull(strstr(text, "target:stopped"));
+    free(text);
+}
+END_TEST
+
 START_TEST(screen_too_small)
 {
     setup_model();
@@ -229,6 +254,7 @@ int main(void)
     tcase_add_test(tc, strip_colors_keeps_alarms_visible);
     tcase_add_test(tc, screen_shows_panels_at_80x24_and_200x60);
     tcase_add_test(tc, screen_too_small);
+    tcase_add_test(tc, replication_stopped_by_the_plan_is_not_down);
     tcase_add_test(tc, help_lists_every_live_key);
     tcase_add_test(tc, help_fits_80x24_in_replay);
     tcase_add_test(tc, readonly_hides_executing_keys);
