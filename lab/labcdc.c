@@ -15,8 +15,10 @@
  *   - DDL on carried tables (CREATE/ALTER/DROP/TRUNCATE/RENAME TABLE, CREATE
  *     DATABASE of a carried schema); account statements and the rest are
  *     left out, as DMS leaves them;
- *   - each transaction with its position (binlog file and end position)
- *     written into awsdms_control.lab_cdc_checkpoint in the same
+ *   - in source order, the source transactions read so far in one target
+ *     transaction (at most 200; as DMS's batch apply when it is behind),
+ *     with the position after the last of them (binlog file and end
+ *     position) written into awsdms_control.lab_cdc_checkpoint in the same
  *     transaction, so a stop, a crash or a lost connection resumes exactly
  *     where the target stands: nothing lost, nothing applied twice.
  * The target's own GTIDs are used (the source's gtid/server_id settings in
@@ -52,7 +54,13 @@
 #include "aws/dms_mappings.h"
 #include "lab/cdc_stream.h"
 
-enum { STATE_EVERY_MS = 200, METRICS_EVERY_MS = 1000, RETRY_MS = 1000, MAX_TABLES = 256 };
+enum {
+    STATE_EVERY_MS = 200,
+    METRICS_EVERY_MS = 1000,
+    RETRY_MS = 1000,
+    MAX_TABLES = 256,
+    BATCH_MAX = 200, /* source transactions per target commit at the most */
+};
 
 typedef struct TableStats {
     char name[130]; /* schema.table */
@@ -68,7 +76,9 @@ typedef struct Cdc {
     int fd;
     char file[256];
     uint64_t pos;
-    bool in_txn;
+    bool in_txn;      /* a source transaction is half read */
+    bool target_open; /* a target transaction is open (it may span several source ones) */
+    int batched;      /* source transactions in it, complete */
     /* counters */
     uint64_t rows_read, rows_applied, txn_rows, skipped_rows, skipped_statements, txns;
     TableStats tables[MAX_TABLES];
@@ -355,10 +365,27 @@ static int on_binlog(Cdc *c, const CdcItem *it)
     return -1;
 }
 
+/* Commits the open target transaction with the position after its last
+ * complete source transaction: the checkpoint moves with the data. */
+static int batch_flush(Cdc *c)
+{
+    if (!c->target_open)
+        return 0;
+    if (checkpoint_write(c) != 0 || target_sql(c, "COMMIT") != 0)
+        return -1;
+    c->target_open = false;
+    c->batched = 0;
+    txn_commit_counts(c);
+    return 0;
+}
+
 static int on_ddl(Cdc *c, const CdcItem *it)
 {
     bool keep = it->table[0] ? carried(c, it->table)
                              : it->schema[0] && DmsMappings_carries_schema(c->map, it->schema);
+    /* DDL commits implicitly: what came before is committed first. */
+    if (batch_flush(c) != 0)
+        return -1;
     if (!keep) {
         c->skipped_statements++;
     } else {
@@ -372,14 +399,23 @@ static int on_ddl(Cdc *c, const CdcItem *it)
     return checkpoint_write(c);
 }
 
+/* Source transactions already read are applied in one target transaction
+ * (as DMS's batch apply does when it is behind): in source order, with the
+ * checkpoint of the last one, so a stop still resumes exactly. */
+static int on_begin(Cdc *c)
+{
+    c->in_txn = true;
+    if (c->target_open)
+        return 0;
+    c->target_open = true;
+    return target_sql(c, "BEGIN");
+}
+
 static int on_commit(Cdc *c, const CdcItem *it)
 {
     c->pos = it->end_pos;
-    if (checkpoint_write(c) != 0 || target_sql(c, "COMMIT") != 0)
-        return -1;
     c->in_txn = false;
-    txn_commit_counts(c);
-    return 0;
+    return ++c->batched >= BATCH_MAX ? batch_flush(c) : 0;
 }
 
 static int on_item(Cdc *c, const CdcItem *it)
@@ -389,7 +425,7 @@ static int on_item(Cdc *c, const CdcItem *it)
         snprintf(c->file, sizeof c->file, "%s", it->file);
         c->pos = it->end_pos;
         return 0;
-    case CDC_ITEM_BEGIN: c->in_txn = true; return target_sql(c, "BEGIN");
+    case CDC_ITEM_BEGIN: return on_begin(c);
     case CDC_ITEM_COMMIT: return on_commit(c, it);
     case CDC_ITEM_ROWS: return on_rows(c, it);
     case CDC_ITEM_BINLOG: return on_binlog(c, it);
@@ -447,10 +483,10 @@ static void reader_stop(Cdc *c)
 static void reader_abandon(Cdc *c)
 {
     reader_stop(c);
-    if (c->in_txn) {
+    if (c->target_open)
         target_sql(c, "ROLLBACK");
-        c->in_txn = false;
-    }
+    c->in_txn = c->target_open = false;
+    c->batched = 0;
     txn_forget(c);
     checkpoint_read(c);
 }
@@ -470,7 +506,8 @@ static int reader_pump(Cdc *c)
     while (CdcStream_next(&c->stream, &it) == 1)
         if (on_item(c, &it) != 0)
             return -1;
-    return 0;
+    /* Nothing more to read at once: commit what is complete. */
+    return c->in_txn ? 0 : batch_flush(c);
 }
 
 static void reader_ended(Cdc *c)
@@ -498,7 +535,8 @@ static void target_forget(Cdc *c)
 {
     reader_stop(c);
     txn_forget(c);
-    c->in_txn = false;
+    c->in_txn = c->target_open = false;
+    c->batched = 0;
     if (c->db)
         mysql_close(c->db);
     c->db = NULL;
@@ -641,7 +679,11 @@ int main(int argc, char **argv)
     write_state(&c);
     int rc = prepare(&c) == 0 ? run(&c) : -1;
     reader_stop(&c);
-    if (c.db && c.in_txn)
+    /* What is complete is kept (a clean stop loses no work); a half-read
+     * source transaction is rolled back with it only when it is open. */
+    if (c.db && c.target_open && !c.in_txn)
+        batch_flush(&c);
+    else if (c.db && c.target_open)
         target_sql(&c, "ROLLBACK");
     snprintf(c.status, sizeof c.status, "%s", rc == 0 ? "stopped" : "failed");
     write_state(&c);
