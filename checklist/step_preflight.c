@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aws/cloudwatch.h"
 #include "aws/dms.h"
 #include "aws/dms_mappings.h"
 #include "aws/route53.h"
@@ -64,7 +65,7 @@ static void Pf_describe_aws(StepCtx *c)
         Step_say(c,
                  "DMS DescribeReplicationTasks, DescribeTableStatistics %s (running, full load "
                  "100%%, no errored or mismatched table; its TableMappings carry the heartbeat, "
-                 "fence and verified tables)",
+                 "fence and verified tables); CloudWatch CDCLatencyTarget under the threshold",
                  p->aws.dms_task_arn);
     if (p->swap.method == SWAP_ROUTE53)
         Step_say(c, "Route 53 ListResourceRecordSets %s (TTL over %d s: a warning)", p->swap.aws_id,
@@ -410,6 +411,37 @@ static void Pf_dms_tables(Checks *k, Aws_client *a)
     free(tables);
 }
 
+/* DMS's own latency (CDCLatencyTarget, end to end), its newest one-minute
+ * figure against the plan's threshold. The heartbeat and the fence round trip
+ * above are the live proof; this is DMS's view, and says how old it is. */
+static void Pf_dms_latency(Checks *k, Aws_client *a, const char *instance_arn)
+{
+    char instance[128], err[1024];
+    Cw_query q;
+    Cw_result r;
+    int attempts = 0;
+    if (Dms_instance_identifier(a, instance_arn, instance, sizeof instance, err, sizeof err) != 0) {
+        Check(k, "DMS latency", false, "%s", err);
+        return;
+    }
+    Cw_dms_query(&q, "lat", "CDCLatencyTarget", instance,
+                 Dms_resource_id(k->c->plan->aws.dms_task_arn));
+    if (Cw_get_metric_data(a, &q, 1, 600, &r, &attempts, err, sizeof err) != 0) {
+        Check(k, "DMS latency", false, "%s", err);
+        return;
+    }
+    double limit = Pf_threshold_s(k->c);
+    int64_t age_s = (Clock_wall_ms() / 1000) - (int64_t)r.timestamp;
+    if (!r.has_value)
+        Check(k, "DMS latency", true,
+              "CloudWatch has no CDCLatencyTarget in the last 10 minutes (the heartbeat and the "
+              "fence are the proof)");
+    else
+        Check(k, "DMS latency", r.value <= limit,
+              "CDCLatencyTarget %.0f s (limit %.1f s), the one-minute figure from %lld s ago",
+              r.value, limit, (long long)age_s);
+}
+
 static void Pf_dms(Checks *k, Aws_client *a)
 {
     Dms_task t;
@@ -426,6 +458,8 @@ static void Pf_dms(Checks *k, Aws_client *a)
           t.identifier, t.status, t.full_load_pct, t.tables_loaded, t.tables_loading,
           t.tables_queued, t.tables_errored, t.last_failure[0] ? ": " : "", t.last_failure);
     Pf_dms_tables(k, a);
+    if (t.instance_arn[0])
+        Pf_dms_latency(k, a, t.instance_arn);
 }
 
 /* Every table the night depends on, carried by the task: the heartbeat,

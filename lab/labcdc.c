@@ -47,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -447,13 +448,22 @@ static int reader_start(Cdc *c)
         return set_error(c, "pipe: %s", strerror(errno)), -1;
     snprintf(pos, sizeof pos, "--start-position=%" PRIu64, c->pos);
     snprintf(cnf, sizeof cnf, "--defaults-file=%s", c->client_cnf);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0)
         return set_error(c, "fork: %s", strerror(errno)), -1;
     if (pid == 0) {
+        /* A SIGKILLed labcdc must not leave its reader connected: a second
+         * reader with the same server id would be refused by the source. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(1);
         dup2(p[1], STDOUT_FILENO);
-        close(p[0]);
-        close(p[1]);
+        /* Nothing but stdin, stdout and stderr goes along: an inherited
+         * target connection would outlive labcdc in the reader and keep its
+         * transaction's locks on the checkpoint row. */
+        for (int fd = STDERR_FILENO + 1; fd < 1024; fd++)
+            close(fd);
         execlp("mariadb-binlog", "mariadb-binlog", cnf, "--read-from-remote-server", "--stop-never",
                "--verbose", pos, c->file, (char *)NULL);
         fprintf(stderr, "labcdc: cannot run mariadb-binlog: %s\n", strerror(errno));
@@ -469,7 +479,8 @@ static int reader_start(Cdc *c)
 static void reader_stop(Cdc *c)
 {
     if (c->child > 0) {
-        kill(c->child, SIGTERM);
+        /* Its output is thrown away with it: nothing to wait for. */
+        kill(c->child, SIGKILL);
         waitpid(c->child, NULL, 0);
     }
     if (c->fd >= 0)

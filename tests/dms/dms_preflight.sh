@@ -8,7 +8,8 @@
 #     trip before the freeze;
 #   - the fence table left out of the mappings: no-go naming it;
 #   - the DMS panel shows the CDC process's own throughput (CloudWatch
-#     figures computed from it);
+#     figures computed from it); a blackholed endpoint stalls CDC and the lag
+#     panel shows it;
 #   - the CDC process killed: the task reads failed, check says no-go, and
 #     the live console raises the alarm within a refresh and refuses to arm;
 #   - restarted, an armed run completes with the fence as proof, the task
@@ -35,6 +36,7 @@ cat "$out"
 grep -q 'PASS  replication *DMS task' "$out" || fail "the pre-flight did not take the target as fed by DMS"
 grep -q 'PASS  DMS task .*running' "$out" || fail "the DMS task was not checked running"
 grep -q 'PASS  DMS mappings .*carries the heartbeat, the fence' "$out" || fail "the mappings were not checked"
+grep -q 'PASS  DMS latency .*CDCLatencyTarget [0-9]* s' "$out" || fail "DMS's own latency (CloudWatch, from the CDC process) was not checked"
 rt=$(sed -n 's/.*fence round trip *fence [^ ]* on the target after \([0-9.]*\) ms.*/\1/p' "$out")
 [ -n "$rt" ] || fail "no fence round trip before the freeze"
 note "fence round trip before the freeze: $rt ms (link delay 200 ms)"
@@ -56,12 +58,27 @@ cp "$LAB_DIR/mappings.good" "$LAB_CDC_MAPPINGS"
 # The CDC process killed: the task fails; the console says so within a
 # refresh and will not arm; check is a no-go.
 tmux_start 120 40 "$CUTOVER" --session-dir "$LAB_SESSION_DIR" "$plan"
+# tmux_start's trap knows only the lab: the ops API and the AWS endpoint too.
+trap 'st=$?; kill "${OPS_PID:-}" 2>/dev/null || true; tmux_stop; aws_lab_cleanup $st' EXIT
 tmux_wait_for 'running' 20 || fail "the console did not show the DMS task running"
-# The DMS panel's CloudWatch figures are what the CDC process did: about
-# the application's 1,200 rows/s on both sides.
-tmux_wait_for 'Rows/s src 1[0-9]{3} tgt 1[0-9]{3}' 30 ||
+# The DMS panel's CloudWatch figures are what the CDC process did (not the
+# local endpoint's scripted 1180/1175), and they move: the current minute's
+# average changes from one CloudWatch refresh (10 s) to the next.
+rows_shown() { tmux_capture | grep -o 'Rows/s src [0-9]* tgt [0-9]*' | head -n 1; }
+tmux_wait_for 'Rows/s src [1-9][0-9]* tgt [1-9][0-9]*' 30 ||
     { tmux_capture; fail "the DMS panel does not show the CDC process's throughput"; }
-note "DMS panel: $(tmux_capture | grep -o 'Rows/s src [0-9]* tgt [0-9]*[^│]*' | head -n 1)"
+first=$(rows_shown)
+[ "$first" != "Rows/s src 1180 tgt 1175" ] || fail "the DMS panel shows the scripted figures, not the CDC process's"
+moved() { [ "$(rows_shown)" != "$first" ]; }
+wait_until 30 moved || fail "the DMS panel's figures did not change in 30 s ($first)"
+note "DMS panel: $first, then $(rows_shown) (rows/s over the current CloudWatch minute)"
+# A blackholed endpoint stalls CDC (it reads the binlog through it): the lag
+# panel shows the heartbeat lag growing.
+"$LAB_BIN/proxy" "$LAB_DIR" blackhole >/dev/null
+tmux_wait_for 'Lag [3-9]\.[0-9]{2} s' 15 || { tmux_capture; fail "a stalled CDC does not show on the lag panel"; }
+note "blackholed endpoint: $(tmux_capture | grep -o 'Lag [0-9.]* s' | head -n 1) on the lag panel"
+"$LAB_BIN/proxy" "$LAB_DIR" pass >/dev/null
+"$LAB_BIN/cdc" "$LAB_DIR" wait-applied 60 || fail "CDC did not resume after the endpoint passed again"
 t0=$(now_ms)
 "$LAB_BIN/cdc" "$LAB_DIR" kill >/dev/null
 tmux_wait_for 'DMS task failed' 10 || fail "no alarm on screen for the failed DMS task"
