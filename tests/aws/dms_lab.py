@@ -11,8 +11,9 @@ lab made with `lab/up DIR --cdc dms`.
   TableMappings: the lab's mappings file, the JSON string DMS returns (left
   out with WithoutSettings, as the settings are).
 - StopReplicationTask: `lab/cdc DIR stop --no-wait` (the task is "stopping"
-  until the process is gone); StartReplicationTask: `lab/cdc DIR start`, which
-  resumes from the checkpoint on the target.
+  until the process is gone, and for knobs.dms_stopping_polls describes
+  more, as with a scripted task); StartReplicationTask: `lab/cdc DIR start`,
+  which resumes from the checkpoint on the target.
 - DescribeTableStatistics: the inserts, updates, deletes and DDLs the process
   applied, per table.
 - CloudWatch AWS/DMS metrics with the task's ReplicationTaskIdentifier: from
@@ -64,6 +65,10 @@ def _status(b):
         return ("starting" if st.get("status") == "starting" else "running"), ""
     b.pop("stopping", None)
     if st.get("status") == "stopped":
+        # knobs.dms_stopping_polls: a real task reads "stopping" for a while.
+        if b.get("stopping_polls", 0) > 0:
+            b["stopping_polls"] -= 1
+            return "stopping", ""
         return "stopped", ""
     error = st.get("last_error") or f"the CDC process (pid {pid}) ended without stopping"
     return "failed", error
@@ -94,11 +99,13 @@ def _cdc(b, *args):
     return subprocess.run([b["cdc"], b["lab_dir"], *args], capture_output=True, text=True, timeout=60)
 
 
-def stop(b):
-    """True when the process was running and was asked to stop."""
+def stop(b, stopping_polls=0):
+    """True when the process was running and was asked to stop; it reads
+    "stopping" for stopping_polls describes after it has stopped."""
     if _status(b)[0] != "running":
         return False
     b["stopping"] = True
+    b["stopping_polls"] = stopping_polls
     _cdc(b, "stop", "--no-wait")
     return True
 
