@@ -49,11 +49,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "aws/dms_mappings.h"
 #include "lab/cdc_stream.h"
+#include "lib/clock.h"
 
 enum {
     STATE_EVERY_MS = 200,
@@ -98,13 +98,6 @@ static void on_signal(int sig)
 {
     (void)sig;
     stop_requested = 1;
-}
-
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -171,12 +164,12 @@ static void write_state(Cdc *c)
                            json_object_new_int64((int64_t)c->skipped_statements));
     json_object_object_add(o, "transactions", json_object_new_int64((int64_t)c->txns));
     json_object_object_add(o, "started_ms", json_object_new_int64(c->started_ms));
-    json_object_object_add(o, "updated_ms", json_object_new_int64(wall_ms()));
+    json_object_object_add(o, "updated_ms", json_object_new_int64(Clock_wall_ms()));
     json_object_object_add(o, "last_error", json_object_new_string(c->last_error));
     json_object_object_add(o, "tables", tables_json(c));
     write_atomic(c->state_path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
     json_object_put(o);
-    c->last_state_ms = wall_ms();
+    c->last_state_ms = Clock_wall_ms();
 }
 
 static double latency_s(double now_s, double ts)
@@ -190,7 +183,7 @@ static double latency_s(double now_s, double ts)
  * on the target (0 when nothing waits). */
 static void write_metrics(Cdc *c)
 {
-    int64_t now = wall_ms();
+    int64_t now = Clock_wall_ms();
     double now_s = now / 1000.0;
     bool arriving = c->last_event_ts > 0 && now_s - c->last_event_ts < 5;
     uint64_t backlog = c->rows_read - c->rows_applied - c->skipped_rows;
@@ -206,7 +199,7 @@ static void write_metrics(Cdc *c)
 
 static void tick(Cdc *c)
 {
-    int64_t now = wall_ms();
+    int64_t now = Clock_wall_ms();
     if (now - c->last_state_ms >= STATE_EVERY_MS)
         write_state(c);
     if (now - c->last_metrics_ms >= METRICS_EVERY_MS)
@@ -308,7 +301,7 @@ static void txn_commit_counts(Cdc *c)
     c->txn_rows = 0;
     c->txns++;
     c->oldest_unapplied_ts = 0;
-    c->last_applied_ms = wall_ms();
+    c->last_applied_ms = Clock_wall_ms();
 }
 
 static void txn_forget(Cdc *c)
@@ -570,8 +563,8 @@ static int run(Cdc *c)
     int64_t retry_at = 0;
     snprintf(c->status, sizeof c->status, "running");
     while (!stop_requested) {
-        if (c->fd < 0 && wall_ms() >= retry_at && resume(c) != 0)
-            retry_at = wall_ms() + RETRY_MS;
+        if (c->fd < 0 && Clock_wall_ms() >= retry_at && resume(c) != 0)
+            retry_at = Clock_wall_ms() + RETRY_MS;
         struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
         int rc = c->fd >= 0 ? poll(&pfd, 1, 100) : (usleep(100000), 0);
         int r = rc > 0 ? reader_pump(c) : 0;
@@ -579,11 +572,11 @@ static int run(Cdc *c)
             return -1;
         if (r < 0) {
             target_forget(c);
-            retry_at = wall_ms() + RETRY_MS;
+            retry_at = Clock_wall_ms() + RETRY_MS;
         } else if (r > 0) {
             reader_ended(c);
             reader_abandon(c);
-            retry_at = wall_ms() + RETRY_MS;
+            retry_at = Clock_wall_ms() + RETRY_MS;
         }
         tick(c);
     }
@@ -685,7 +678,7 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     signal(SIGPIPE, SIG_IGN);
-    c.started_ms = wall_ms();
+    c.started_ms = Clock_wall_ms();
     snprintf(c.status, sizeof c.status, "starting");
     write_state(&c);
     int rc = prepare(&c) == 0 ? run(&c) : -1;
