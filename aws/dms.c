@@ -163,12 +163,22 @@ static json_object *Dms_filter(const char *name, const char *value)
     return req;
 }
 
-int Dms_describe_task(Aws_client *c, const char *arn, Dms_task *out, char *err, size_t errlen)
+/* DescribeReplicationTasks for one task; its settings (the mappings among
+ * them) only when asked, as they can be large. The body into *body. */
+static int Dms_describe_body(Aws_client *c, const char *arn, bool settings, char **body, char *err,
+                             size_t errlen)
 {
     json_object *req = Dms_filter("replication-task-arn", arn);
-    json_object_object_add(req, "WithoutSettings", json_object_new_boolean(1));
-    char *body = NULL;
-    if (Dms_call(c, "DescribeReplicationTasks", req, &body, err, errlen) != 0)
+    if (!settings)
+        json_object_object_add(req, "WithoutSettings", json_object_new_boolean(1));
+    *body = NULL;
+    return Dms_call(c, "DescribeReplicationTasks", req, body, err, errlen);
+}
+
+int Dms_describe_task(Aws_client *c, const char *arn, Dms_task *out, char *err, size_t errlen)
+{
+    char *body;
+    if (Dms_describe_body(c, arn, false, &body, err, errlen) != 0)
         return -1;
     int rc = Dms_parse_task(body, out, err, errlen);
     free(body);
@@ -194,11 +204,9 @@ int Dms_parse_task_mappings(const char *body, char **mappings, char *err, size_t
 
 int Dms_task_mappings(Aws_client *c, const char *arn, char **mappings, char *err, size_t errlen)
 {
-    /* Settings included: WithoutSettings would leave the mappings out. */
-    json_object *req = Dms_filter("replication-task-arn", arn);
-    char *body = NULL;
+    char *body;
     *mappings = NULL;
-    if (Dms_call(c, "DescribeReplicationTasks", req, &body, err, errlen) != 0)
+    if (Dms_describe_body(c, arn, true, &body, err, errlen) != 0)
         return -1;
     int rc = Dms_parse_task_mappings(body, mappings, err, errlen);
     free(body);

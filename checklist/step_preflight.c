@@ -276,6 +276,25 @@ static void Pf_table(Checks *k, const char *label, const char *table, bool fence
                         : "unreadable");
 }
 
+/* Polls the target every 5 ms until sql counts a row: the ms since t0_us
+ * (monotonic), or -1: past limit_ms with c->error empty, or an error or an
+ * abort with c->error set. */
+static double Pf_until_on_target(StepCtx *c, const char *sql, int64_t t0_us, double limit_ms)
+{
+    for (;;) {
+        int64_t n = 0;
+        if (Step_int(c, c->target, "target", sql, &n) < 0)
+            return -1;
+        double ms = (Clock_mono_us() - t0_us) / 1000.0;
+        if (n > 0)
+            return ms;
+        if (ms > limit_ms)
+            return -1;
+        if (Step_pause(c, 5))
+            return Step_fail(c, "cancelled");
+    }
+}
+
 /* A fence row written on the source and seen on the target, timed: the
  * path the lag-zero proof takes inside the downtime window, proven before
  * the freeze (a fence a replicator does not carry would otherwise time out
@@ -284,7 +303,6 @@ static void Pf_fence_round_trip(Checks *k)
 {
     StepCtx *c = k->c;
     char q[200], id[64], sql[600];
-    int64_t n = 0;
     if (!c->source || !c->target || Step_quote_table(Pf_fence_table(c), q, sizeof q) != 0) {
         Check(k, "fence round trip", false, "needs both connections and a plain fence table");
         return;
@@ -301,28 +319,17 @@ static void Pf_fence_round_trip(Checks *k)
     }
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE id = '%s'", q, id);
     double limit_ms = Pf_threshold_s(c) * 1000;
-    for (;;) {
-        if (Step_int(c, c->target, "target", sql, &n) < 0)
-            break;
-        double ms = (Clock_mono_us() - t0) / 1000.0;
-        if (n > 0) {
-            Check(k, "fence round trip", true, "fence %s on the target after %.1f ms (%s)", id, ms,
-                  Replication_describe(Replication_kind(c)));
-            return;
-        }
-        if (ms > limit_ms) {
-            Step_fail(c,
-                      "fence %s not on the target after %.1f s: the replication does not carry "
-                      "%s, or lags over the threshold",
-                      id, limit_ms / 1000, Pf_fence_table(c));
-            break;
-        }
-        if (Step_pause(c, 5)) {
-            Step_fail(c, "cancelled");
-            break;
-        }
-    }
-    Check(k, "fence round trip", false, "%s", c->error);
+    double ms = Pf_until_on_target(c, sql, t0, limit_ms);
+    if (ms >= 0)
+        Check(k, "fence round trip", true, "fence %s on the target after %.1f ms (%s)", id, ms,
+              Replication_describe(Replication_kind(c)));
+    else if (!c->error[0])
+        Check(k, "fence round trip", false,
+              "fence %s not on the target after %.1f s: the replication does not carry %s, or "
+              "lags over the threshold",
+              id, limit_ms / 1000, Pf_fence_table(c));
+    else
+        Check(k, "fence round trip", false, "%s", c->error);
 }
 
 /* One heartbeat: written on the source, timed until it is on the target.
@@ -341,19 +348,10 @@ static double Pf_heartbeat(StepCtx *c, double limit_ms)
     if (Step_string(c, c->source, "source", sql, ts, sizeof ts) != 1)
         return -1;
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE id = 1 AND ts >= '%s'", q, ts);
-    for (;;) {
-        int64_t n = 0;
-        if (Step_int(c, c->target, "target", sql, &n) < 0)
-            return -1;
-        double ms = (Clock_mono_us() - t0) / 1000.0;
-        if (n > 0)
-            return ms;
-        if (ms > limit_ms)
-            return Step_fail(c, "a heartbeat took over %.1f s to reach the target",
-                             limit_ms / 1000);
-        if (Step_pause(c, 5))
-            return Step_fail(c, "cancelled");
-    }
+    double ms = Pf_until_on_target(c, sql, t0, limit_ms);
+    if (ms < 0 && !c->error[0])
+        return Step_fail(c, "a heartbeat took over %.1f s to reach the target", limit_ms / 1000);
+    return ms;
 }
 
 static void Pf_lag(Checks *k)

@@ -85,8 +85,7 @@ typedef struct Cdc {
     TableStats tables[MAX_TABLES];
     size_t ntables;
     int txn_table_rows[MAX_TABLES][3]; /* this transaction's rows per table, by kind */
-    double last_event_ts, oldest_unapplied_ts, last_applied_ts;
-    int64_t last_applied_ms;
+    double last_event_ts, oldest_unapplied_ts;
     char status[32];
     char last_error[512];
     int64_t started_ms, last_state_ms, last_metrics_ms;
@@ -301,7 +300,6 @@ static void txn_commit_counts(Cdc *c)
     c->txn_rows = 0;
     c->txns++;
     c->oldest_unapplied_ts = 0;
-    c->last_applied_ms = Clock_wall_ms();
 }
 
 static void txn_forget(Cdc *c)
