@@ -8,9 +8,9 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/cutover_lib.sh"
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
-# A fence takes 1 s over the replication link: lag-zero is still waiting
+# A fence takes 3 s over the replication link: lag-zero is still waiting
 # when the blackhole lands (asserted below, not hoped for).
-lab_start --cdc-delay 0 --link-delay 1000
+lab_start --cdc-delay 0 --link-delay 3000
 export LAB_APP_PASSWORD
 plan=$(cutover_plan blackhole)
 sleep 1
