@@ -13,6 +13,14 @@ void Engine_init(Engine *e, const bool enabled[STEP_KIND_COUNT])
     }
     e->downtime_start_ms = -1;
     e->downtime_end_ms = -1;
+    e->point_step = Engine_point_step(enabled);
+}
+
+int Engine_point_step(const bool enabled[STEP_KIND_COUNT])
+{
+    if (enabled[STEP_MAINTENANCE_ON] && enabled[STEP_MAINTENANCE_OFF])
+        return STEP_MAINTENANCE_OFF;
+    return enabled[STEP_SWAP] ? STEP_SWAP : -1;
 }
 
 static bool Engine_valid(StepKind k)
@@ -77,6 +85,8 @@ int Engine_begin(Engine *e, StepKind k, int64_t now_ms)
     st->state = STEP_RUNNING;
     st->start_ms = now_ms;
     st->end_ms = -1;
+    if ((int)k == e->point_step)
+        e->past_point = true;
     if ((int)k == Engine_freeze_step(e) && e->downtime_start_ms < 0)
         e->downtime_start_ms = now_ms;
     return 0;
@@ -104,9 +114,72 @@ void Engine_abort(Engine *e, int64_t now_ms)
     e->aborted = true;
 }
 
+int Engine_failed_step(const Engine *e)
+{
+    for (int k = 0; k < STEP_KIND_COUNT; k++)
+        if (e->steps[k].state == STEP_FAILED)
+            return k;
+    return -1;
+}
+
+/* The one failed step, while nothing runs and no rollback has begun. */
+static bool Engine_resolvable(const Engine *e, StepKind k)
+{
+    return Engine_valid(k) && e->steps[k].state == STEP_FAILED && Engine_failed_step(e) == (int)k &&
+           !Engine_any(e, STEP_RUNNING) && !Engine_any(e, STEP_ROLLING_BACK) &&
+           !Engine_any(e, STEP_ROLLED_BACK);
+}
+
+int Engine_retry(Engine *e, StepKind k)
+{
+    if (!Engine_resolvable(e, k))
+        return -1;
+    e->steps[k].state = STEP_PENDING;
+    e->aborted = false;
+    return 0;
+}
+
+int Engine_skip(Engine *e, StepKind k)
+{
+    if (!e->past_point || !Engine_resolvable(e, k))
+        return -1;
+    e->steps[k].state = STEP_SKIPPED;
+    e->aborted = false;
+    return 0;
+}
+
+int Engine_by_hand(Engine *e, StepKind k, int64_t now_ms)
+{
+    if (!e->past_point || !Engine_resolvable(e, k))
+        return -1;
+    e->steps[k].state = STEP_DONE;
+    e->steps[k].end_ms = now_ms;
+    e->aborted = false;
+    if ((int)k == Engine_thaw_step(e) && e->downtime_start_ms >= 0 && e->downtime_end_ms < 0)
+        e->downtime_end_ms = now_ms;
+    return 0;
+}
+
+bool Engine_past_point(const Engine *e)
+{
+    return e->past_point;
+}
+
+bool Engine_held(const Engine *e)
+{
+    return e->past_point && !e->rollback_past && Engine_failed(e);
+}
+
+void Engine_allow_rollback_past(Engine *e)
+{
+    e->rollback_past = true;
+}
+
 int Engine_rollback_next(const Engine *e)
 {
     if (Engine_any(e, STEP_RUNNING) || Engine_any(e, STEP_ROLLING_BACK))
+        return -1;
+    if (e->past_point && !e->rollback_past)
         return -1;
     /* Preflight is a check that stays true; everything after it is undone. */
     for (int k = STEP_KIND_COUNT - 1; k > STEP_PREFLIGHT; k--) {
@@ -167,15 +240,17 @@ const char *Engine_undo_describe(StepKind k)
     }
 }
 
+/* Every enabled step done, or skipped by the operator past the point. */
 bool Engine_completed(const Engine *e)
 {
     bool any = false;
     for (int k = 0; k < STEP_KIND_COUNT; k++) {
         if (!e->steps[k].enabled)
             continue;
-        if (e->steps[k].state != STEP_DONE)
+        StepState s = e->steps[k].state;
+        if (s != STEP_DONE && s != STEP_SKIPPED)
             return false;
-        any = true;
+        any = any || s == STEP_DONE;
     }
     return any;
 }
@@ -225,6 +300,7 @@ const char *Engine_verdict_name(ResumeVerdict v)
     case RESUME_COMPLETED: return "completed";
     case RESUME_ROLLED_BACK: return "rolled back";
     case RESUME_DECIDE: return "needs a decision: roll back";
+    case RESUME_HOLD: return "held past the point of no return: retry, skip or finish by hand";
     }
     return "unknown";
 }
@@ -243,6 +319,9 @@ static StepState Engine_state_after(const char *action, StepState before)
         {"rollback-start", STEP_ROLLING_BACK},
         {"rolled-back", STEP_ROLLED_BACK},
         {"rollback-failed", STEP_FAILED},
+        {"retry", STEP_PENDING},
+        {"skipped", STEP_SKIPPED},
+        {"by-hand", STEP_DONE},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i].action, action) == 0)
@@ -253,7 +332,10 @@ static StepState Engine_state_after(const char *action, StepState before)
 /* A later step that legitimately removes an earlier step's effect. */
 static bool Engine_superseded(const Engine *e, StepKind k)
 {
-    return k == STEP_MAINTENANCE_ON && e->steps[STEP_MAINTENANCE_OFF].state == STEP_DONE;
+    /* Past the point maintenance-off has at least started: its flag may be
+     * gone whatever maintenance-off's own outcome was. */
+    return k == STEP_MAINTENANCE_ON &&
+           (e->steps[STEP_MAINTENANCE_OFF].state == STEP_DONE || e->past_point);
 }
 
 static bool Engine_is_check(StepKind k)
@@ -267,8 +349,10 @@ static void Engine_recheck(Engine *e, StepKind k, Effect eff, ResumeResult *r)
     EngineStep *st = &e->steps[k];
     r->in_flight = k;
     r->rechecked[k] = true;
-    if (Engine_is_check(k) || eff == EFFECT_ABSENT)
-        st->state = STEP_PENDING; /* a check, or an action that never took effect */
+    bool forward_only = e->past_point && !e->rollback_past;
+    if (Engine_is_check(k) || eff == EFFECT_ABSENT || (forward_only && eff == EFFECT_UNKNOWN))
+        st->state = STEP_PENDING; /* a check, an action that never took effect, or
+                                     one past the point that runs again */
     else if (eff == EFFECT_PRESENT)
         st->state = STEP_DONE;
     else
@@ -284,6 +368,18 @@ static void Engine_recheck_undo(Engine *e, StepKind k, Effect eff, ResumeResult 
     e->steps[k].state = (nothing_to_undo || eff == EFFECT_ABSENT) ? STEP_ROLLED_BACK : STEP_FAILED;
 }
 
+static void Engine_replay_session(Engine *e, const char *action, const bool *enabled, bool *seen)
+{
+    if (strcmp(action, "begin") == 0) {
+        Engine_init(e, enabled);
+        *seen = false;
+    } else if (strcmp(action, "point-of-no-return") == 0) {
+        e->past_point = true;
+    } else if (strcmp(action, "rollback-past-point") == 0) {
+        e->rollback_past = true;
+    }
+}
+
 static void Engine_replay(Engine *e, const ResumeRecord *records, size_t n, bool *seen)
 {
     bool enabled[STEP_KIND_COUNT];
@@ -294,14 +390,13 @@ static void Engine_replay(Engine *e, const ResumeRecord *records, size_t n, bool
         if (!rec->action)
             continue;
         if (rec->kind < 0) {
-            if (strcmp(rec->action, "begin") == 0) {
-                Engine_init(e, enabled);
-                *seen = false;
-            }
+            Engine_replay_session(e, rec->action, enabled, seen);
             continue;
         }
         if (rec->kind >= STEP_KIND_COUNT || !e->steps[rec->kind].enabled)
             continue;
+        if (rec->kind == e->point_step && strcmp(rec->action, "start") == 0)
+            e->past_point = true;
         EngineStep *st = &e->steps[rec->kind];
         StepState next = Engine_state_after(rec->action, st->state);
         if (next != st->state)
@@ -314,6 +409,8 @@ static ResumeVerdict Engine_verdict(const Engine *e, const ResumeResult *r, bool
 {
     if (!seen)
         return RESUME_FRESH;
+    if (Engine_held(e))
+        return RESUME_HOLD;
     for (int k = 0; k < STEP_KIND_COUNT; k++)
         if (r->diverged[k])
             return RESUME_DECIDE;

@@ -24,6 +24,13 @@ typedef struct Engine {
     int64_t downtime_start_ms; /* -1 until the first freezing step starts */
     int64_t downtime_end_ms;   /* -1 while the clock runs (or before) */
     bool aborted;
+    /* The point of no return: the step whose start may let the application
+     * write to the target (Engine_point_step), and whether it was crossed.
+     * Past it nothing is undone unless a rollback past the point was allowed
+     * deliberately (Engine_allow_rollback_past). */
+    int point_step;
+    bool past_point;
+    bool rollback_past;
 } Engine;
 
 /* All enabled steps pending, disabled ones skipped. */
@@ -42,12 +49,41 @@ int Engine_rollback_begin(Engine *e, StepKind k, int64_t now_ms);  /* done|faile
 int Engine_rollback_finish(Engine *e, StepKind k, bool ok, int64_t now_ms);
 /* rolling-back -> rolled-back, or back to failed when the undo failed */
 
+/* Past the point of no return a failed step is resolved forward by the
+ * operator: retried (failed -> pending), skipped (failed -> skipped) or
+ * finished by hand (failed -> done). Retry is allowed before the point as
+ * well; skip and by-hand only past it (before it, skipping a freeze or the
+ * wait for lag zero could lose writes, and rollback is the safe way out).
+ * Each returns 0, or -1 when not allowed. */
+int Engine_retry(Engine *e, StepKind k);
+int Engine_skip(Engine *e, StepKind k);
+int Engine_by_hand(Engine *e, StepKind k, int64_t now_ms);
+/* The failed step (in plan order), or -1. */
+int Engine_failed_step(const Engine *e);
+
+/* The step whose start is the point of no return for a plan with these
+ * steps enabled: maintenance-off when the plan turns maintenance both on and
+ * off (the swap is in place by then and lifting maintenance lets the
+ * application reach the target), otherwise the swap (no maintenance gate:
+ * the application follows the new connection string at once). -1 when the
+ * plan never moves the application. The target-health write is rolled back
+ * and leaves nothing, so it is not a point. */
+int Engine_point_step(const bool enabled[STEP_KIND_COUNT]);
+/* Crossed: the target may hold writes the source lacks. */
+bool Engine_past_point(const Engine *e);
+/* Past the point with a failed or aborted step: a person must act. */
+bool Engine_held(const Engine *e);
+/* The deliberate rollback past the point (after counting the target's
+ * writes): from now on Engine_rollback_next offers the steps past it. */
+void Engine_allow_rollback_past(Engine *e);
+
 /* Abort: a running step becomes failed, nothing new starts until rollback. */
 void Engine_abort(Engine *e, int64_t now_ms);
 
 /* The step to undo next during a rollback: the latest step (in plan order)
  * that is done, or failed after possibly taking effect; -1 when nothing is
- * left. Steps without an undo are included so the whole chain shows as
+ * left, and always -1 past the point of no return unless the rollback past
+ * it was allowed. Steps without an undo are included so the whole chain shows as
  * rolled back; the executor marks them without running anything. */
 int Engine_rollback_next(const Engine *e);
 
@@ -79,8 +115,10 @@ int64_t Engine_downtime_ms(const Engine *e, int64_t now_ms);
 typedef struct ResumeRecord {
     int kind;           /* StepKind, or -1 for a session record */
     const char *action; /* start, done, failed, interrupted, rollback-start, rolled-back,
-                           rollback-failed; for a session record "begin" starts a new
-                           attempt (everything before it was rolled back) */
+                           rollback-failed, skipped, by-hand, retry; for a session record
+                           "begin" starts a new attempt (everything before it was rolled
+                           back), "point-of-no-return" marks the crossing and
+                           "rollback-past-point" the deliberate rollback past it */
 } ResumeRecord;
 
 /* A fact read back from the systems; UNKNOWN when it cannot be read (http
@@ -102,6 +140,7 @@ typedef enum {
     RESUME_COMPLETED,   /* every step done */
     RESUME_ROLLED_BACK, /* a previous rollback finished */
     RESUME_DECIDE,      /* a failure, an unknown outcome or a divergence: offer rollback */
+    RESUME_HOLD,        /* past the point of no return with a failed step: a person acts */
 } ResumeVerdict;
 
 typedef struct ResumeResult {
@@ -115,7 +154,10 @@ typedef struct ResumeResult {
  * in flight at the crash is never repeated blindly: if its effect is present
  * it counts as done; if absent it goes back to pending (running it again is
  * then the first time it takes effect); if unknown it counts as failed and
- * the operator decides. */
+ * the operator decides. Past the point of no return a resume goes forward
+ * only: a step in flight with an unknown outcome runs again (every step from
+ * the point on sets a state rather than toggling one, so running it twice
+ * is running it once), and a step recorded failed holds (RESUME_HOLD). */
 ResumeResult Engine_resume(Engine *e, const ResumeRecord *records, size_t nrecords,
                            const ResumeActual *actual);
 

@@ -175,6 +175,8 @@ START_TEST(rollback_in_reverse_from_the_end)
     Engine e;
     engine_all(&e);
     run_until(&e, STEP_KIND_COUNT, 0);
+    ck_assert_int_eq(Engine_rollback_next(&e), -1); /* past the point: not by itself */
+    Engine_allow_rollback_past(&e);
     for (int k = STEP_STOP_REPLICATION; k > STEP_PREFLIGHT; k--) {
         ck_assert_int_eq(Engine_rollback_next(&e), k);
         Engine_rollback_begin(&e, (StepKind)k, 100);
@@ -508,6 +510,181 @@ START_TEST(resume_ignores_disabled_and_unknown_actions)
 }
 END_TEST
 
+START_TEST(point_step_by_plan)
+{
+    bool en[STEP_KIND_COUNT];
+    all_enabled(en);
+    ck_assert_int_eq(Engine_point_step(en), STEP_MAINTENANCE_OFF);
+    en[STEP_MAINTENANCE_OFF] = false; /* maintenance lifted by hand: the swap is the point */
+    ck_assert_int_eq(Engine_point_step(en), STEP_SWAP);
+    en[STEP_MAINTENANCE_ON] = false;
+    en[STEP_MAINTENANCE_OFF] = true;
+    ck_assert_int_eq(Engine_point_step(en), STEP_SWAP);
+    en[STEP_SWAP] = false;
+    en[STEP_MAINTENANCE_ON] = en[STEP_MAINTENANCE_OFF] = false;
+    ck_assert_int_eq(Engine_point_step(en), -1);
+}
+END_TEST
+
+/* The lab case of issue 15: maintenance-off switched and then failed. */
+START_TEST(failure_past_the_point_holds)
+{
+    Engine e;
+    engine_all(&e);
+    int64_t t = run_until(&e, STEP_MAINTENANCE_OFF, 0);
+    ck_assert(!Engine_past_point(&e));
+    ck_assert_int_eq(Engine_begin(&e, STEP_MAINTENANCE_OFF, t), 0);
+    ck_assert(Engine_past_point(&e));
+    ck_assert_int_eq(Engine_finish(&e, STEP_MAINTENANCE_OFF, false, t + 1), 0);
+    ck_assert(Engine_held(&e));
+    ck_assert_int_eq(Engine_rollback_next(&e), -1);
+    ck_assert_int_eq(Engine_rollback_begin(&e, STEP_MAINTENANCE_OFF, t + 2), -1);
+    /* retry, fail again, skip; then by hand */
+    ck_assert_int_eq(Engine_retry(&e, STEP_MAINTENANCE_OFF), 0);
+    ck_assert_int_eq(Engine_next(&e), STEP_MAINTENANCE_OFF);
+    ck_assert(!Engine_held(&e));
+    Engine_begin(&e, STEP_MAINTENANCE_OFF, t + 3);
+    Engine_finish(&e, STEP_MAINTENANCE_OFF, false, t + 4);
+    ck_assert_int_eq(Engine_by_hand(&e, STEP_SWAP, t + 5), -1); /* not the failed one */
+    ck_assert_int_eq(Engine_by_hand(&e, STEP_MAINTENANCE_OFF, t + 5), 0);
+    ck_assert_int_eq(Engine_downtime_ms(&e, 99999), (t + 5) - 2);
+    ck_assert_int_eq(Engine_next(&e), STEP_STOP_REPLICATION);
+    Engine_begin(&e, STEP_STOP_REPLICATION, t + 6);
+    Engine_finish(&e, STEP_STOP_REPLICATION, false, t + 7);
+    ck_assert(Engine_held(&e));
+    ck_assert_int_eq(Engine_skip(&e, STEP_STOP_REPLICATION), 0);
+    ck_assert_int_eq(e.steps[STEP_STOP_REPLICATION].state, STEP_SKIPPED);
+    ck_assert(Engine_completed(&e));
+    ck_assert(!Engine_held(&e));
+}
+END_TEST
+
+START_TEST(before_the_point_only_retry)
+{
+    Engine e;
+    engine_all(&e);
+    int64_t t = run_until(&e, STEP_LAG_ZERO, 0);
+    Engine_begin(&e, STEP_LAG_ZERO, t);
+    Engine_finish(&e, STEP_LAG_ZERO, false, t + 1);
+    ck_assert(!Engine_held(&e));
+    ck_assert_int_eq(Engine_skip(&e, STEP_LAG_ZERO), -1);
+    ck_assert_int_eq(Engine_by_hand(&e, STEP_LAG_ZERO, t + 2), -1);
+    ck_assert_int_eq(Engine_rollback_next(&e), STEP_LAG_ZERO);
+    ck_assert_int_eq(Engine_retry(&e, STEP_LAG_ZERO), 0);
+    ck_assert_int_eq(Engine_next(&e), STEP_LAG_ZERO);
+    /* once a rollback began there is no retry */
+    Engine_begin(&e, STEP_LAG_ZERO, t + 3);
+    Engine_finish(&e, STEP_LAG_ZERO, false, t + 4);
+    Engine_rollback_begin(&e, STEP_LAG_ZERO, t + 5);
+    Engine_rollback_finish(&e, STEP_LAG_ZERO, true, t + 6);
+    ck_assert_int_eq(Engine_retry(&e, STEP_READ_ONLY), -1);
+}
+END_TEST
+
+START_TEST(abort_past_the_point_holds_and_retries)
+{
+    Engine e;
+    engine_all(&e);
+    int64_t t = run_until(&e, STEP_STOP_REPLICATION, 0);
+    Engine_begin(&e, STEP_STOP_REPLICATION, t);
+    Engine_abort(&e, t + 1);
+    ck_assert(Engine_held(&e));
+    ck_assert_int_eq(Engine_retry(&e, STEP_STOP_REPLICATION), 0);
+    ck_assert_int_eq(Engine_next(&e), STEP_STOP_REPLICATION);
+}
+END_TEST
+
+START_TEST(no_maintenance_swap_is_the_point)
+{
+    bool en[STEP_KIND_COUNT];
+    all_enabled(en);
+    en[STEP_MAINTENANCE_ON] = en[STEP_MAINTENANCE_OFF] = false;
+    Engine e;
+    Engine_init(&e, en);
+    int64_t t = run_until(&e, STEP_SWAP, 0);
+    Engine_begin(&e, STEP_SWAP, t);
+    Engine_finish(&e, STEP_SWAP, false, t + 1);
+    ck_assert(Engine_held(&e));
+    ck_assert_int_eq(Engine_rollback_next(&e), -1);
+    Engine_allow_rollback_past(&e);
+    ck_assert(!Engine_held(&e));
+    ck_assert_int_eq(Engine_rollback_next(&e), STEP_SWAP);
+}
+END_TEST
+
+static size_t records_until(ResumeRecord *recs, int upto)
+{
+    size_t n = 0;
+    for (int k = 0; k < upto; k++) {
+        recs[n++] = (ResumeRecord){k, "start"};
+        recs[n++] = (ResumeRecord){k, "done"};
+    }
+    return n;
+}
+
+/* Killed while the hook that lifts maintenance ran (http: unknown effect):
+ * forward only, it runs again. */
+START_TEST(resume_past_the_point_goes_forward)
+{
+    Engine e;
+    engine_all(&e);
+    ResumeRecord recs[2 * STEP_KIND_COUNT + 2];
+    size_t n = records_until(recs, STEP_MAINTENANCE_OFF);
+    recs[n++] = (ResumeRecord){-1, "point-of-no-return"};
+    recs[n++] = (ResumeRecord){STEP_MAINTENANCE_OFF, "start"};
+    ResumeActual a = actual_unknown();
+    a.effect[STEP_MAINTENANCE_ON] = EFFECT_ABSENT;
+    a.effect[STEP_READ_ONLY] = EFFECT_PRESENT;
+    a.effect[STEP_SWAP] = EFFECT_PRESENT;
+    ResumeResult r = Engine_resume(&e, recs, n, &a);
+    ck_assert_int_eq(r.verdict, RESUME_CONTINUE);
+    ck_assert(Engine_past_point(&e));
+    ck_assert(!r.diverged[STEP_MAINTENANCE_ON]);
+    ck_assert_int_eq(Engine_next(&e), STEP_MAINTENANCE_OFF);
+    ck_assert_int_eq(Engine_rollback_next(&e), -1);
+}
+END_TEST
+
+START_TEST(resume_failed_past_the_point_holds)
+{
+    Engine e;
+    engine_all(&e);
+    ResumeRecord recs[2 * STEP_KIND_COUNT + 2];
+    size_t n = records_until(recs, STEP_MAINTENANCE_OFF);
+    recs[n++] = (ResumeRecord){STEP_MAINTENANCE_OFF, "start"}; /* crossed without the record */
+    recs[n++] = (ResumeRecord){STEP_MAINTENANCE_OFF, "failed"};
+    ResumeActual a = actual_unknown();
+    ResumeResult r = Engine_resume(&e, recs, n, &a);
+    ck_assert_int_eq(r.verdict, RESUME_HOLD);
+    ck_assert(Engine_held(&e));
+    ck_assert_int_eq(Engine_rollback_next(&e), -1);
+    /* the operator's resolution is replayed too */
+    Engine e2;
+    engine_all(&e2);
+    recs[n++] = (ResumeRecord){STEP_MAINTENANCE_OFF, "by-hand"};
+    r = Engine_resume(&e2, recs, n, &a);
+    ck_assert_int_eq(r.verdict, RESUME_CONTINUE);
+    ck_assert_int_eq(Engine_next(&e2), STEP_STOP_REPLICATION);
+}
+END_TEST
+
+START_TEST(resume_rollback_past_the_point_is_finished)
+{
+    Engine e;
+    engine_all(&e);
+    ResumeRecord recs[2 * STEP_KIND_COUNT + 8];
+    size_t n = records_until(recs, STEP_KIND_COUNT);
+    recs[n++] = (ResumeRecord){-1, "rollback-past-point"};
+    recs[n++] = (ResumeRecord){STEP_STOP_REPLICATION, "rollback-start"};
+    recs[n++] = (ResumeRecord){STEP_STOP_REPLICATION, "rolled-back"};
+    ResumeActual a = actual_unknown();
+    ResumeResult r = Engine_resume(&e, recs, n, &a);
+    ck_assert_int_eq(r.verdict, RESUME_DECIDE);
+    ck_assert(Engine_rollback_unfinished(&e));
+    ck_assert_int_eq(Engine_rollback_next(&e), STEP_MAINTENANCE_OFF);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -540,6 +717,14 @@ static Suite *engine_suite(void)
     tcase_add_test(r, resume_undo_in_flight_not_taken);
     tcase_add_test(r, resume_rolled_back_then_new_attempt);
     tcase_add_test(r, resume_ignores_disabled_and_unknown_actions);
+    tcase_add_test(r, point_step_by_plan);
+    tcase_add_test(r, failure_past_the_point_holds);
+    tcase_add_test(r, before_the_point_only_retry);
+    tcase_add_test(r, abort_past_the_point_holds_and_retries);
+    tcase_add_test(r, no_maintenance_swap_is_the_point);
+    tcase_add_test(r, resume_past_the_point_goes_forward);
+    tcase_add_test(r, resume_failed_past_the_point_holds);
+    tcase_add_test(r, resume_rollback_past_the_point_is_finished);
     suite_add_tcase(s, r);
     return s;
 }
