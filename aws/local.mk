@@ -44,12 +44,12 @@ check_PROGRAMS += tests/unit/test_aws_services
 TESTS += tests/unit/test_aws_services
 endif
 
-# The AWS-backed cutover on the lab, completed and rolled back.
-TESTS += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh \
+# The AWS-backed cutover on the lab, completed, rolled back and held.
+TESTS += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh tests/integration/aws_hold.sh \
 	tests/integration/aws_resume_rollback.sh tests/integration/aws_swap_ssm.sh \
 	tests/integration/aws_swap_ssm_resume.sh \
 	tests/integration/aws_swap_route53.sh
-EXTRA_DIST += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh \
+EXTRA_DIST += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh tests/integration/aws_hold.sh \
 	tests/integration/aws_resume_rollback.sh tests/integration/aws_swap_ssm.sh \
 	tests/integration/aws_swap_ssm_resume.sh \
 	tests/integration/aws_swap_route53.sh \

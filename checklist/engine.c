@@ -85,8 +85,6 @@ int Engine_begin(Engine *e, StepKind k, int64_t now_ms)
     st->state = STEP_RUNNING;
     st->start_ms = now_ms;
     st->end_ms = -1;
-    if ((int)k == e->point_step)
-        e->past_point = true;
     if ((int)k == Engine_freeze_step(e) && e->downtime_start_ms < 0)
         e->downtime_start_ms = now_ms;
     return 0;
@@ -157,6 +155,16 @@ int Engine_by_hand(Engine *e, StepKind k, int64_t now_ms)
     e->aborted = false;
     if ((int)k == Engine_thaw_step(e) && e->downtime_start_ms >= 0 && e->downtime_end_ms < 0)
         e->downtime_end_ms = now_ms;
+    return 0;
+}
+
+int Engine_cross_point(Engine *e)
+{
+    if (e->point_step < 0)
+        return -1;
+    if (e->steps[e->point_step].state != STEP_RUNNING && Engine_next(e) != e->point_step)
+        return -1;
+    e->past_point = true;
     return 0;
 }
 

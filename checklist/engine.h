@@ -69,6 +69,11 @@ int Engine_failed_step(const Engine *e);
  * plan never moves the application. The target-health write is rolled back
  * and leaves nothing, so it is not a point. */
 int Engine_point_step(const bool enabled[STEP_KIND_COUNT]);
+/* Crosses the point: called when the point step's action is about to
+ * start (after its prepare found nothing in the way: a step that fails
+ * before acting has taken no effect). -1 unless the point step is next or
+ * running. */
+int Engine_cross_point(Engine *e);
 /* Crossed: the target may hold writes the source lacks. */
 bool Engine_past_point(const Engine *e);
 /* Past the point with a failed or aborted step: a person must act. */

@@ -15,7 +15,18 @@
 #include "lib/clock.h"
 #include "lib/redact.h"
 
-typedef enum { REQ_PREFLIGHT, REQ_ARM, REQ_STEP, REQ_ABORT, REQ_ROLLBACK } Request;
+typedef enum {
+    REQ_PREFLIGHT,
+    REQ_ARM,
+    REQ_STEP,
+    REQ_ABORT,
+    REQ_ROLLBACK,
+    REQ_RETRY,
+    REQ_SKIP,
+    REQ_BY_HAND,
+    REQ_COUNT,
+    REQ_ROLLBACK_PAST
+} Request;
 
 enum { QUEUE_MAX = 16 };
 
@@ -32,8 +43,12 @@ struct Executor {
     Engine engine; /* written by the thread under mu; read by Executor_status */
     StepMemo memo;
     StepCtx ctx;
-    bool need_begin;     /* the next step starts a new attempt: audit "begin" */
-    char audit_err[256]; /* set once an append failed: nothing destructive after */
+    bool need_begin;            /* the next step starts a new attempt: audit "begin" */
+    char audit_err[256];        /* set once an append failed: nothing destructive after */
+    long long writes_counted;   /* the target's own writes past the point; -1 not counted */
+    long long writes_confirmed; /* what the operator typed to roll back past the point */
+    bool recount_before_swap;   /* rolling back past the point: count once more when
+                                   maintenance is back on, before the swap is undone */
 };
 
 static const char *const WHO = "checklist";
@@ -124,6 +139,54 @@ static void Exec_finish(Executor *ex, StepKind k, bool ok, const char *text)
     Exec_post_step(ex, k, text);
 }
 
+static void Exec_post_point(Executor *ex, StepState state, const char *text)
+{
+    Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = EVENT_STEP;
+    ev.state = state;
+    ev.has_value = true;
+    ev.value = ex->engine.point_step;
+    Event_copy_field(ev.key, sizeof ev.key, STEP_POINT_ID);
+    Event_copy_field(ev.text, sizeof ev.text, text);
+    Bus_post(ex->cfg.bus, &ev);
+}
+
+/* Before the step that lets the application reach the target: the target's
+ * binlog position is noted (to count its writes later) and the crossing is
+ * audited as its own record. A target whose writes cannot be counted does
+ * not stop the cutover; it only means no rollback past the point. */
+static void Exec_cross_point(Executor *ex, StepKind k)
+{
+    StepMemo *m = &ex->memo;
+    if ((int)k != ex->engine.point_step)
+        return;
+    pthread_mutex_lock(&ex->mu);
+    Engine_cross_point(&ex->engine);
+    pthread_mutex_unlock(&ex->mu);
+    if (m->point_crossed)
+        return; /* a retry of the point step: crossed and audited before */
+    StepCtx *c = &ex->ctx;
+    char mark[256] = "target binlog unknown";
+    if (TargetWrites_mark(c, &m->point_mark) == 0)
+        TargetWrites_format_mark(&m->point_mark, mark, sizeof mark);
+    else
+        Exec_post_log(ex, LOG_WARN,
+                      "the target's writes past the point of no return cannot be counted (%s): "
+                      "there will be no rollback past it",
+                      c->error);
+    Step_reset(c);
+    char text[EVENT_TEXT_MAX];
+    snprintf(text, sizeof text,
+             "crossed at %s: the application may write to the target from here on; a failure "
+             "holds, nothing is rolled back by itself",
+             Plan_step_id(k));
+    if (Exec_audit(ex, "session", STEP_POINT_ID, mark, text, NULL) != 0)
+        return; /* audit_err is set: the step's start is refused */
+    m->point_crossed = true;
+    Exec_post_point(ex, STEP_DONE, text);
+}
+
 /* Runs step k: prepare, audit "start" with exactly what will run, run (which
  * reads its effect back), audit the outcome. Returns 0 when done. */
 static int Exec_run_step(Executor *ex, StepKind k)
@@ -149,6 +212,7 @@ static int Exec_run_step(Executor *ex, StepKind k)
         Exec_finish(ex, k, false, c->error[0] ? c->error : "the audit log cannot be written");
         return -1;
     }
+    Exec_cross_point(ex, k);
     ops->describe(c);
     if (Exec_audit(ex, id, "start", c->executed, NULL, NULL) != 0) {
         Exec_finish(ex, k, false, "not started: the audit log cannot be written");
@@ -160,6 +224,19 @@ static int Exec_run_step(Executor *ex, StepKind k)
     Exec_audit(ex, id, action, NULL, c->result, c->error);
     Exec_finish(ex, k, rc == 0, rc == 0 ? c->result : c->error);
     return rc;
+}
+
+static void Exec_post_failure(Executor *ex, StepKind k)
+{
+    const char *id = Plan_step_id(k);
+    if (Engine_held(&ex->engine))
+        Exec_post_log(ex, LOG_ERROR,
+                      "%s failed: %s; HELD past the point of no return: nothing is rolled "
+                      "back by itself; retry it, skip it, or do it by hand and mark it done",
+                      id, ex->ctx.error);
+    else
+        Exec_post_log(ex, LOG_ERROR, "%s failed: %s%s", id, ex->ctx.error,
+                      Engine_touched(&ex->engine) ? "; rollback available" : "");
 }
 
 /* Runs the next step (or every remaining one when all is set). */
@@ -174,8 +251,7 @@ static void Exec_forward(Executor *ex, bool all, bool only_preflight)
         if (only_preflight && k != STEP_PREFLIGHT)
             return;
         if (Exec_run_step(ex, (StepKind)k) != 0) {
-            Exec_post_log(ex, LOG_ERROR, "%s failed: %s%s", Plan_step_id((StepKind)k),
-                          ex->ctx.error, Engine_touched(&ex->engine) ? "; rollback available" : "");
+            Exec_post_failure(ex, (StepKind)k);
             return;
         }
         if (!all)
@@ -218,14 +294,56 @@ static int Exec_undo_step(Executor *ex, StepKind k)
     return rc;
 }
 
+/* Counts the target's own writes since the point (executor thread). */
+static int Exec_count_writes(Executor *ex, TargetWrites *w)
+{
+    Step_reset(&ex->ctx);
+    if (TargetWrites_count(&ex->ctx, &ex->memo.point_mark, w) != 0) {
+        Exec_post_log(ex, LOG_ERROR, "cannot count the target's writes: %s", ex->ctx.error);
+        return -1;
+    }
+    pthread_mutex_lock(&ex->mu);
+    ex->writes_counted = w->transactions;
+    pthread_mutex_unlock(&ex->mu);
+    return 0;
+}
+
+/* Rolling back past the point: once maintenance is back on (the steps past
+ * the point undone) the target is counted again before the swap is undone;
+ * writes that landed after the operator's confirmation stop the rollback. */
+static bool Exec_recount_holds(Executor *ex, int k)
+{
+    if (!ex->recount_before_swap || k >= ex->engine.point_step)
+        return false;
+    ex->recount_before_swap = false;
+    TargetWrites w;
+    if (Exec_count_writes(ex, &w) != 0)
+        return true;
+    if (w.transactions == ex->writes_confirmed)
+        return false;
+    Exec_post_log(ex, LOG_ERROR,
+                  "the target now has %lld transaction(s) of its own since the point, %lld "
+                  "were confirmed: the rollback stops before the swap is undone; confirm the "
+                  "new count to go on",
+                  w.transactions, ex->writes_confirmed);
+    return true;
+}
+
 static void Exec_rollback(Executor *ex)
 {
+    if (Engine_past_point(&ex->engine) && !ex->engine.rollback_past) {
+        Exec_post_log(ex, LOG_ERROR,
+                      "refused: past the point of no return a rollback would strand the "
+                      "writes the application made on the target; count them and roll back "
+                      "past the point deliberately, or resolve the failed step");
+        return;
+    }
     int undone = 0;
     for (;;) {
         pthread_mutex_lock(&ex->mu);
         int k = Engine_rollback_next(&ex->engine);
         pthread_mutex_unlock(&ex->mu);
-        if (k < 0 || atomic_load(&ex->cancel))
+        if (k < 0 || atomic_load(&ex->cancel) || Exec_recount_holds(ex, k))
             break;
         if (Exec_undo_step(ex, (StepKind)k) != 0) {
             Exec_post_log(ex, LOG_ERROR, "rollback stopped at %s: %s (retry or act by hand)",
@@ -239,6 +357,87 @@ static void Exec_rollback(Executor *ex)
         Exec_post_log(ex, LOG_INFO, "rollback complete (%d step(s)); downtime %.3f s", undone,
                       d < 0 ? 0 : d / 1000.0);
     }
+}
+
+/* ---- past the point of no return --------------------------------------- */
+
+static void Exec_count(Executor *ex)
+{
+    if (!Engine_past_point(&ex->engine)) {
+        Exec_post_log(ex, LOG_INFO,
+                      "not past the point of no return: the target holds no "
+                      "write of the application; a rollback strands nothing");
+        return;
+    }
+    TargetWrites w;
+    if (Exec_count_writes(ex, &w) != 0)
+        return;
+    Exec_post_log(ex, w.transactions ? LOG_WARN : LOG_INFO,
+                  "the target has %lld transaction(s) (%lld row event(s)%s%s) of its own since "
+                  "the point of no return that the source lacks",
+                  w.transactions, w.row_events, w.table[0] ? ", e.g. " : "", w.table);
+}
+
+/* The deliberate rollback past the point: the operator typed the count;
+ * it must still be the count now. */
+static void Exec_rollback_past(Executor *ex)
+{
+    if (!Engine_past_point(&ex->engine) || ex->engine.rollback_past) {
+        Exec_rollback(ex);
+        return;
+    }
+    TargetWrites w;
+    if (Exec_count_writes(ex, &w) != 0)
+        return;
+    if (w.transactions != ex->writes_confirmed) {
+        Exec_post_log(ex, LOG_ERROR,
+                      "not rolled back: the target has %lld transaction(s) of its own since the "
+                      "point, %lld were confirmed; confirm the count again",
+                      w.transactions, ex->writes_confirmed);
+        return;
+    }
+    char text[200];
+    snprintf(text, sizeof text,
+             "%lld transaction(s) (%lld row event(s)) on the target since the point, confirmed "
+             "by the operator: they stay on the target, not carried back",
+             w.transactions, w.row_events);
+    if (Exec_audit(ex, "session", "rollback-past-point", NULL, text, NULL) != 0)
+        return;
+    Exec_post_log(ex, LOG_WARN, "rolling back past the point of no return: %s", text);
+    pthread_mutex_lock(&ex->mu);
+    Engine_allow_rollback_past(&ex->engine);
+    pthread_mutex_unlock(&ex->mu);
+    ex->recount_before_swap = true;
+    Exec_rollback(ex);
+}
+
+/* Retry, skip, by hand: the operator resolves the failed step forward. */
+static void Exec_resolve(Executor *ex, Request req)
+{
+    pthread_mutex_lock(&ex->mu);
+    int k = Engine_failed_step(&ex->engine);
+    int rc = k < 0              ? -1
+             : req == REQ_RETRY ? Engine_retry(&ex->engine, (StepKind)k)
+             : req == REQ_SKIP  ? Engine_skip(&ex->engine, (StepKind)k)
+                                : Engine_by_hand(&ex->engine, (StepKind)k, Exec_now());
+    pthread_mutex_unlock(&ex->mu);
+    const char *what = req == REQ_RETRY ? "retry" : req == REQ_SKIP ? "skip" : "mark done by hand";
+    if (rc != 0) {
+        Exec_post_log(ex, LOG_ERROR, "%s refused: %s", what,
+                      k < 0              ? "no step has failed"
+                      : req == REQ_RETRY ? "a rollback has begun"
+                                         : "only past the point of no return (before it, "
+                                           "roll back)");
+        return;
+    }
+    const char *id = Plan_step_id((StepKind)k);
+    const char *action = req == REQ_RETRY ? "retry" : req == REQ_SKIP ? "skipped" : "by-hand";
+    const char *text = req == REQ_RETRY  ? "the operator runs it again"
+                       : req == REQ_SKIP ? "skipped by the operator past the point of no return"
+                                         : "done by hand (the operator's word)";
+    Exec_audit(ex, id, action, NULL, text, NULL);
+    Exec_post_step(ex, (StepKind)k, text);
+    Exec_forward(ex, ex->cfg.plan->confirm != CONFIRM_PER_STEP, false);
 }
 
 /* ---- dry run --------------------------------------------------------- */
@@ -333,6 +532,12 @@ static int Trail_visit(const AuditRecord *r, void *arg)
     t->recs[t->n++] = (ResumeRecord){.kind = kind, .action = action};
     if (kind == STEP_LAG_ZERO && strcmp(r->action, "start") == 0)
         Trail_lag_zero(t->memo, r->executed);
+    if (kind < 0 && strcmp(r->action, STEP_POINT_ID) == 0) {
+        t->memo->point_crossed = true;
+        TargetWrites_parse_mark(r->executed, &t->memo->point_mark);
+    }
+    if (kind < 0 && strcmp(r->action, "begin") == 0)
+        t->memo->point_crossed = false;
     return 0;
 }
 
@@ -385,6 +590,8 @@ static void Exec_report_recheck(Executor *ex, StepKind k, Effect eff, bool diver
 
 static void Exec_post_all(Executor *ex, const ResumeResult *r, const ResumeActual *a)
 {
+    if (ex->memo.point_crossed)
+        Exec_post_point(ex, STEP_DONE, "crossed before the restart (audit log)");
     for (int k = 0; k < STEP_KIND_COUNT; k++) {
         if (!ex->engine.steps[k].enabled)
             continue;
@@ -400,7 +607,8 @@ static void Exec_restart_clock(Executor *ex)
     Engine *e = &ex->engine;
     bool frozen = e->steps[STEP_MAINTENANCE_ON].state == STEP_DONE ||
                   e->steps[STEP_READ_ONLY].state == STEP_DONE;
-    if (frozen && e->steps[STEP_MAINTENANCE_OFF].state != STEP_DONE) {
+    /* Past the point the application was let through: not frozen. */
+    if (frozen && !Engine_past_point(e) && e->steps[STEP_MAINTENANCE_OFF].state != STEP_DONE) {
         e->downtime_start_ms = Exec_now();
         Exec_post_log(ex, LOG_WARN,
                       "the application is frozen since before the restart; the "
@@ -480,6 +688,11 @@ static void Exec_handle(Executor *ex, Request req)
     case REQ_STEP: Exec_forward(ex, false, false); break;
     case REQ_ABORT: Exec_abort_now(ex); break;
     case REQ_ROLLBACK: Exec_rollback(ex); break;
+    case REQ_RETRY:
+    case REQ_SKIP:
+    case REQ_BY_HAND: Exec_resolve(ex, req); break;
+    case REQ_COUNT: Exec_count(ex); break;
+    case REQ_ROLLBACK_PAST: Exec_rollback_past(ex); break;
     }
 }
 
@@ -488,6 +701,10 @@ static void *Exec_main(void *arg)
     Executor *ex = arg;
     if (!ex->cfg.dry_run)
         Exec_resume(ex);
+    pthread_mutex_lock(&ex->mu);
+    ex->running = false; /* the read-back is over (busy since Executor_start) */
+    pthread_cond_broadcast(&ex->cv);
+    pthread_mutex_unlock(&ex->mu);
     for (;;) {
         pthread_mutex_lock(&ex->mu);
         while (!ex->stopping && ex->qlen == 0)
@@ -529,6 +746,7 @@ Executor *Executor_start(const ExecutorConfig *config, char *err, size_t errsize
     for (int k = 0; k < STEP_KIND_COUNT; k++)
         enabled[k] = p->steps[k].enabled;
     Engine_init(&ex->engine, enabled);
+    ex->writes_counted = -1;
     atomic_init(&ex->cancel, false);
     ex->ctx = (StepCtx){
         .plan = p,
@@ -540,6 +758,7 @@ Executor *Executor_start(const ExecutorConfig *config, char *err, size_t errsize
     };
     pthread_mutex_init(&ex->mu, NULL);
     pthread_cond_init(&ex->cv, NULL);
+    ex->running = true; /* the restart's read-back: Executor_status says busy until it is over */
     if (pthread_create(&ex->thread, NULL, Exec_main, ex) != 0) {
         snprintf(err, errsize, "cannot start the executor thread");
         pthread_mutex_destroy(&ex->mu);
@@ -581,6 +800,34 @@ void Executor_rollback(Executor *ex)
     Exec_request(ex, REQ_ROLLBACK);
 }
 
+void Executor_retry(Executor *ex)
+{
+    Exec_request(ex, REQ_RETRY);
+}
+
+void Executor_skip(Executor *ex)
+{
+    Exec_request(ex, REQ_SKIP);
+}
+
+void Executor_by_hand(Executor *ex)
+{
+    Exec_request(ex, REQ_BY_HAND);
+}
+
+void Executor_count_writes(Executor *ex)
+{
+    Exec_request(ex, REQ_COUNT);
+}
+
+void Executor_rollback_past(Executor *ex, long long confirmed)
+{
+    pthread_mutex_lock(&ex->mu);
+    ex->writes_confirmed = confirmed;
+    pthread_mutex_unlock(&ex->mu);
+    Exec_request(ex, REQ_ROLLBACK_PAST);
+}
+
 /* Not queued behind anything: the flag stops a running wait at once, and
  * whatever was queued after it is dropped. */
 void Executor_abort(Executor *ex)
@@ -604,6 +851,11 @@ ExecutorStatus Executor_status(Executor *ex)
     s.rolled_back = Engine_rolled_back(&ex->engine);
     s.rollback_unfinished = Engine_rollback_unfinished(&ex->engine);
     s.next_step = Engine_next(&ex->engine);
+    s.touched = Engine_touched(&ex->engine);
+    s.past_point = Engine_past_point(&ex->engine);
+    s.held = Engine_held(&ex->engine);
+    s.failed_step = Engine_failed_step(&ex->engine);
+    s.writes_counted = ex->writes_counted;
     pthread_mutex_unlock(&ex->mu);
     return s;
 }

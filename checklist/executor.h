@@ -33,6 +33,17 @@ void Executor_arm(Executor *ex);       /* run every remaining step back to back 
 void Executor_step(Executor *ex);      /* run only the next pending step */
 void Executor_abort(Executor *ex);     /* stop at once; a running wait is cancelled */
 void Executor_rollback(Executor *ex);  /* undo completed steps in reverse order */
+/* Past the point of no return (see engine.h): resolve the failed step
+ * forward, then go on with the remaining steps (one, on a per-step plan). */
+void Executor_retry(Executor *ex);
+void Executor_skip(Executor *ex);
+void Executor_by_hand(Executor *ex);
+/* Counts the target's own writes since the point (ExecutorStatus). */
+void Executor_count_writes(Executor *ex);
+/* The deliberate rollback past the point: runs only when the target's
+ * count is still `confirmed` (what the operator typed), and stops before
+ * the swap is undone if more writes landed meanwhile. */
+void Executor_rollback_past(Executor *ex, long long confirmed);
 
 /* A snapshot for the UI's decisions (which keys make sense now). */
 typedef struct ExecutorStatus {
@@ -42,6 +53,11 @@ typedef struct ExecutorStatus {
     bool rolled_back;
     bool rollback_unfinished; /* a restart in the middle of a rollback */
     int next_step;            /* StepKind of the next pending step, -1 when none */
+    bool touched;             /* a destructive step took (or may have taken) effect */
+    bool past_point;          /* the point of no return is crossed */
+    bool held;                /* past it with a failed step: a person must act */
+    int failed_step;          /* StepKind, -1 none */
+    long long writes_counted; /* the target's own transactions past the point, -1 not counted */
 } ExecutorStatus;
 ExecutorStatus Executor_status(Executor *ex);
 

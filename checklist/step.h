@@ -13,6 +13,7 @@
 
 #include "aws/http.h"
 #include "checklist/engine.h"
+#include "checklist/target_writes.h"
 #include "db/db.h"
 #include "plan/plan.h"
 #include "session/event.h"
@@ -30,6 +31,8 @@ typedef struct StepMemo {
     bool swap_found_done;        /* prepare found the new value already in place */
     char swap_old[1024];         /* the key's old value (secret-bearing: never logged) */
     ReplicationKind replication; /* how the target is fed; AUTO until decided */
+    bool point_crossed;          /* the point of no return is audited */
+    TargetMark point_mark;       /* the target's binlog there (to count its writes) */
 } StepMemo;
 
 typedef void (*StepLogFn)(void *arg, LogLevel level, const char *text);

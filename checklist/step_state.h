@@ -15,6 +15,11 @@ typedef enum {
     STEP_STATE_COUNT
 } StepState;
 
+/* The key of the EVENT_STEP that marks the point of no return (it is not
+ * a step: value = the step it precedes, state pending until crossed, then
+ * done). */
+#define STEP_POINT_ID "point-of-no-return"
+
 /* "pending", "running", ... */
 const char *StepState_name(StepState state);
 

@@ -1,6 +1,5 @@
-/* The subcommands of cutover. Each returns the process exit status:
- * 0 success, 1 a negative answer (no-go, broken chain, failed cutover),
- * 2 bad usage or bad input. */
+/* The subcommands of cutover. Each returns the process exit status (the
+ * EXIT_ values below; cutover(1) lists them). */
 #ifndef CUTOVER_CLI_COMMANDS_H
 #define CUTOVER_CLI_COMMANDS_H
 
@@ -25,7 +24,18 @@ int Command_follow(int argc, char **argv);
 int Command_report(int argc, char **argv);
 int Command_export(int argc, char **argv);
 
-/* Exit statuses shared by every command. */
-enum { EXIT_OK = 0, EXIT_NO = 1, EXIT_USAGE = 2 };
+/* Exit statuses shared by every command, so a script can act on them. */
+enum {
+    EXIT_OK = 0,          /* done: the cutover completed, the check passed */
+    EXIT_NO = 1,          /* a negative answer: no-go (nothing changed), a broken chain */
+    EXIT_USAGE = 2,       /* bad usage, a bad plan, bad input */
+    EXIT_ROLLED_BACK = 3, /* the cutover failed before the point of no return and was
+                             rolled back cleanly: the application is on the source */
+    EXIT_HELD = 4,        /* held past the point of no return: the application may be
+                             writing to the target; a person must act (nothing was undone) */
+    EXIT_LOCKED = 5,      /* another console holds this plan's lock */
+    EXIT_STOPPED = 6,     /* stopped before the point with changes in place (a signal, a
+                             rollback that could not finish): run again to resume */
+};
 
 #endif

@@ -48,7 +48,7 @@ static const char *Headless_level_name(int level)
 static void Headless_track(Timing *t, const Event *ev)
 {
     int k = (int)ev->value;
-    if (k < 0 || k >= STEP_KIND_COUNT)
+    if (k < 0 || k >= STEP_KIND_COUNT || strcmp(ev->key, STEP_POINT_ID) == 0)
         return;
     t->seen[k] = true;
     t->state[k] = (StepState)ev->state;
@@ -126,7 +126,8 @@ static void Headless_summary(const Headless *h, const ExecutorStatus *s)
 {
     const Timing *t = &h->timing;
     const Plan *plan = h->rt.plan;
-    printf("\nsummary: %s\n", s->finished      ? "cutover completed"
+    printf("\nsummary: %s\n", s->finished ? "cutover completed"
+                              : s->held   ? "HELD past the point of no return: a person must act"
                               : s->rolled_back ? "cutover failed and was rolled back"
                               : h->signal      ? "interrupted: run again to resume or roll back"
                                                : "cutover did not complete");
@@ -187,6 +188,13 @@ static int Headless_dry_run(const RunOptions *opt)
  * rollback a restart found half done (it was decided before the stop). */
 static ExecutorStatus Headless_roll_back(Headless *h, ExecutorStatus s)
 {
+    if (s.held) {
+        printf("HELD past the point of no return: %s failed after the application could "
+               "reach the target; nothing is rolled back (that would strand its writes). "
+               "Resolve it in the console (retry, skip, done by hand) or run again to retry.\n",
+               s.failed_step >= 0 ? Plan_step_id((StepKind)s.failed_step) : "a step");
+        return s;
+    }
     if (h->signal || s.rolled_back || !(s.failed || s.rollback_unfinished))
         return s;
     printf("rolling back: %s\n", s.failed ? "headless mode undoes a failed cutover"
@@ -203,6 +211,13 @@ static ExecutorStatus Headless_drive(Headless *h)
     ExecutorStatus s = Headless_wait(h); /* the restart's read-back first */
     if (s.rollback_unfinished)
         return Headless_roll_back(h, s);
+    if (s.held && !h->signal) {
+        printf("restart: held past the point of no return; retrying %s (forward only)\n",
+               Plan_step_id((StepKind)s.failed_step));
+        Executor_retry(ex);
+        s = Headless_wait(h);
+        return Headless_roll_back(h, s);
+    }
     if (!s.finished && !s.failed && s.next_step == STEP_PREFLIGHT && !h->signal) {
         Executor_preflight(ex);
         s = Headless_wait(h);
@@ -216,6 +231,18 @@ static ExecutorStatus Headless_drive(Headless *h)
         s = Headless_wait(h);
     }
     return Headless_roll_back(h, s);
+}
+
+/* The exit status a script acts on (cli/commands.h). */
+static int Headless_status(const ExecutorStatus *s)
+{
+    if (s->finished)
+        return EXIT_OK;
+    if (s->held || (s->past_point && !s->rolled_back))
+        return EXIT_HELD;
+    if (s->rolled_back)
+        return EXIT_ROLLED_BACK;
+    return s->touched ? EXIT_STOPPED : EXIT_NO;
 }
 
 int Headless_run(const RunOptions *opt)
@@ -249,5 +276,5 @@ int Headless_run(const RunOptions *opt)
     ExecutorStatus s = Headless_drive(&h);
     Headless_summary(&h, &s);
     Runtime_close(&h.rt);
-    return s.finished ? EXIT_OK : EXIT_NO;
+    return Headless_status(&s);
 }

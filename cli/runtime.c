@@ -5,17 +5,39 @@
 #include <unistd.h>
 
 #include "aws/awsplan.h"
+#include "checklist/engine.h"
 #include "checklist/step_state.h"
 #include "cli/commands.h"
+
+/* Where the point of no return lies: before the step it names. */
+static void Runtime_announce_point(Runtime *rt, int point)
+{
+    Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = EVENT_STEP;
+    ev.state = STEP_PENDING;
+    ev.has_value = true;
+    ev.value = point;
+    Event_copy_field(ev.key, sizeof ev.key, STEP_POINT_ID);
+    Event_copy_field(ev.text, sizeof ev.text,
+                     "from here the application may write to the target: failures hold");
+    Bus_post(rt->bus, &ev);
+}
 
 /* Announces the plan's steps as pending, with their titles, so the model and
  * the recording know the checklist before anything runs. */
 static void Runtime_announce_steps(Runtime *rt)
 {
+    bool enabled[STEP_KIND_COUNT];
+    for (int k = 0; k < STEP_KIND_COUNT; k++)
+        enabled[k] = rt->plan->steps[k].enabled;
+    int point = Engine_point_step(enabled);
     for (int k = 0; k < STEP_KIND_COUNT; k++) {
         const PlanStep *step = &rt->plan->steps[k];
         if (!step->enabled)
             continue;
+        if (k == point)
+            Runtime_announce_point(rt, point);
         Event ev;
         memset(&ev, 0, sizeof ev);
         ev.kind = EVENT_STEP;

@@ -191,8 +191,36 @@ static void Model_track_downtime(Model *m, const StepView *s, const Event *ev)
         m->downtime_end_mono_ms = ev->mono_ms;
 }
 
+/* Announced before the step it precedes (so `at` is where that step lands);
+ * crossed without an announcement (a recording that begins later), it
+ * precedes the first step not yet run. */
+static void Model_fold_point(Model *m, const Event *ev)
+{
+    PointView *p = &m->point;
+    if (!p->known) {
+        p->known = true;
+        p->at = m->nsteps;
+        if (ev->state != STEP_PENDING)
+            for (int i = m->nsteps - 1; i >= 0; i--)
+                if (m->steps[i].state == STEP_PENDING || m->steps[i].state == STEP_RUNNING)
+                    p->at = i;
+    }
+    if (ev->state == STEP_PENDING)
+        return;
+    if (p->state != STEP_DONE)
+        p->crossed_wall_ms = ev->wall_ms;
+    p->state = STEP_DONE;
+    char line[EVENT_TEXT_MAX + EVENT_KEY_MAX];
+    snprintf(line, sizeof line, "POINT OF NO RETURN %s", ev->text);
+    Model_log(m, ev, LOG_WARN, line);
+}
+
 static void Model_fold_step(Model *m, const Event *ev)
 {
+    if (strcmp(ev->key, STEP_POINT_ID) == 0) {
+        Model_fold_point(m, ev);
+        return;
+    }
     StepView *s = Model_step_get(m, ev);
     if (!s)
         return;

@@ -51,6 +51,15 @@ typedef struct StepView {
     int64_t ended_mono_ms; /* 0 while running */
 } StepView;
 
+/* The point of no return (see checklist/engine.h): drawn on the checklist
+ * above the step at index `at`. */
+typedef struct PointView {
+    bool known;
+    int at;    /* index into Model.steps of the step it precedes */
+    int state; /* STEP_PENDING, or STEP_DONE once crossed */
+    int64_t crossed_wall_ms;
+} PointView;
+
 typedef struct ActiveAlarm {
     char key[EVENT_KEY_MAX];
     char text[EVENT_TEXT_MAX];
@@ -76,6 +85,7 @@ typedef struct Model {
     int nprobes;
     StepView steps[MODEL_MAX_STEPS];
     int nsteps;
+    PointView point;
     ActiveAlarm alarms[MODEL_MAX_ALARMS];
     int nalarms;
     LogLine log[MODEL_LOG_LINES];

@@ -56,6 +56,22 @@ static void ChecklistPanel_step(const PanelView *v, Canvas *c, Rect r, int i, in
         Canvas_paint(c, (Rect){r.x, y, r.w, 1}, ROLE_SELECTION);
 }
 
+/* The line above the step where the point of no return lies. */
+static void ChecklistPanel_point(const PanelView *v, Canvas *c, Rect r, int y)
+{
+    const PointView *p = &v->model->point;
+    bool crossed = p->state == STEP_DONE;
+    const char *rule = v->ascii ? "--" : "\u2500\u2500";
+    int x = r.x + 2;
+    x += Canvas_printf(c, x, y, r.w - 2, crossed ? ROLE_WARN : ROLE_MUTED,
+                       "%s point of no return %s", rule, rule);
+    if (crossed) {
+        char when[32];
+        Clock_format_utc(p->crossed_wall_ms, when, sizeof when);
+        Canvas_printf(c, x, y, r.x + r.w - x, ROLE_WARN, " crossed %.12s", when + 11);
+    }
+}
+
 static void ChecklistPanel_downtime(const PanelView *v, Canvas *c, Rect r, int y)
 {
     const Model *m = v->model;
@@ -89,8 +105,11 @@ static void ChecklistPanel_draw(const PanelView *v, Canvas *c, Rect r)
         return;
     }
     int y = r.y;
-    for (int i = 0; i < m->nsteps && y < r.y + r.h; i++, y++)
+    for (int i = 0; i < m->nsteps && y < r.y + r.h; i++, y++) {
+        if (m->point.known && m->point.at == i && y + 1 < r.y + r.h)
+            ChecklistPanel_point(v, c, r, y++);
         ChecklistPanel_step(v, c, r, i, y);
+    }
     if (y + 1 < r.y + r.h)
         ChecklistPanel_downtime(v, c, r, ++y);
     if (y + 1 < r.y + r.h)
@@ -99,7 +118,7 @@ static void ChecklistPanel_draw(const PanelView *v, Canvas *c, Rect r)
 
 static int ChecklistPanel_measure(const PanelView *v, int width)
 {
-    return v->model->nsteps + 6;
+    return v->model->nsteps + (v->model->point.known ? 7 : 6);
 }
 
 const PanelClass ChecklistPanel_class = {

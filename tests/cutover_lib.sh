@@ -13,6 +13,8 @@
 #                                   and an exec swap (sed on the connection-
 #                                   string file, read back from READBACK);
 #                                   prints its path
+#   cutover_plan_py PLAN PY         edits PLAN (JSON with // comments) in place with
+#                                   PY, Python over the dict p
 #   cutover_audit                   the audit log of the lab's session directory
 #   cutover_wait_audit SECS STEP ACTION
 #                                   until the audit log has STEP's ACTION record
@@ -35,15 +37,29 @@
 #                                   application-observed downtime
 #   cutover_assert_settled          the three above plus the one matching
 #                                   cutover_outcome; prints the outcome
+#   cutover_hold_source_session     an application session held open on the
+#                                   source (SELECT SLEEP as the app's account), so
+#                                   target-health waits and, past its timeout,
+#                                   fails: the failure just before the point of
+#                                   no return; sets HOLDER_PID
+#   cutover_release_source_session  ends that session
 #   ops_api_start                   tests/ops/ops_api.py (the stand-in operations API
 #                                   switching the lab's maintenance flag) with a new
 #                                   OPS_TOKEN (exported); sets OPS_PID and OPS_URL
+#   cutover_http_plan NAME [PY]     a copy as cutover_plan makes, with maintenance
+#                                   through the ops API (POST $OPS_URL with the token
+#                                   as ${OPS_TOKEN}, from the environment); PY
+#                                   (Python over the dict p) changes it further;
+#                                   prints its path
 #   cutover_run OUT PLAN OUTCOME    a headless run in the foreground, its output
 #                                   shown; it must end OUTCOME (completed: exit
-#                                   0, rolled-back: exit 1), as cutover_assert_run
+#                                   0, rolled-back: exit 3, held: exit 4), as
+#                                   cutover_assert_run
 #   cutover_assert_run STATUS OUT   a headless run's exit status and summary
 #                                   agree with the actual state: 0 and "cutover
-#                                   completed", or 1 and "rolled back"
+#                                   completed", 3 and "rolled back", or 4 and
+#                                   "HELD past the point of no return" with the
+#                                   application on the target
 
 CUTOVER_PID="" # set by cutover_start_bg, read by the tests
 export CUTOVER_PID
@@ -58,6 +74,17 @@ cutover_plan() {
     sed "${args[@]}" "$LAB_PLAN" >"$plan"
     ! grep -q '"steps": \["preflight"' "$plan" || fail "could not remove preflight from $plan"
     echo "$plan"
+}
+
+cutover_plan_py() {
+    /usr/bin/python3 - "$1" "$2" <<'PY'
+import json, sys
+path, code = sys.argv[1:3]
+text = "\n".join(l for l in open(path).read().splitlines() if not l.lstrip().startswith("//"))
+p = json.loads(text)
+exec(code)
+json.dump(p, open(path, "w"), indent=1)
+PY
 }
 
 cutover_audit() {
@@ -173,10 +200,31 @@ cutover_assert_run() {
     outcome=$(cutover_outcome)
     case "$status/$outcome" in
     0/completed) grep -q '^summary: cutover completed' "$out" || fail "completed without saying so" ;;
-    1/rolled-back) grep -q '^summary: cutover failed and was rolled back' "$out" ||
+    3/rolled-back) grep -q '^summary: cutover failed and was rolled back' "$out" ||
         fail "rolled back without saying so" ;;
+    4/completed) grep -q '^summary: HELD past the point of no return' "$out" ||
+        fail "held without saying so" ;;
     *) fail "exit status $status with the state $outcome" ;;
     esac
+}
+
+HOLDER_PID=""
+cutover_hold_source_session() {
+    mariadb --no-defaults -h127.0.0.1 -P"$LAB_SOURCE_PORT" -uapp -p"$LAB_APP_PASSWORD" \
+        -e "SELECT SLEEP(120)" >/dev/null 2>&1 &
+    HOLDER_PID=$!
+    wait_until 10 cutover_source_session_held || fail "the held application session did not start"
+}
+
+cutover_source_session_held() {
+    [ "$(sql_source "SELECT COUNT(*) FROM information_schema.processlist WHERE user = 'app' AND info LIKE 'SELECT SLEEP%'")" -gt 0 ]
+}
+
+cutover_release_source_session() {
+    sql_source "SELECT CONCAT('KILL ', id) FROM information_schema.processlist WHERE user = 'app' AND info LIKE 'SELECT SLEEP%'" |
+        while read -r stmt; do sql_source "$stmt"; done
+    wait "$HOLDER_PID" 2>/dev/null || true
+    HOLDER_PID=""
 }
 
 ops_api_start() {
@@ -189,11 +237,31 @@ ops_api_start() {
     OPS_URL="http://127.0.0.1:$(cat "$LAB_DIR/ops.port")/maintenance"
 }
 
+cutover_http_plan() {
+    local out="$LAB_DIR/$1.json"
+    /usr/bin/python3 - "$LAB_PLAN" "$out" "$OPS_URL" "${2:-}" <<'PY'
+import json, sys
+src, out, url, extra = sys.argv[1:5]
+text = "\n".join(l for l in open(src).read().splitlines() if not l.lstrip().startswith("//"))
+p = json.loads(text)
+p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]
+req = lambda on: {"url": url, "method": "POST", "headers": {"Authorization": "Bearer ${OPS_TOKEN}",
+                  "Content-Type": "application/json"}, "body": json.dumps({"on": on})}
+p["maintenance"] = {"method": "http", "on": req(True), "off": req(False)}
+exec(extra)
+json.dump(p, open(out, "w"), indent=1)
+PY
+    echo "$out"
+}
+
 cutover_run() {
     local out=$1 plan=$2 want=$3 status=0 expect=0
     "$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
     cat "$out"
-    [ "$want" = completed ] || expect=1
+    case $want in
+    rolled-back) expect=3 ;;
+    held) expect=4 ;;
+    esac
     [ "$status" = "$expect" ] || fail "exit status $status, $expect expected for a $want cutover"
     cutover_assert_run "$status" "$out"
 }

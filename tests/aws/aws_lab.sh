@@ -13,7 +13,10 @@
 #                             CNAME), the source follows the parameter group
 #   aws_fault_plan OUT [PY]   aws_cutover_plan without pre-flight and verify
 #                             (the fault and rollback tests are about the
-#                             destructive steps)
+#                             destructive steps), target-health given 3 s
+#                             (cutover_hold_source_session fails it: the
+#                             failure just before the point of no return,
+#                             after the swap, that a rollback undoes)
 #   aws_route53_lab OUT       the record db.shop.internal names the source's
 #                             host name, OUT is the fault plan swapping it to
 #                             the target's, and the bridge follows the CNAME
@@ -27,7 +30,8 @@
 #                             while target-health waits for an application
 #                             session held open on the source (released after)
 #   aws_refuse_dms_stop       the next StopReplicationTask is refused
-#                             (AccessDenied): the last step fails
+#                             (AccessDenied): the last step fails, past the
+#                             point of no return (the run holds)
 #   fake_py PY                Python over the state `s`, saved atomically
 . "$top_srcdir/tests/aws/fake_lib.sh"
 AWS_TASK=arn:aws:dms:us-east-1:123456789012:task:ABCDEFGHIJKLMNOPQRSTUVWXYZ
@@ -109,6 +113,7 @@ p["stop_replication"] = {"method": "dms"}
 
 aws_fault_plan() {
     aws_cutover_plan "$1" 'p["steps"] = [s for s in p["steps"] if s not in ("preflight", "verify")]
+p["target_health"]["timeout_ms"] = 3000
 '"${2:-}"
 }
 
@@ -136,10 +141,8 @@ aws_secret_current() {
 }
 
 aws_kill_after_swap() {
-    local out=$1 plan=$2 holder
-    mariadb --no-defaults -h127.0.0.1 -P"$LAB_SOURCE_PORT" -uapp -p"$LAB_APP_PASSWORD" \
-        -e "SELECT SLEEP(60)" >/dev/null 2>&1 &
-    holder=$!
+    local out=$1 plan=$2
+    cutover_hold_source_session
     cutover_start_bg "$out" "$plan"
     cutover_wait_audit 30 swap done || { cat "$out"; fail "the swap never got done"; }
     kill -KILL "$CUTOVER_PID"
@@ -147,9 +150,7 @@ aws_kill_after_swap() {
     cat "$out"
     ! cutover_audit_has target-health done ||
         fail "target-health finished before the kill: not the moment under test"
-    sql_source "SELECT CONCAT('KILL ', id) FROM information_schema.processlist WHERE user = 'app' AND info LIKE 'SELECT SLEEP%'" |
-        while read -r stmt; do sql_source "$stmt"; done
-    wait "$holder" 2>/dev/null || true
+    cutover_release_source_session
 }
 
 aws_refuse_dms_stop() {

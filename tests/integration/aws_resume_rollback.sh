@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The console is SIGKILLed right after the AWS-backed swap (the secret now
 # names the target), while target-health waits for an application session
-# held open on the source. The restart resumes; when the last step fails
-# (AWS refuses StopReplicationTask) it rolls back, and the swap's undo no
+# held open on the source. The restart resumes; when target-health fails
+# (a session still held there, before the point of no return) it rolls back, and the swap's undo no
 # longer has the old secret in memory: it takes the secret's AWSPREVIOUS
 # version, having checked that AWSCURRENT is exactly that version with
 # host:port changed. The secret ends as it began, byte for byte; the source
@@ -20,9 +20,10 @@ aws_kill_after_swap "$out1" "$plan"
 swapped=$(aws_secret_current)
 [ "$swapped" != "$original" ] || fail "the secret was not swapped before the kill"
 
-aws_refuse_dms_stop
+cutover_hold_source_session
 out2="$LAB_DIR/run2.out"
 cutover_run "$out2" "$plan" rolled-back
+cutover_release_source_session
 grep -q 'restart: the audit log shows a previous run' "$out2" || fail "the restart did not read the audit log"
 ! grep -q 'swap  running' "$out2" || fail "the swap ran again after the restart"
 grep -q "swap undo: old value = AWSPREVIOUS [0-9a-f-]* (127.0.0.1:$LAB_SOURCE_PORT): AWSCURRENT is it with only host:port changed" "$out2" ||

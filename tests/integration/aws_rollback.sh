@@ -1,25 +1,25 @@
 #!/usr/bin/env bash
-# The AWS cutover of aws_cutover.sh with the local endpoint scripted to
-# refuse StopReplicationTask (the last step): headless mode rolls everything
-# back in reverse order. Afterwards the fake's current secret is the original
+# The AWS cutover of aws_cutover.sh failing at target-health, after the swap
+# and before the point of no return (an application session stays on the
+# source): headless mode rolls everything back in reverse order. Afterwards the fake's current secret is the original
 # SecretString again, byte for byte (a third version), the parameter group and
 # the source say read_only=0, the maintenance flag is gone, the application
 # writes to the source again without losing an acknowledged write, the DMS
-# task still runs, and every undo is in the audit, which verifies. The error
-# on the output says what AWS refused, in words.
+# task still runs, and every undo is in the audit, which verifies.
 . "$top_srcdir/tests/aws/aws_cutover_test.sh"
 aws_lab_start --cdc-delay 0
 plan="$LAB_DIR/plan-aws.json"
 aws_fault_plan "$plan"
 original=$(aws_secret_current)
 aws_bridge_start
-aws_refuse_dms_stop
 sleep 1.5
+cutover_hold_source_session
 
 out="$LAB_DIR/run.out"
 cutover_run "$out" "$plan" rolled-back
-grep -q 'stop-replication  failed  DMS StopReplicationTask: access denied (AccessDeniedException' "$out" ||
-    fail "the DMS failure is not said in words"
+cutover_release_source_session
+grep -q 'target-health  failed' "$out" || fail "target-health did not fail"
+! grep -q 'point-of-no-return  done' "$out" || fail "the point of no return was crossed"
 
 current=$(aws_secret_current)
 [ "$current" = "$original" ] || fail "the secret was not restored: $(echo "$current" | sed 's/"password":"[^"]*"/"password":"…"/')"
@@ -29,7 +29,7 @@ current=$(aws_secret_current)
 [ "$(fake_query "s['dms']['tasks'][0]['Status']")" = running ] || fail "the DMS task is not running"
 cutover_assert_rolled_back
 audit=$(cutover_audit)
-for step in swap maintenance-off read-only maintenance-on; do
+for step in swap read-only maintenance-on; do
     grep -q "\"step\":\"$step\",\"action\":\"rolled-back\"" "$audit" || fail "no rolled-back of $step in the audit"
 done
 grep -q 'Secrets Manager PutSecretValue shop/app/db: host:port 127.0.0.1:'"$LAB_TARGET_PORT"' -> 127.0.0.1:'"$LAB_SOURCE_PORT" "$audit" ||

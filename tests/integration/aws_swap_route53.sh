@@ -2,19 +2,21 @@
 # The connection-string swap through a Route 53 CNAME, end to end on the lab,
 # rolled back: the application follows db.shop.internal (the bridge resolves
 # the CNAME's value to the lab's ports, as DNS would). The swap UPSERTs the
-# record and follows the change to INSYNC; then AWS refuses the last step
-# (StopReplicationTask), and the rollback UPSERTs the old name back (TTL
+# record and follows the change to INSYNC; then target-health fails (an
+# application session stays on the source: before the point of no return),
+# and the rollback UPSERTs the old name back (TTL
 # kept), so the application returns to the source with nothing lost, and the
 # audit verifies.
 . "$top_srcdir/tests/aws/aws_cutover_test.sh"
 aws_lab_start --cdc-delay 0
 plan="$LAB_DIR/plan-r53.json"
 aws_route53_lab "$plan"
-aws_refuse_dms_stop
 sleep 1.5
+cutover_hold_source_session
 
 out="$LAB_DIR/run.out"
 cutover_run "$out" "$plan" rolled-back
+cutover_release_source_session
 grep -q "Route 53 change C[0-9A-F]* INSYNC" "$out" || fail "the swap did not follow its change to INSYNC"
 grep -q 'swap  rolled-back  .*shop-source.lab.internal' "$out" || fail "the undo did not read back the old name"
 record=$(fake_query "[(r['values'][0], r['ttl']) for r in s['route53']['zones']['$AWS_ZONE'] if r['name'] == 'db.shop.internal.']")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The SSM swap's undo after a restart: the plan says what the parameter names
 # before the swap (swap.from). The console is SIGKILLed right after the swap,
-# while target-health waits; the restart resumes, AWS refuses the last step,
-# and the rollback's undo, with nothing in memory, puts swap.from back. Then
+# while target-health waits; the restart resumes, target-health fails (a
+# session still held on the source), and the rollback's undo, with nothing in memory, puts swap.from back. Then
 # a plan whose swap.from is wrong is refused before anything is changed.
 . "$top_srcdir/tests/aws/aws_cutover_test.sh"
 aws_lab_start --cdc-delay 0
@@ -15,9 +15,10 @@ aws_kill_after_swap "$out1" "$plan"
 [ "$(fake_query "s['ssm']['/shop/db/host']['value']")" = shop-target.lab.internal ] ||
     fail "the parameter was not swapped before the kill"
 
-aws_refuse_dms_stop
+cutover_hold_source_session
 out2="$LAB_DIR/run2.out"
 cutover_run "$out2" "$plan" rolled-back
+cutover_release_source_session
 ! grep -q 'swap  running' "$out2" || fail "the swap ran again after the restart"
 grep -q 'swap  rolled-back  /shop/db/host = shop-source.lab.internal (read back)' "$out2" ||
     fail "the undo did not put swap.from back"
@@ -44,7 +45,7 @@ out3="$LAB_DIR/run3.out"
 status=0
 "$CUTOVER" run --headless --yes --session-dir "$LAB_DIR/sessions-wrong" "$wrong" >"$out3" 2>&1 || status=$?
 cat "$out3"
-[ "$status" = 1 ] || fail "exit status $status with a wrong swap.from, 1 expected"
+[ "$status" = 3 ] || fail "exit status $status with a wrong swap.from, 3 (rolled back) expected"
 grep -q "swap  failed  swap: /shop/db/host names shop-source.lab.internal, not shop-old.lab.internal as the plan's swap.from says; is it the right parameter?" "$out3" ||
     fail "the wrong swap.from is not said"
 [ "$(fake_query "s['ssm']['/shop/db/host']['version']")" = 3 ] || fail "the parameter was written with a wrong swap.from"

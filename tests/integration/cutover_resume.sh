@@ -24,7 +24,7 @@ kill -TERM "$pid"
 status=0
 wait "$pid" || status=$?
 cat "$out0"
-[ "$status" = 1 ] || fail "SIGTERM: exit status $status, 1 expected"
+[ "$status" = 6 ] || fail "SIGTERM: exit status $status, 6 (stopped with changes in place) expected"
 audit=$(ls "$LAB_SESSION_DIR"/*.audit.jsonl)
 tail -n 2 "$audit" | grep -q '"step":"lag-zero","action":"interrupted"' ||
     fail "SIGTERM did not record the in-flight lag-zero as interrupted"

@@ -19,7 +19,7 @@ out="$LAB_DIR/run.out"
 status=0
 "$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
 cat "$out"
-[ "$status" = 1 ] || fail "exit status $status, 1 expected for a rolled-back cutover"
+[ "$status" = 3 ] || fail "exit status $status, 3 expected for a rolled-back cutover"
 grep -q 'lag-zero  failed  lag-zero timed out' "$out" || fail "lag-zero did not time out"
 grep -q '^summary: cutover failed and was rolled back' "$out" || fail "no rollback summary"
 

@@ -15,7 +15,7 @@ sleep 2 # the application writes for a while, so the charts have a night to show
 
 status=0
 "$CUTOVER" run --headless --yes "$LAB_PLAN" >"$LAB_DIR/run.out" 2>&1 || status=$?
-[ "$status" = 0 ] || [ "$status" = 1 ] || fail "cutover run exited $status: $(tail -5 "$LAB_DIR/run.out")"
+[ "$status" = 0 ] || [ "$status" = 3 ] || fail "cutover run exited $status: $(tail -5 "$LAB_DIR/run.out")"
 session=$(ls "$LAB_SESSION_DIR"/*.session.jsonl | head -n 1)
 audit=$(ls "$LAB_SESSION_DIR"/*.audit.jsonl | head -n 1)
 [ -f "$session" ] && [ -f "$audit" ] || fail "no session or audit file in $LAB_SESSION_DIR"
@@ -63,7 +63,7 @@ grep -q 'class="downtime"' "$html" || fail "no downtime window"
 grep -q 'Downtime</div><div class="v">[0-9]' "$html" || fail "no downtime figure"
 case $status in
 0) grep -q '>completed<' "$html" || fail "run completed, the report does not say so" ;;
-1) grep -q '>failed, rolled back<\|>rolled back<' "$html" || fail "run rolled back, the report does not say so" ;;
+3) grep -q '>failed, rolled back<\|>rolled back<' "$html" || fail "run rolled back, the report does not say so" ;;
 esac
 records=$(wc -l <"$audit")
 grep -q "audit chain intact, $records records" "$html" || fail "no 'audit chain intact, $records records'"

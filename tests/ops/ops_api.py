@@ -9,7 +9,11 @@ with the header "Authorization: Bearer TOKEN" and a JSON body {"on": true}
 creates FLAG (the file the lab application honours), {"on": false} removes
 it; the answer is 204. A missing or wrong token gets 401, a body that is not
 that JSON 400, anything else 404. One line per request goes to LOG
-("METHOD PATH STATUS on=..."), never the token. Runs until killed."""
+("METHOD PATH STATUS on=..."), never the token. Runs until killed.
+
+A fault for the point-of-no-return tests: while the file FLAG.fail-off
+exists, {"on": false} removes FLAG (the application resumes) and then
+answers 500, as an API that switched and failed afterwards."""
 import json
 import os
 import sys
@@ -45,6 +49,8 @@ class Handler(BaseHTTPRequestHandler):
         elif on is False:
             if os.path.exists(flag):
                 os.remove(flag)
+            if os.path.exists(flag + ".fail-off"):
+                return self.answer(500, "on=false switched, then failed")
         else:
             return self.answer(400, "bad body")
         self.answer(204, f"on={str(on).lower()}")

@@ -174,7 +174,10 @@ START_TEST(rollback_in_reverse_from_the_end)
 {
     Engine e;
     engine_all(&e);
-    run_until(&e, STEP_KIND_COUNT, 0);
+    int64_t t = run_until(&e, STEP_MAINTENANCE_OFF, 0);
+    ck_assert_int_eq(Engine_cross_point(&e), 0);
+    ck_assert_int_eq(Engine_cross_point(&e), 0); /* again: a retry of the point step */
+    run_until(&e, STEP_KIND_COUNT, t);
     ck_assert_int_eq(Engine_rollback_next(&e), -1); /* past the point: not by itself */
     Engine_allow_rollback_past(&e);
     for (int k = STEP_STOP_REPLICATION; k > STEP_PREFLIGHT; k--) {
@@ -533,6 +536,7 @@ START_TEST(failure_past_the_point_holds)
     engine_all(&e);
     int64_t t = run_until(&e, STEP_MAINTENANCE_OFF, 0);
     ck_assert(!Engine_past_point(&e));
+    ck_assert_int_eq(Engine_cross_point(&e), 0);
     ck_assert_int_eq(Engine_begin(&e, STEP_MAINTENANCE_OFF, t), 0);
     ck_assert(Engine_past_point(&e));
     ck_assert_int_eq(Engine_finish(&e, STEP_MAINTENANCE_OFF, false, t + 1), 0);
@@ -556,6 +560,21 @@ START_TEST(failure_past_the_point_holds)
     ck_assert_int_eq(e.steps[STEP_STOP_REPLICATION].state, STEP_SKIPPED);
     ck_assert(Engine_completed(&e));
     ck_assert(!Engine_held(&e));
+}
+END_TEST
+
+/* The point step failed in its prepare (nothing acted): not crossed. */
+START_TEST(point_step_failing_before_acting_rolls_back)
+{
+    Engine e2;
+    engine_all(&e2);
+    ck_assert_int_eq(Engine_cross_point(&e2), -1); /* the point step is not next yet */
+    int64_t t = run_until(&e2, STEP_MAINTENANCE_OFF, 0);
+    Engine_begin(&e2, STEP_MAINTENANCE_OFF, t);
+    Engine_finish(&e2, STEP_MAINTENANCE_OFF, false, t + 1);
+    ck_assert(!Engine_held(&e2));
+    ck_assert_int_eq(Engine_rollback_next(&e2), STEP_MAINTENANCE_OFF);
+    ck_assert_int_eq(Engine_cross_point(&e2), -1); /* not next any more */
 }
 END_TEST
 
@@ -585,7 +604,9 @@ START_TEST(abort_past_the_point_holds_and_retries)
 {
     Engine e;
     engine_all(&e);
-    int64_t t = run_until(&e, STEP_STOP_REPLICATION, 0);
+    int64_t t = run_until(&e, STEP_MAINTENANCE_OFF, 0);
+    ck_assert_int_eq(Engine_cross_point(&e), 0);
+    t = run_until(&e, STEP_STOP_REPLICATION, t);
     Engine_begin(&e, STEP_STOP_REPLICATION, t);
     Engine_abort(&e, t + 1);
     ck_assert(Engine_held(&e));
@@ -602,6 +623,7 @@ START_TEST(no_maintenance_swap_is_the_point)
     Engine e;
     Engine_init(&e, en);
     int64_t t = run_until(&e, STEP_SWAP, 0);
+    ck_assert_int_eq(Engine_cross_point(&e), 0);
     Engine_begin(&e, STEP_SWAP, t);
     Engine_finish(&e, STEP_SWAP, false, t + 1);
     ck_assert(Engine_held(&e));
@@ -720,6 +742,7 @@ static Suite *engine_suite(void)
     tcase_add_test(r, point_step_by_plan);
     tcase_add_test(r, failure_past_the_point_holds);
     tcase_add_test(r, before_the_point_only_retry);
+    tcase_add_test(r, point_step_failing_before_acting_rolls_back);
     tcase_add_test(r, abort_past_the_point_holds_and_retries);
     tcase_add_test(r, no_maintenance_swap_is_the_point);
     tcase_add_test(r, resume_past_the_point_goes_forward);
