@@ -2,28 +2,21 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <json-c/json.h>
 #include <openssl/crypto.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "aws/fetch.h"
 #include "aws/profile.h"
 #include "lib/clock.h"
+#include "lib/subprocess.h"
 #include "lib/redact.h"
-
-extern char **environ;
 
 #define PROCESS_TIMEOUT_MS 30000
 #define CONTAINER_HOST     "http://169.254.170.2"
@@ -250,90 +243,20 @@ static void free_argv(char **argv)
     free(argv);
 }
 
-/* Reads both pipes until they close or the deadline passes. */
-static bool drain(int out_fd, int err_fd, Awsbuf *out, Awsbuf *errs)
+/* Runs the command (lib/subprocess: a clean signal mask, its own process
+ * group killed on timeout); its stdout lands in out. */
+static int run_process(char **argv, char *out, size_t outsize, char *err, size_t errlen)
 {
-    struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
-    Awsbuf *bufs[2] = {out, errs};
-    int64_t deadline = Clock_mono_ms() + PROCESS_TIMEOUT_MS;
-    int open_fds = 2;
-    while (open_fds) {
-        int64_t left = deadline - Clock_mono_ms();
-        if (left <= 0)
-            return false;
-        if (poll(fds, 2, (int)left) < 0 && errno != EINTR)
-            return false;
-        for (int i = 0; i < 2; i++) {
-            if (fds[i].fd < 0 || !fds[i].revents)
-                continue;
-            char chunk[4096];
-            ssize_t got = read(fds[i].fd, chunk, sizeof chunk);
-            if (got > 0) {
-                Awsbuf_append(bufs[i], chunk, (size_t)got);
-            } else if (got == 0 || errno != EINTR) {
-                fds[i].fd = -1;
-                open_fds--;
-            }
-        }
-    }
-    return true;
-}
-
-static pid_t spawn(char **argv, int out_pipe[2], int err_pipe[2], char *err, size_t errlen)
-{
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
-    posix_spawn_file_actions_addclose(&fa, out_pipe[0]);
-    posix_spawn_file_actions_addclose(&fa, err_pipe[0]);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-        snprintf(err, errlen, "credential_process: cannot run %s: %s", argv[0], strerror(rc));
-        return -1;
-    }
-    return pid;
-}
-
-/* Runs the command; its stdout lands in out. */
-static int run_process(char **argv, Awsbuf *out, char *err, size_t errlen)
-{
-    int out_pipe[2], err_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) < 0)
-        return snprintf(err, errlen, "credential_process: pipe: %s", strerror(errno)), -1;
-    if (pipe2(err_pipe, O_CLOEXEC) < 0) {
-        close(out_pipe[0]);
-        close(out_pipe[1]);
-        return snprintf(err, errlen, "credential_process: pipe: %s", strerror(errno)), -1;
-    }
-    pid_t pid = spawn(argv, out_pipe, err_pipe, err, errlen);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    Awsbuf errs;
-    Awsbuf_init(&errs);
-    bool done = pid > 0 && drain(out_pipe[0], err_pipe[0], out, &errs);
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    int status = 0, rc = -1;
-    if (pid > 0 && !done)
-        kill(pid, SIGKILL);
-    if (pid > 0)
-        waitpid(pid, &status, 0);
-    if (pid > 0 && !done)
-        snprintf(err, errlen, "credential_process %s: no answer within %d s", argv[0],
-                 PROCESS_TIMEOUT_MS / 1000);
-    else if (pid > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-        snprintf(err, errlen, "credential_process %s failed (%s %d): %.200s", argv[0],
-                 WIFEXITED(status) ? "exit status" : "signal",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-                 errs.data ? errs.data : "");
-    else if (pid > 0)
-        rc = 0;
-    Awsbuf_free(&errs);
-    return rc;
+    char errs[512];
+    int status = Subprocess_run(argv, PROCESS_TIMEOUT_MS, NULL, out, outsize, errs, sizeof errs);
+    if (status == 0)
+        return 0;
+    if (status < 0)
+        snprintf(err, errlen, "credential_process: %.400s", errs);
+    else
+        snprintf(err, errlen, "credential_process %s failed (exit status %d): %.200s", argv[0],
+                 status, errs);
+    return -1;
 }
 
 /* 2b. credential_process: a command (no shell) printing JSON with
@@ -344,24 +267,29 @@ static int from_process(const char *command, const char *profile, Credentials *o
     char **argv = split_command(command, err, errlen);
     if (!argv)
         return -1;
-    Awsbuf text;
-    Awsbuf_init(&text);
-    int rc = run_process(argv, &text, err, errlen);
+    enum { TEXT_MAX = 16384 }; /* credentials JSON: well under 4 KB */
+    char *text = calloc(1, TEXT_MAX);
+    if (!text) {
+        free_argv(argv);
+        return snprintf(err, errlen, "out of memory"), -1;
+    }
+    int rc = run_process(argv, text, TEXT_MAX, err, errlen);
     char source[160];
     snprintf(source, sizeof source, "credential_process of profile \"%s\" (%s)", profile, argv[0]);
     if (rc == 0) {
-        json_object *o = json_tokener_parse(text.data ? text.data : "");
+        json_object *o = json_tokener_parse(text);
         json_object *version = NULL;
         if (o && json_object_object_get_ex(o, "Version", &version) &&
             json_object_get_int(version) == 1)
-            rc = parse_json_credentials(text.data, "SessionToken", source, out, err, errlen);
+            rc = parse_json_credentials(text, "SessionToken", source, out, err, errlen);
         else {
             snprintf(err, errlen, "%s: the output is not JSON with \"Version\": 1", source);
             rc = -1;
         }
         json_object_put(o);
     }
-    Awsbuf_wipe(&text);
+    OPENSSL_cleanse(text, TEXT_MAX); /* it held a secret key */
+    free(text);
     free_argv(argv);
     return rc < 0 ? -1 : 1;
 }

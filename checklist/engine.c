@@ -175,7 +175,13 @@ bool Engine_past_point(const Engine *e)
 
 bool Engine_held(const Engine *e)
 {
-    return e->past_point && !e->rollback_past && Engine_failed(e);
+    return e->past_point && !e->rollback_past && (Engine_failed(e) || e->refreeze);
+}
+
+void Engine_allow_refreeze(Engine *e)
+{
+    if (e->past_point)
+        e->refreeze = true;
 }
 
 void Engine_allow_rollback_past(Engine *e)
@@ -187,10 +193,13 @@ int Engine_rollback_next(const Engine *e)
 {
     if (Engine_any(e, STEP_RUNNING) || Engine_any(e, STEP_ROLLING_BACK))
         return -1;
-    if (e->past_point && !e->rollback_past)
-        return -1;
-    /* Preflight is a check that stays true; everything after it is undone. */
-    for (int k = STEP_KIND_COUNT - 1; k > STEP_PREFLIGHT; k--) {
+    int floor = STEP_PREFLIGHT + 1; /* a check that stays true; everything after it is undone */
+    if (e->past_point && !e->rollback_past) {
+        if (!e->refreeze)
+            return -1;
+        floor = e->point_step;
+    }
+    for (int k = STEP_KIND_COUNT - 1; k >= floor; k--) {
         StepState s = e->steps[k].state;
         if (s == STEP_DONE || s == STEP_FAILED)
             return k;
@@ -270,6 +279,8 @@ bool Engine_failed(const Engine *e)
 
 bool Engine_rolled_back(const Engine *e)
 {
+    if (e->past_point && !e->rollback_past)
+        return false; /* at most refrozen */
     return Engine_any(e, STEP_ROLLED_BACK) && Engine_rollback_next(e) < 0 &&
            !Engine_any(e, STEP_ROLLING_BACK);
 }
@@ -383,6 +394,8 @@ static void Engine_replay_session(Engine *e, const char *action, const bool *ena
         *seen = false;
     } else if (strcmp(action, "point-of-no-return") == 0) {
         e->past_point = true;
+    } else if (strcmp(action, "refreeze") == 0) {
+        e->refreeze = true;
     } else if (strcmp(action, "rollback-past-point") == 0) {
         e->rollback_past = true;
     }

@@ -30,7 +30,8 @@ typedef struct Engine {
      * deliberately (Engine_allow_rollback_past). */
     int point_step;
     bool past_point;
-    bool rollback_past;
+    bool refreeze;      /* the steps from the point on may be undone (to count) */
+    bool rollback_past; /* everything may be undone */
 } Engine;
 
 /* All enabled steps pending, disabled ones skipped. */
@@ -76,10 +77,16 @@ int Engine_point_step(const bool enabled[STEP_KIND_COUNT]);
 int Engine_cross_point(Engine *e);
 /* Crossed: the target may hold writes the source lacks. */
 bool Engine_past_point(const Engine *e);
-/* Past the point with a failed or aborted step: a person must act. */
+/* Past the point with a failed or aborted step, or refrozen and waiting
+ * for the count to be confirmed: a person must act. */
 bool Engine_held(const Engine *e);
-/* The deliberate rollback past the point (after counting the target's
- * writes): from now on Engine_rollback_next offers the steps past it. */
+/* The deliberate rollback past the point goes in two moves. First the
+ * refreeze: Engine_rollback_next offers the steps from the point on (their
+ * undo pauses the application again: maintenance back on, or without a
+ * maintenance gate the old connection string to the still frozen source),
+ * so the target's writes can be counted while none is added. Then, the
+ * count confirmed, the rest. */
+void Engine_allow_refreeze(Engine *e);
 void Engine_allow_rollback_past(Engine *e);
 
 /* Abort: a running step becomes failed, nothing new starts until rollback. */
@@ -122,8 +129,8 @@ typedef struct ResumeRecord {
     const char *action; /* start, done, failed, interrupted, rollback-start, rolled-back,
                            rollback-failed, skipped, by-hand, retry; for a session record
                            "begin" starts a new attempt (everything before it was rolled
-                           back), "point-of-no-return" marks the crossing and
-                           "rollback-past-point" the deliberate rollback past it */
+                           back), "point-of-no-return" marks the crossing, "refreeze"
+                           and "rollback-past-point" the deliberate rollback past it */
 } ResumeRecord;
 
 /* A fact read back from the systems; UNKNOWN when it cannot be read (http

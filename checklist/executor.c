@@ -47,8 +47,6 @@ struct Executor {
     char audit_err[256];        /* set once an append failed: nothing destructive after */
     long long writes_counted;   /* the target's own writes past the point; -1 not counted */
     long long writes_confirmed; /* what the operator typed to roll back past the point */
-    bool recount_before_swap;   /* rolling back past the point: count once more when
-                                   maintenance is back on, before the swap is undone */
 };
 
 static const char *const WHO = "checklist";
@@ -139,6 +137,17 @@ static void Exec_finish(Executor *ex, StepKind k, bool ok, const char *text)
     Exec_post_step(ex, k, text);
 }
 
+/* Before anything changes: the plan's lock is still this console's (a
+ * restarted server dropped it with the connection; it is taken again). */
+static bool Exec_lock_lost(Executor *ex, StepCtx *c)
+{
+    char err[1024];
+    if (!ex->cfg.plan_lock || PlanLock_ensure(ex->cfg.plan_lock, err, sizeof err) == 0)
+        return false;
+    snprintf(c->error, sizeof c->error, "refused: the plan's lock: %s", err);
+    return true;
+}
+
 static void Exec_post_point(Executor *ex, StepState state, const char *text)
 {
     Event ev;
@@ -212,6 +221,11 @@ static int Exec_run_step(Executor *ex, StepKind k)
         Exec_finish(ex, k, false, c->error[0] ? c->error : "the audit log cannot be written");
         return -1;
     }
+    if (Engine_is_destructive(k) && Exec_lock_lost(ex, c)) {
+        Exec_audit(ex, id, "failed", NULL, NULL, c->error);
+        Exec_finish(ex, k, false, c->error);
+        return -1;
+    }
     Exec_cross_point(ex, k);
     ops->describe(c);
     if (Exec_audit(ex, id, "start", c->executed, NULL, NULL) != 0) {
@@ -276,6 +290,8 @@ static int Exec_undo_step(Executor *ex, StepKind k)
         Exec_audit(ex, id, "rolled-back", NULL, c->result, NULL);
     } else if (ex->audit_err[0]) {
         rc = Step_fail(c, "refused: the audit log cannot be written (%s)", ex->audit_err);
+    } else if (Exec_lock_lost(ex, c)) {
+        rc = -1;
     } else {
         Exec_post_step(ex, k, Engine_undo_describe(k));
         ops->describe_undo(c);
@@ -308,30 +324,10 @@ static int Exec_count_writes(Executor *ex, TargetWrites *w)
     return 0;
 }
 
-/* Rolling back past the point: once maintenance is back on (the steps past
- * the point undone) the target is counted again before the swap is undone;
- * writes that landed after the operator's confirmation stop the rollback. */
-static bool Exec_recount_holds(Executor *ex, int k)
-{
-    if (!ex->recount_before_swap || k >= ex->engine.point_step)
-        return false;
-    ex->recount_before_swap = false;
-    TargetWrites w;
-    if (Exec_count_writes(ex, &w) != 0)
-        return true;
-    if (w.transactions == ex->writes_confirmed)
-        return false;
-    Exec_post_log(ex, LOG_ERROR,
-                  "the target now has %lld transaction(s) of its own since the point, %lld "
-                  "were confirmed: the rollback stops before the swap is undone; confirm the "
-                  "new count to go on",
-                  w.transactions, ex->writes_confirmed);
-    return true;
-}
-
 static void Exec_rollback(Executor *ex)
 {
-    if (Engine_past_point(&ex->engine) && !ex->engine.rollback_past) {
+    const Engine *e = &ex->engine;
+    if (Engine_past_point(e) && !e->rollback_past && !e->refreeze) {
         Exec_post_log(ex, LOG_ERROR,
                       "refused: past the point of no return a rollback would strand the "
                       "writes the application made on the target; count them and roll back "
@@ -343,7 +339,7 @@ static void Exec_rollback(Executor *ex)
         pthread_mutex_lock(&ex->mu);
         int k = Engine_rollback_next(&ex->engine);
         pthread_mutex_unlock(&ex->mu);
-        if (k < 0 || atomic_load(&ex->cancel) || Exec_recount_holds(ex, k))
+        if (k < 0 || atomic_load(&ex->cancel))
             break;
         if (Exec_undo_step(ex, (StepKind)k) != 0) {
             Exec_post_log(ex, LOG_ERROR, "rollback stopped at %s: %s (retry or act by hand)",
@@ -361,6 +357,34 @@ static void Exec_rollback(Executor *ex)
 
 /* ---- past the point of no return --------------------------------------- */
 
+/* An application paused a moment ago may still finish requests it had
+ * begun: the count is taken once two counts SETTLE_MS apart agree. */
+static int Exec_count_settled(Executor *ex, TargetWrites *w)
+{
+    enum { SETTLE_MS = 500, SETTLE_TRIES = 20 };
+    long long last = -1;
+    for (int i = 0; i < SETTLE_TRIES; i++) {
+        if (Exec_count_writes(ex, w) != 0)
+            return -1;
+        if (w->transactions == last)
+            return 0;
+        last = w->transactions;
+        if (Step_pause(&ex->ctx, SETTLE_MS))
+            return -1;
+    }
+    Exec_post_log(ex, LOG_ERROR,
+                  "the target's writes did not settle in %d s (%lld now): the application is "
+                  "still writing to the target; pause it, then count again",
+                  SETTLE_MS * SETTLE_TRIES / 1000, w->transactions);
+    pthread_mutex_lock(&ex->mu);
+    ex->writes_counted = -1;
+    pthread_mutex_unlock(&ex->mu);
+    return -1;
+}
+
+/* The first move of a rollback past the point: the steps from the point on
+ * are undone (the application is paused again), then the target's writes
+ * are counted while none is added. */
 static void Exec_count(Executor *ex)
 {
     if (!Engine_past_point(&ex->engine)) {
@@ -369,8 +393,29 @@ static void Exec_count(Executor *ex)
                       "write of the application; a rollback strands nothing");
         return;
     }
+    if (!ex->engine.refreeze) {
+        if (Exec_audit(ex, "session", "refreeze", NULL,
+                       "the steps from the point of no return are undone to count the "
+                       "target's writes",
+                       NULL) != 0)
+            return;
+        pthread_mutex_lock(&ex->mu);
+        Engine_allow_refreeze(&ex->engine);
+        pthread_mutex_unlock(&ex->mu);
+        Exec_rollback(ex);
+    }
+    pthread_mutex_lock(&ex->mu);
+    int left = Engine_rollback_next(&ex->engine);
+    pthread_mutex_unlock(&ex->mu);
+    if (left >= 0) {
+        Exec_post_log(ex, LOG_ERROR,
+                      "not counted: %s is not undone yet, so the application "
+                      "may still be writing to the target",
+                      Plan_step_id((StepKind)left));
+        return;
+    }
     TargetWrites w;
-    if (Exec_count_writes(ex, &w) != 0)
+    if (Exec_count_settled(ex, &w) != 0)
         return;
     Exec_post_log(ex, w.transactions ? LOG_WARN : LOG_INFO,
                   "the target has %lld transaction(s) (%lld row event(s)%s%s) of its own since "
@@ -378,12 +423,16 @@ static void Exec_count(Executor *ex)
                   w.transactions, w.row_events, w.table[0] ? ", e.g. " : "", w.table);
 }
 
-/* The deliberate rollback past the point: the operator typed the count;
- * it must still be the count now. */
+/* The second move: the operator typed the count; it must still be the
+ * count now. */
 static void Exec_rollback_past(Executor *ex)
 {
     if (!Engine_past_point(&ex->engine) || ex->engine.rollback_past) {
         Exec_rollback(ex);
+        return;
+    }
+    if (!ex->engine.refreeze) {
+        Exec_post_log(ex, LOG_ERROR, "not rolled back: count the target's writes first");
         return;
     }
     TargetWrites w;
@@ -407,7 +456,6 @@ static void Exec_rollback_past(Executor *ex)
     pthread_mutex_lock(&ex->mu);
     Engine_allow_rollback_past(&ex->engine);
     pthread_mutex_unlock(&ex->mu);
-    ex->recount_before_swap = true;
     Exec_rollback(ex);
 }
 
@@ -817,6 +865,9 @@ void Executor_by_hand(Executor *ex)
 
 void Executor_count_writes(Executor *ex)
 {
+    pthread_mutex_lock(&ex->mu);
+    ex->writes_counted = -1; /* until this count is in */
+    pthread_mutex_unlock(&ex->mu);
     Exec_request(ex, REQ_COUNT);
 }
 

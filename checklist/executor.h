@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "checklist/step_state.h"
+#include "db/plan_lock.h"
 #include "plan/plan.h"
 #include "session/audit.h"
 #include "session/bus.h"
@@ -20,6 +21,7 @@ typedef struct ExecutorConfig {
     Bus *bus;
     Audit *audit;
     const char *audit_path; /* the same log, read at start to resume (NULL: fresh) */
+    PlanLock *plan_lock;    /* checked before every action that changes something (NULL: none) */
     bool dry_run;           /* describe every statement/request/command, execute none */
 } ExecutorConfig;
 
@@ -38,11 +40,11 @@ void Executor_rollback(Executor *ex);  /* undo completed steps in reverse order 
 void Executor_retry(Executor *ex);
 void Executor_skip(Executor *ex);
 void Executor_by_hand(Executor *ex);
-/* Counts the target's own writes since the point (ExecutorStatus). */
+/* The deliberate rollback past the point, in two moves (engine.h): first
+ * undo the steps from the point on and count the target's own writes
+ * (ExecutorStatus.writes_counted); then, with the count the operator typed,
+ * the rest, only while the target's count is still that. */
 void Executor_count_writes(Executor *ex);
-/* The deliberate rollback past the point: runs only when the target's
- * count is still `confirmed` (what the operator typed), and stops before
- * the swap is undone if more writes landed meanwhile. */
 void Executor_rollback_past(Executor *ex, long long confirmed);
 
 /* A snapshot for the UI's decisions (which keys make sense now). */

@@ -128,16 +128,39 @@ int Fs_read_key(const char *path, const char *key, char *value, size_t size, cha
     return 1;
 }
 
+/* The temp file gets the original's mode, owner and group (the application
+ * reading it may run as another user); when the owner cannot be kept the
+ * swap fails rather than leave a file the application may not read. */
+static int Fs_keep_owner(int fd, const struct stat *st, const char *path, char *err, size_t errsize)
+{
+    struct stat now;
+    if (fstat(fd, &now) != 0)
+        return snprintf(err, errsize, "%s: %s", path, strerror(errno)), -1;
+    if (now.st_uid == st->st_uid && now.st_gid == st->st_gid)
+        return 0;
+    if (fchown(fd, st->st_uid, st->st_gid) != 0)
+        return snprintf(err, errsize, "%s: cannot keep its owner %ld:%ld (%s): not replaced", path,
+                        (long)st->st_uid, (long)st->st_gid, strerror(errno)),
+               -1;
+    return 0;
+}
+
 static int Fs_write_temp(const char *path, const char *a, size_t alen, const char *mid,
                          const char *b, char *tmp, size_t tmpsize, char *err, size_t errsize)
 {
     struct stat st;
-    mode_t mode = stat(path, &st) == 0 ? (st.st_mode & 07777) : 0600;
+    if (stat(path, &st) != 0)
+        return snprintf(err, errsize, "%s: %s", path, strerror(errno)), -1;
     snprintf(tmp, tmpsize, "%s.cutover-XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0)
         return snprintf(err, errsize, "%s: %s", tmp, strerror(errno)), -1;
-    if (fchmod(fd, mode) != 0 || Fs_write_all(fd, a, alen) != 0 ||
+    if (Fs_keep_owner(fd, &st, path, err, errsize) != 0) {
+        close(fd);
+        unlink(tmp);
+        return -1;
+    }
+    if (fchmod(fd, st.st_mode & 07777) != 0 || Fs_write_all(fd, a, alen) != 0 ||
         Fs_write_all(fd, mid, strlen(mid)) != 0 || Fs_write_all(fd, b, strlen(b)) != 0 ||
         fsync(fd) != 0) {
         int e = errno;
@@ -149,7 +172,8 @@ static int Fs_write_temp(const char *path, const char *a, size_t alen, const cha
     return 0;
 }
 
-int Fs_replace_key(const char *path, const char *key, const char *value, char *err, size_t errsize)
+static int Fs_replace_key_at(const char *path, const char *key, const char *value, char *err,
+                             size_t errsize)
 {
     size_t len;
     char *text = Fs_slurp(path, &len, err, errsize);
@@ -182,4 +206,16 @@ int Fs_replace_key(const char *path, const char *key, const char *value, char *e
         return snprintf(err, errsize, "rename %s: %s", path, strerror(e)), -1;
     }
     return Fs_sync_dir(path, err, errsize);
+}
+
+int Fs_replace_key(const char *link, const char *key, const char *value, char *err, size_t errsize)
+{
+    /* Through a symlink to the file it names: renaming over the link would
+     * replace the link with a plain file and leave the real one unchanged. */
+    char *path = realpath(link, NULL);
+    if (!path)
+        return snprintf(err, errsize, "%s: %s", link, strerror(errno)), -1;
+    int rc = Fs_replace_key_at(path, key, value, err, errsize);
+    free(path);
+    return rc;
 }

@@ -24,9 +24,11 @@ int Fs_read_key(const char *path, const char *key, char *value, size_t size, cha
                 size_t errsize);
 
 /* Rewrites KEY's line to KEY=value, keeping every other byte: a temp file in
- * the same directory with the original's mode, fsync, rename over, fsync the
- * directory. -1 with err (the original untouched) on failure, or when the
- * key is not in the file. */
+ * the same directory with the original's mode, owner and group, fsync,
+ * rename over, fsync the directory. A symlink is followed: the file it names
+ * is replaced and the link stays. -1 with err (the original untouched) on
+ * failure, when the key is not in the file, or when the owner cannot be
+ * kept. */
 int Fs_replace_key(const char *path, const char *key, const char *value, char *err, size_t errsize);
 
 #endif

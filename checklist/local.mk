@@ -1,8 +1,8 @@
 # checklist: build lines for this folder
 libcutover_a_SOURCES += checklist/step_state.c checklist/engine.c checklist/engine.h
 if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_engine
-TESTS += tests/unit/test_engine
+check_PROGRAMS += tests/unit/test_engine tests/unit/test_fsutil
+TESTS += tests/unit/test_engine tests/unit/test_fsutil
 endif
 libcutover_a_SOURCES += checklist/step.c checklist/step.h checklist/proc.c checklist/proc.h \
 	checklist/http.c checklist/http.h checklist/fsutil.c checklist/fsutil.h \
@@ -17,9 +17,10 @@ TESTS += tests/integration/cutover_dry_run.sh tests/integration/cutover_headless
 	tests/integration/cutover_rollback.sh tests/integration/cutover_resume.sh \
 	tests/integration/cutover_methods.sh tests/integration/cutover_methods_rollback.sh \
 	tests/integration/cutover_http_maintenance.sh tests/integration/cutover_hold_maintenance_off.sh \
-	tests/integration/cutover_hold_stop_replication.sh
+	tests/integration/cutover_hold_stop_replication.sh tests/integration/cutover_plan_lock.sh
 EXTRA_DIST += tests/integration/cutover_dry_run.sh tests/integration/cutover_headless.sh \
 	tests/integration/cutover_rollback.sh tests/integration/cutover_resume.sh \
 	tests/integration/cutover_methods.sh tests/integration/cutover_methods_rollback.sh \
 	tests/integration/cutover_http_maintenance.sh tests/integration/cutover_hold_maintenance_off.sh \
-	tests/integration/cutover_hold_stop_replication.sh tests/ops/ops_api.py
+	tests/integration/cutover_hold_stop_replication.sh tests/integration/cutover_plan_lock.sh \
+	tests/ops/ops_api.py

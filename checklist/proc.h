@@ -1,10 +1,9 @@
-/* External commands for the exec methods (maintenance, swap): run without a
- * shell, argv templates filled from the plan, a timeout after which the whole
- * process group is killed, and abort honoured at once. */
+/* External commands for the exec methods (maintenance, swap,
+ * stop-replication): argv templates filled from the plan, described for the
+ * audit. They run through Subprocess_run (lib/subprocess.h). */
 #ifndef CUTOVER_CHECKLIST_PROC_H
 #define CUTOVER_CHECKLIST_PROC_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -27,11 +26,6 @@ void Proc_free(char **argv);
  * quoted when they hold spaces or quotes. */
 void Proc_describe(char *const *argv, char *out, size_t size);
 
-/* Runs argv, stdin from /dev/null, stdout captured into out (truncated to
- * size-1 bytes; trailing newlines removed), stderr's first line into err.
- * Returns the exit status (0-255), or -1 with err when it could not start,
- * was killed by a signal, ran past timeout_ms or was cancelled. */
-int Proc_run(char *const *argv, int timeout_ms, atomic_bool *cancel, char *out, size_t size,
-             char *err, size_t errsize);
+/* Running them: lib/subprocess.h. */
 
 #endif

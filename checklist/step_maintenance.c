@@ -6,6 +6,7 @@
 #include "checklist/fsutil.h"
 #include "checklist/http.h"
 #include "checklist/proc.h"
+#include "lib/subprocess.h"
 #include "checklist/step.h"
 #include "lib/clock.h"
 
@@ -80,7 +81,7 @@ static int Maint_exec_run(StepCtx *c, bool on)
     char **argv = Proc_expand(Maint_cmd(c, on), &vars);
     char out[512], err[512];
     const PlanCommand *cmd = Maint_cmd(c, on);
-    int rc = Proc_run(argv, cmd->timeout_ms, c->cancel, out, sizeof out, err, sizeof err);
+    int rc = Subprocess_run(argv, cmd->timeout_ms, c->cancel, out, sizeof out, err, sizeof err);
     Proc_free(argv);
     if (rc != 0)
         return rc < 0 ? Step_fail(c, "maintenance command: %s", err)

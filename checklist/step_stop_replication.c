@@ -12,6 +12,7 @@
 
 #include "aws/dms.h"
 #include "checklist/proc.h"
+#include "lib/subprocess.h"
 #include "checklist/step.h"
 #include "lib/clock.h"
 
@@ -159,7 +160,7 @@ static int ReplExec_set(StepCtx *c, bool running)
     const PlanCommand *cmd = ReplExec_cmd(c, running);
     char **argv = Proc_expand(cmd, &vars);
     char out[512], err[512];
-    int rc = Proc_run(argv, cmd->timeout_ms, c->cancel, out, sizeof out, err, sizeof err);
+    int rc = Subprocess_run(argv, cmd->timeout_ms, c->cancel, out, sizeof out, err, sizeof err);
     Proc_free(argv);
     if (rc != 0)
         return rc < 0 ? Step_fail(c, "%s command: %s", running ? "start" : "stop", err)
@@ -180,7 +181,7 @@ static Effect ReplExec_effect(StepCtx *c)
     ProcVars vars = {.plan = c->plan};
     char **argv = Proc_expand(cmd, &vars);
     char out[256], err[256];
-    int rc = Proc_run(argv, cmd->timeout_ms, c->cancel, out, sizeof out, err, sizeof err);
+    int rc = Subprocess_run(argv, cmd->timeout_ms, c->cancel, out, sizeof out, err, sizeof err);
     Proc_free(argv);
     return rc == 0 ? EFFECT_PRESENT : rc == 1 ? EFFECT_ABSENT : EFFECT_UNKNOWN;
 }

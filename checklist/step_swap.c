@@ -18,6 +18,7 @@
 #include "aws/ssm.h"
 #include "checklist/fsutil.h"
 #include "checklist/proc.h"
+#include "lib/subprocess.h"
 #include "checklist/step.h"
 #include "lib/clock.h"
 #include "lib/redact.h"
@@ -45,8 +46,8 @@ static int Swap_readback_cmd(StepCtx *c, char *out, size_t size)
     ProcVars vars = {.plan = c->plan, .value = Swap_value(c)};
     char **argv = Proc_expand(&c->plan->swap.readback_cmd, &vars);
     char err[512];
-    int rc = Proc_run(argv, c->plan->swap.readback_cmd.timeout_ms, c->cancel, out, size, err,
-                      sizeof err);
+    int rc = Subprocess_run(argv, c->plan->swap.readback_cmd.timeout_ms, c->cancel, out, size, err,
+                            sizeof err);
     Proc_free(argv);
     if (rc != 0)
         return rc < 0 ? Step_fail(c, "readback command: %s", err)
@@ -564,7 +565,8 @@ static int Swap_put(StepCtx *c, const char *value, bool undo)
         ProcVars vars = {.plan = c->plan, .value = value, .swap_servers = undo};
         char **argv = Proc_expand(&s->cmd, &vars);
         char out[512];
-        int rc = Proc_run(argv, s->cmd.timeout_ms, c->cancel, out, sizeof out, err, sizeof err);
+        int rc =
+            Subprocess_run(argv, s->cmd.timeout_ms, c->cancel, out, sizeof out, err, sizeof err);
         Proc_free(argv);
         if (rc != 0)
             return rc < 0 ? Step_fail(c, "swap command: %s", err)

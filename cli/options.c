@@ -36,6 +36,11 @@ void Cli_print_usage(FILE *out)
                  "      --exit-after-frames N  quit after N screen updates (for tests)\n"
                  "  -h, --help             this help\n"
                  "  -V, --version          the version\n\n"
+                 "Exit status of run --headless: 0 completed; 1 no-go, nothing changed; 2 bad\n"
+                 "usage or plan; 3 failed and rolled back cleanly; 4 held past the point of no\n"
+                 "return (the application may write to the target: a person must act, nothing\n"
+                 "was undone); 5 another console holds the plan's lock; 6 stopped with changes\n"
+                 "in place before the point (run again to resume).\n\n"
                  "Environment: NO_COLOR disables colour. See cutover(1) and cutover-plan(5).\n");
 }
 

@@ -6,6 +6,7 @@
 
 #include "aws/awsplan.h"
 #include "checklist/engine.h"
+#include "checklist/step.h"
 #include "checklist/step_state.h"
 #include "cli/commands.h"
 
@@ -64,7 +65,7 @@ static int Runtime_open_session(Runtime *rt, const RunOptions *opt, int cols, in
         return Runtime_fail(rt, EXIT_NO, "", err);
     rt->lock_fd = SessionDir_lock(&rt->dir, err, sizeof err);
     if (rt->lock_fd < 0)
-        return Runtime_fail(rt, EXIT_NO, "", err);
+        return Runtime_fail(rt, EXIT_LOCKED, "", err);
     rt->audit = Audit_open(rt->dir.audit, err, sizeof err);
     if (!rt->audit)
         return Runtime_fail(rt, EXIT_NO, "", err);
@@ -73,6 +74,29 @@ static int Runtime_open_session(Runtime *rt, const RunOptions *opt, int cols, in
     rt->recorder = Recorder_start(rt->bus, rt->dir.recording, &header, err, sizeof err);
     if (!rt->recorder)
         return Runtime_fail(rt, EXIT_NO, "", err);
+    return 0;
+}
+
+static void Runtime_warn(Runtime *rt, const char *text)
+{
+    Event ev;
+    Event_log(&ev, LOG_WARN, "checklist", "%s", text);
+    Bus_post(rt->bus, &ev);
+}
+
+/* The databases' lock, after the host's: refused, the second console says
+ * who holds the plan and exits EXIT_LOCKED. */
+static int Runtime_lock_plan(Runtime *rt)
+{
+    char err[1024], warning[1024];
+    PlanLockResult result;
+    DbTimeouts timeouts = Step_timeouts(rt->plan);
+    rt->plan_lock =
+        PlanLock_acquire(rt->plan, &timeouts, &result, warning, sizeof warning, err, sizeof err);
+    if (!rt->plan_lock)
+        return Runtime_fail(rt, result == PLAN_LOCK_HELD ? EXIT_LOCKED : EXIT_NO, "", err);
+    if (warning[0])
+        Runtime_warn(rt, warning);
     return 0;
 }
 
@@ -91,6 +115,8 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
         return Runtime_fail(rt, EXIT_NO, "", "out of memory");
     if (!opt->readonly) {
         int rc = Runtime_open_session(rt, opt, cols, rows);
+        if (rc == 0 && !opt->dry_run)
+            rc = Runtime_lock_plan(rt);
         if (rc != 0)
             return rc;
     }
@@ -102,6 +128,7 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
                              .bus = rt->bus,
                              .audit = rt->audit,
                              .audit_path = rt->dir.audit,
+                             .plan_lock = rt->plan_lock,
                              .dry_run = opt->dry_run};
         rt->executor = Executor_start(&ec, err, sizeof err);
         if (!rt->executor)
@@ -124,6 +151,7 @@ void Runtime_close(Runtime *rt)
 {
     if (rt->executor)
         Executor_stop(rt->executor);
+    PlanLock_release(rt->plan_lock);
     if (rt->probes)
         Probes_stop(rt->probes);
     if (rt->bus)

@@ -9,6 +9,7 @@
 
 #include "checklist/executor.h"
 #include "cli/options.h"
+#include "db/plan_lock.h"
 #include "plan/plan.h"
 #include "probes/probes.h"
 #include "session/audit.h"
@@ -19,7 +20,8 @@
 typedef struct Runtime {
     Plan *plan;
     SessionDir dir;
-    int lock_fd;
+    int lock_fd;         /* the session directory's lock: one console per plan on this host */
+    PlanLock *plan_lock; /* the databases' lock: one console per plan anywhere */
     Audit *audit;
     Bus *bus;
     BusQueue *events; /* the UI's (or headless printer's) queue, with a wake pipe */
@@ -29,8 +31,9 @@ typedef struct Runtime {
 } Runtime;
 
 /* Opens everything. cols/rows go into the recording's header (0 headless).
- * Returns 0, or an exit status (EXIT_USAGE for a bad plan, EXIT_NO for a
- * refused lock or an unwritable session directory) after printing why. */
+ * Returns 0, or an exit status (EXIT_USAGE for a bad plan, EXIT_LOCKED when
+ * another console holds the plan, EXIT_NO for an unwritable session
+ * directory) after printing why. */
 int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows);
 
 /* Reacts to what the cutover did: once lag zero is proven the heartbeat

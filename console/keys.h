@@ -21,7 +21,10 @@ typedef enum {
     ACTION_ARM,
     ACTION_STEP,
     ACTION_ABORT,
-    ACTION_ROLLBACK,
+    ACTION_ROLLBACK, /* past the point of no return: counts, then asks for the count */
+    ACTION_RETRY,    /* the failed step again */
+    ACTION_SKIP,     /* past the point: leave the failed step */
+    ACTION_BY_HAND,  /* past the point: the operator did it */
     /* replay */
     ACTION_PLAY,
     ACTION_FASTER,

@@ -163,6 +163,8 @@ static void Live_fold_events(Live *live, BusQueue *queue)
         live->dirty = true;
     }
     Live_post_alarms(live);
+    if (live->awaiting_count && live->cfg->executor)
+        Live_count_ready(live);
 }
 
 static void Live_draw(Live *live, int64_t now)

@@ -2,6 +2,7 @@
  * goes through a confirmation that names the plan, the step and the servers,
  * unless the operator confirmed in advance with --yes. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "console/live_state.h"
@@ -24,6 +25,8 @@ static void Live_ask(Live *live, Action action, const char *title, const char *t
     snprintf(live->screen.overlay_text, sizeof live->screen.overlay_text, "%s", text);
 }
 
+static void Live_start_count(Live *live);
+
 static void Live_do(Live *live, Action action)
 {
     Executor *ex = live->cfg->executor;
@@ -43,8 +46,24 @@ static void Live_do(Live *live, Action action)
         break;
     }
     case ACTION_ROLLBACK:
+        if (Executor_status(ex).past_point) {
+            Live_start_count(live);
+            break;
+        }
         Live_decision(live, "rollback", "roll back the completed steps");
         Executor_rollback(ex);
+        break;
+    case ACTION_RETRY:
+        Live_decision(live, "retry", "run the failed step again");
+        Executor_retry(ex);
+        break;
+    case ACTION_SKIP:
+        Live_decision(live, "skip", "skip the failed step past the point of no return");
+        Executor_skip(ex);
+        break;
+    case ACTION_BY_HAND:
+        Live_decision(live, "by-hand", "the failed step was done by hand");
+        Executor_by_hand(ex);
         break;
     case ACTION_QUIT:
         Live_decision(live, "quit", "quit while a step was running");
@@ -74,6 +93,98 @@ static void Live_step_target(const Plan *plan, StepKind kind, char *buf, size_t 
     }
 }
 
+static void Live_start_count(Live *live)
+{
+    Live_decision(live, "count",
+                  "pause the application and count the target's writes since "
+                  "the point of no return");
+    Executor_count_writes(live->cfg->executor);
+    live->awaiting_count = true;
+    Live_banner(live, "pausing the application and counting the target's writes...");
+}
+
+/* Retry, skip, done by hand: what they do to the failed step, asked first. */
+static void Live_request_resolution(Live *live, Action action, const ExecutorStatus *st)
+{
+    const Plan *plan = live->cfg->plan;
+    if (st->busy || st->failed_step < 0) {
+        Live_banner(live, st->busy ? "a step is running" : "no step has failed");
+        return;
+    }
+    if (action != ACTION_RETRY && !st->past_point) {
+        Live_banner(live, "only past the point of no return; before it, R rolls back");
+        return;
+    }
+    const char *id = Plan_step_id((StepKind)st->failed_step);
+    char text[640];
+    if (action == ACTION_RETRY)
+        snprintf(text, sizeof text, "Run step '%s' of plan '%s' again?", id, plan->name);
+    else if (action == ACTION_SKIP)
+        snprintf(text, sizeof text,
+                 "Skip step '%s' of plan '%s'? It stays undone; the audit records the skip.", id,
+                 plan->name);
+    else
+        snprintf(text, sizeof text,
+                 "Mark step '%s' of plan '%s' done? Only when you have done it by hand: the "
+                 "audit records it as your word.",
+                 id, plan->name);
+    if (live->cfg->yes)
+        Live_do(live, action);
+    else
+        Live_ask(live, action,
+                 action == ACTION_RETRY  ? "Retry"
+                 : action == ACTION_SKIP ? "Skip"
+                                         : "Done by hand",
+                 text);
+}
+
+/* Past the point a rollback strands what the application wrote on the
+ * target: the application is paused again and the executor counts; then
+ * Live_count_ready asks for the count. */
+static void Live_request_rollback_past(Live *live, const ExecutorStatus *st)
+{
+    if (st->busy) {
+        Live_banner(live, "a step is running");
+        return;
+    }
+    const char *pause = live->cfg->plan->steps[STEP_MAINTENANCE_ON].enabled
+                            ? "maintenance goes on again"
+                            : "the old connection string goes back (the source is still frozen)";
+    char text[640];
+    snprintf(text, sizeof text,
+             "Roll back plan '%s' past the point of no return? First %s and the target's "
+             "writes since the point are counted; you then type the count to go on. Until you "
+             "do, the application stays paused.",
+             live->cfg->plan->name, pause);
+    if (live->cfg->yes)
+        Live_do(live, ACTION_ROLLBACK);
+    else
+        Live_ask(live, ACTION_ROLLBACK, "Roll back past the point of no return", text);
+}
+
+void Live_count_ready(Live *live)
+{
+    ExecutorStatus st = Executor_status(live->cfg->executor);
+    if (!live->awaiting_count || st.busy)
+        return;
+    live->awaiting_count = false;
+    if (st.writes_counted < 0) {
+        Live_banner(live, "the target's writes cannot be counted: no rollback past the point "
+                          "(see the events)");
+        return;
+    }
+    ScreenState *s = &live->screen;
+    s->overlay = OVERLAY_INPUT;
+    s->input[0] = '\0';
+    live->input_for = ACTION_ROLLBACK;
+    snprintf(s->overlay_title, sizeof s->overlay_title, "Roll back past the point of no return");
+    snprintf(s->overlay_text, sizeof s->overlay_text,
+             "The target has %lld transaction(s) of the application since the point of no "
+             "return that the source lacks. Rolling back leaves them on the target, out of "
+             "the application's reach. Type %lld to roll back anyway (Esc cancels):",
+             st.writes_counted, st.writes_counted);
+}
+
 static void Live_request(Live *live, Action action)
 {
     const Plan *plan = live->cfg->plan;
@@ -87,6 +198,14 @@ static void Live_request(Live *live, Action action)
     }
     if ((action == ACTION_ARM || action == ACTION_STEP) && (st.busy || st.next_step < 0)) {
         Live_banner(live, st.busy ? "a step is running" : "no step left to run");
+        return;
+    }
+    if (action == ACTION_RETRY || action == ACTION_SKIP || action == ACTION_BY_HAND) {
+        Live_request_resolution(live, action, &st);
+        return;
+    }
+    if (action == ACTION_ROLLBACK && st.past_point) {
+        Live_request_rollback_past(live, &st);
         return;
     }
     const char *blocked = action == ACTION_ARM ? Alarms_blocking_arm(&live->model) : NULL;
@@ -131,6 +250,25 @@ static void Live_confirm_key(Live *live, int key)
         Live_banner(live, "cancelled");
 }
 
+/* The count typed to roll back past the point: it must be the count. */
+static void Live_typed_count(Live *live, const char *typed)
+{
+    live->input_for = ACTION_NONE;
+    ExecutorStatus st = Executor_status(live->cfg->executor);
+    char *end = NULL;
+    long long n = strtoll(typed, &end, 10);
+    if (!typed[0] || *end || n != st.writes_counted) {
+        Live_banner(live, "typed \"%s\", the count is %lld: not rolled back", typed,
+                    st.writes_counted);
+        return;
+    }
+    char text[160];
+    snprintf(text, sizeof text,
+             "roll back past the point of no return, leaving %lld transaction(s) on the target", n);
+    Live_decision(live, "rollback-past-point", text);
+    Executor_rollback_past(live->cfg->executor, n);
+}
+
 static void Live_input_key(Live *live, int key)
 {
     ScreenState *s = &live->screen;
@@ -139,7 +277,9 @@ static void Live_input_key(Live *live, int key)
         s->overlay = OVERLAY_NONE;
     } else if (key == KEYCODE_ENTER) {
         s->overlay = OVERLAY_NONE;
-        if (len) {
+        if (live->input_for == ACTION_ROLLBACK)
+            Live_typed_count(live, s->input);
+        else if (len) {
             Event ev;
             memset(&ev, 0, sizeof ev);
             ev.kind = EVENT_NOTE;
@@ -209,6 +349,7 @@ static void Live_action(Live *live, Action action)
     case ACTION_SELECT_UP: Live_select(live, -1); break;
     case ACTION_SELECT_DOWN: Live_select(live, 1); break;
     case ACTION_NOTE:
+        live->input_for = ACTION_NOTE;
         live->screen.overlay = OVERLAY_INPUT;
         live->screen.input[0] = '\0';
         snprintf(live->screen.overlay_title, sizeof live->screen.overlay_title, "Note");
@@ -225,7 +366,10 @@ static void Live_action(Live *live, Action action)
         break;
     case ACTION_ARM:
     case ACTION_STEP:
-    case ACTION_ROLLBACK: Live_request(live, action); break;
+    case ACTION_ROLLBACK:
+    case ACTION_RETRY:
+    case ACTION_SKIP:
+    case ACTION_BY_HAND: Live_request(live, action); break;
     default: break;
     }
 }

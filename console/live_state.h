@@ -24,7 +24,9 @@ typedef struct Live {
     Theme theme;
     size_t theme_index;
     bool no_color;
-    Action pending; /* the action an open confirmation is for */
+    Action pending;      /* the action an open confirmation is for */
+    Action input_for;    /* the open input line: ACTION_NOTE or ACTION_ROLLBACK (the count) */
+    bool awaiting_count; /* the executor counts the target's writes for a rollback */
     bool quit;
     bool dirty;  /* the model or the screen state changed */
     bool urgent; /* a step moved, an alarm: draw within a frame */
@@ -38,6 +40,10 @@ typedef struct Live {
 
 /* Handles one key (live_keys.c). */
 void Live_key(Live *live, int key);
+
+/* After the executor counted the target's writes for a rollback past the
+ * point of no return: asks for the count to be typed (live_keys.c). */
+void Live_count_ready(Live *live);
 
 /* Shows a message under the status line for a few seconds. */
 void Live_banner(Live *live, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

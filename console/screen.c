@@ -112,6 +112,15 @@ static void Screen_second_line(Canvas *c, const Model *m, const ScreenState *st,
                       cur ? cur->title : "-");
         return;
     }
+    const StepView *held = Model_held_step(m);
+    if (held) {
+        Canvas_printf(c, 1, y, c->cols - 2, ROLE_ALARM,
+                      "HELD past the point of no return: %s failed.%s", held->id,
+                      st->readonly ? " The lead's console decides."
+                                   : " r retry  s skip  d done by hand  R roll back past the "
+                                     "point (counts the target's writes)");
+        return;
+    }
     Canvas_printf(c, 1, y, c->cols - 2, ROLE_MUTED, "session: %s",
                   st->session_file ? st->session_file : "not recorded (read-only)");
 }
@@ -226,8 +235,9 @@ void Screen_render(Canvas *c, const Model *m, const ScreenState *st)
     }
     PanelView view = {.model = m, .selected_step = st->selected_step, .ascii = c->ascii};
     Screen_status(c, m, st);
-    /* Below 30 rows the panels need the line more than the session path. */
-    bool second = c->rows >= 30 || st->banner || st->mode == KEYS_REPLAY;
+    /* Below 30 rows the panels need the line more than the session path,
+     * less than a hold that waits for the lead. */
+    bool second = c->rows >= 30 || st->banner || st->mode == KEYS_REPLAY || Model_held_step(m);
     if (second)
         Screen_second_line(c, m, st, 1);
     int top = second ? 2 : 1, height = c->rows - top - 1;

@@ -14,6 +14,7 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 #include <errmsg.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,13 +121,6 @@ static int Db_password(const SecretRef *ref, char *out, size_t size, bool *have,
     return 0;
 }
 
-static void Db_wipe(char *buf, size_t size)
-{
-    volatile char *p = buf;
-    while (size--)
-        *p++ = 0;
-}
-
 static Db *Db_open(const PlanServer *server, const char *user, const SecretRef *password,
                    const DbTimeouts *timeouts, char *err, size_t errsize)
 {
@@ -146,7 +140,7 @@ static Db *Db_open(const PlanServer *server, const char *user, const SecretRef *
     }
     db->conn = mysql_init(NULL);
     if (!db->conn) {
-        Db_wipe(secret, sizeof secret);
+        OPENSSL_cleanse(secret, sizeof secret);
         snprintf(err, errsize, "%s: out of memory", db->label);
         free(db);
         return NULL;
@@ -157,7 +151,7 @@ static Db *Db_open(const PlanServer *server, const char *user, const SecretRef *
         mysql_real_connect(db->conn, socket ? NULL : server->host, user, have ? secret : NULL, NULL,
                            server->port > 0 ? (unsigned)server->port : 3306,
                            socket ? server->socket : NULL, CLIENT_REMEMBER_OPTIONS);
-    Db_wipe(secret, sizeof secret);
+    OPENSSL_cleanse(secret, sizeof secret);
     if (!ok || mysql_autocommit(db->conn, 1) != 0)
         snprintf(err, errsize, "%s: %u: %s", db->label, mysql_errno(db->conn),
                  mysql_error(db->conn));

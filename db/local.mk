@@ -1,5 +1,5 @@
 # db: the MySQL connection layer (MariaDB Connector/C).
-libcutover_a_SOURCES += db/db.c db/db.h db/dialect.c db/dialect.h
+libcutover_a_SOURCES += db/db.c db/db.h db/dialect.c db/dialect.h db/plan_lock.c db/plan_lock.h
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_db

@@ -2,3 +2,9 @@
 libcutover_a_SOURCES += lib/clock.c lib/clock.h
 libcutover_a_SOURCES += lib/operator.c lib/operator.h
 libcutover_a_SOURCES += lib/redact.c lib/redact.h
+libcutover_a_SOURCES += lib/subprocess.c lib/subprocess.h
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_subprocess
+TESTS += tests/unit/test_subprocess
+endif

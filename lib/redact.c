@@ -1,9 +1,11 @@
 #include "lib/redact.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Kept sorted longest first, so a secret that contains another is masked
  * whole rather than leaving its remainder visible. */
@@ -50,7 +52,7 @@ static void Redact_insert_sorted(char *copy)
 
 void Redact_register(const char *secret)
 {
-    if (!secret || strlen(secret) < REDACT_MIN_LENGTH)
+    if (!secret || !secret[0])
         return;
     pthread_mutex_lock(&Redact_registry.lock);
     if (!Redact_known(secret) && Redact_grow()) {
@@ -63,15 +65,41 @@ void Redact_register(const char *secret)
 
 /* The mask is never longer than a registered secret, so the text only
  * shrinks and the buffer size is not needed here. */
-static void Redact_mask_one(char *text, const char *secret)
+static size_t Redact_splice(char *text, size_t size, size_t from, size_t to);
+
+static bool Redact_word_char(char c)
+{
+    return isalnum((unsigned char)c) != 0;
+}
+
+/* A short secret counts only as a whole word: "ab" in "tab" is not it. */
+static bool Redact_stands_alone(const char *text, const char *hit, size_t slen)
+{
+    if (slen >= REDACT_MIN_LENGTH)
+        return true;
+    bool before = hit > text && Redact_word_char(hit[-1]);
+    bool after = Redact_word_char(hit[slen]);
+    return !before && !after;
+}
+
+static void Redact_mask_one(char *text, size_t size, const char *secret)
 {
     size_t slen = strlen(secret);
     size_t mlen = strlen(REDACT_MASK);
     char *hit = text;
     while ((hit = strstr(hit, secret)) != NULL) {
-        memcpy(hit, REDACT_MASK, mlen);
-        memmove(hit + mlen, hit + slen, strlen(hit + slen) + 1);
-        hit += mlen;
+        if (!Redact_stands_alone(text, hit, slen)) {
+            hit += slen;
+            continue;
+        }
+        if (slen >= mlen) {
+            memcpy(hit, REDACT_MASK, mlen);
+            memmove(hit + mlen, hit + slen, strlen(hit + slen) + 1);
+            hit += mlen;
+        } else {
+            hit =
+                text + Redact_splice(text, size, (size_t)(hit - text), (size_t)(hit - text) + slen);
+        }
     }
 }
 
@@ -82,9 +110,10 @@ void Redact_apply(char *text, size_t size)
     text[size - 1] = '\0';
     pthread_mutex_lock(&Redact_registry.lock);
     for (size_t i = 0; i < Redact_registry.count; i++)
-        Redact_mask_one(text, Redact_registry.secrets[i]);
+        Redact_mask_one(text, size, Redact_registry.secrets[i]);
     pthread_mutex_unlock(&Redact_registry.lock);
     Redact_url_password(text, size);
+    Redact_keyed_password(text, size);
 }
 
 /* Characters that may appear in the user:password part of a URL we hide.
@@ -150,6 +179,54 @@ void Redact_url_password(char *text, size_t size)
         if (strncmp(text + colon + 1, REDACT_MASK "@", strlen(REDACT_MASK) + 1) == 0)
             continue;
         i = Redact_splice(text, size, colon + 1, end);
+    }
+}
+
+static const char *const Redact_password_keys[] = {"pwd", "password", "passwd"};
+
+/* The key ending at text[eq] ('=' there), when it is a password key that
+ * starts a field (after the start, ';', a blank, '?' or '&'). */
+static bool Redact_is_password_key(const char *text, size_t eq)
+{
+    for (size_t k = 0; k < sizeof Redact_password_keys / sizeof Redact_password_keys[0]; k++) {
+        size_t n = strlen(Redact_password_keys[k]);
+        if (eq < n || strncasecmp(text + eq - n, Redact_password_keys[k], n) != 0)
+            continue;
+        char before = eq == n ? ';' : text[eq - n - 1];
+        if (before == ';' || before == ' ' || before == '\t' || before == '?' || before == '&')
+            return true;
+    }
+    return false;
+}
+
+/* Where a keyed value starting at text[from] ends. */
+static size_t Redact_value_end(const char *text, size_t from)
+{
+    char open = text[from];
+    char close = open == '{' ? '}' : (open == '"' || open == '\'') ? open : 0;
+    if (close) {
+        const char *end = strchr(text + from + 1, close);
+        return end ? (size_t)(end - text) + 1 : strlen(text);
+    }
+    size_t end = from;
+    while (text[end] && text[end] != ';' && text[end] != ' ' && text[end] != '\t' &&
+           text[end] != '\n' && text[end] != '&' && text[end] != '"')
+        end++;
+    return end;
+}
+
+void Redact_keyed_password(char *text, size_t size)
+{
+    if (!text || size == 0)
+        return;
+    for (size_t i = 0; text[i]; i++) {
+        if (text[i] != '=' || !Redact_is_password_key(text, i))
+            continue;
+        size_t from = i + 1, end = Redact_value_end(text, from);
+        if (end == from || (end - from == strlen(REDACT_MASK) &&
+                            strncmp(text + from, REDACT_MASK, end - from) == 0))
+            continue;
+        i = Redact_splice(text, size, from, end) - 1;
     }
 }
 

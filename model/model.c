@@ -377,3 +377,18 @@ const StepView *Model_current_step(const Model *m)
             return &m->steps[i];
     return NULL;
 }
+
+const StepView *Model_held_step(const Model *m)
+{
+    if (m->point.state != STEP_DONE)
+        return NULL;
+    const StepView *failed = NULL;
+    for (int i = 0; i < m->nsteps; i++) {
+        int s = m->steps[i].state;
+        if (s == STEP_ROLLING_BACK || s == STEP_ROLLED_BACK)
+            return NULL;
+        if (s == STEP_FAILED && !failed)
+            failed = &m->steps[i];
+    }
+    return failed;
+}

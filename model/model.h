@@ -133,6 +133,10 @@ int64_t Model_downtime_ms(const Model *m);
 /* The step running or waiting now, or NULL. */
 const StepView *Model_current_step(const Model *m);
 
+/* The failed step while the point of no return is crossed and nothing is
+ * being rolled back: the run holds and a person must act. NULL otherwise. */
+const StepView *Model_held_step(const Model *m);
+
 /* True when the plan's step id ("stop-replication") has run to done. */
 bool Model_step_done(const Model *m, const char *id);
 

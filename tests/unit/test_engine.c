@@ -634,6 +634,58 @@ START_TEST(no_maintenance_swap_is_the_point)
 }
 END_TEST
 
+/* The deliberate rollback past the point: first the steps from the point
+ * on (the application paused again), then, the count confirmed, the rest. */
+START_TEST(rollback_past_the_point_in_two_moves)
+{
+    Engine e;
+    engine_all(&e);
+    int64_t t = run_until(&e, STEP_MAINTENANCE_OFF, 0);
+    Engine_cross_point(&e);
+    t = run_until(&e, STEP_KIND_COUNT, t);
+    ck_assert(Engine_completed(&e));
+    Engine_allow_refreeze(&e);
+    ck_assert(Engine_held(&e)); /* until the count is confirmed */
+    const int first[] = {STEP_STOP_REPLICATION, STEP_MAINTENANCE_OFF};
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_int_eq(Engine_rollback_next(&e), first[i]);
+        Engine_rollback_begin(&e, (StepKind)first[i], t);
+        Engine_rollback_finish(&e, (StepKind)first[i], true, t + 1);
+    }
+    ck_assert_int_eq(Engine_rollback_next(&e), -1);
+    ck_assert(!Engine_rolled_back(&e));
+    ck_assert(!Engine_rollback_unfinished(&e));
+    ck_assert_int_eq(Engine_retry(&e, STEP_MAINTENANCE_OFF), -1);
+    Engine_allow_rollback_past(&e);
+    ck_assert(!Engine_held(&e));
+    ck_assert_int_eq(Engine_rollback_next(&e), STEP_TARGET_HEALTH);
+}
+END_TEST
+
+START_TEST(resume_refrozen_holds)
+{
+    Engine e;
+    engine_all(&e);
+    ResumeRecord recs[2 * STEP_KIND_COUNT + 6];
+    size_t n = 0;
+    for (int k = 0; k < STEP_KIND_COUNT; k++) {
+        if (k == STEP_MAINTENANCE_OFF)
+            recs[n++] = (ResumeRecord){-1, "point-of-no-return"};
+        recs[n++] = (ResumeRecord){k, "start"};
+        recs[n++] = (ResumeRecord){k, "done"};
+    }
+    recs[n++] = (ResumeRecord){-1, "refreeze"};
+    recs[n++] = (ResumeRecord){STEP_STOP_REPLICATION, "rollback-start"};
+    recs[n++] = (ResumeRecord){STEP_STOP_REPLICATION, "rolled-back"};
+    recs[n++] = (ResumeRecord){STEP_MAINTENANCE_OFF, "rollback-start"};
+    recs[n++] = (ResumeRecord){STEP_MAINTENANCE_OFF, "rolled-back"};
+    ResumeActual a = actual_unknown();
+    ResumeResult r = Engine_resume(&e, recs, n, &a);
+    ck_assert_int_eq(r.verdict, RESUME_HOLD);
+    ck_assert_int_eq(Engine_rollback_next(&e), -1);
+}
+END_TEST
+
 static size_t records_until(ResumeRecord *recs, int upto)
 {
     size_t n = 0;
@@ -748,6 +800,8 @@ static Suite *engine_suite(void)
     tcase_add_test(r, resume_past_the_point_goes_forward);
     tcase_add_test(r, resume_failed_past_the_point_holds);
     tcase_add_test(r, resume_rollback_past_the_point_is_finished);
+    tcase_add_test(r, rollback_past_the_point_in_two_moves);
+    tcase_add_test(r, resume_refrozen_holds);
     suite_add_tcase(s, r);
     return s;
 }

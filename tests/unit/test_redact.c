@@ -22,15 +22,36 @@ START_TEST(test_masks_registered_secret)
 }
 END_TEST
 
-START_TEST(test_short_and_null_ignored)
+/* A short secret is masked where it stands as a word, not inside others. */
+START_TEST(test_short_secret_masked_as_a_word)
 {
-    char text[64] = "abc is not a secret";
-    Redact_register("abc");
+    char text[80] = "password ab, tab and abc stay; (ab) goes";
+    Redact_register("ab");
     Redact_register("");
     Redact_register(NULL);
-    ck_assert_uint_eq(Redact_count(), 0);
+    ck_assert_uint_eq(Redact_count(), 1);
     Redact_apply(text, sizeof text);
-    ck_assert_str_eq(text, "abc is not a secret");
+    ck_assert_str_eq(text, "password ***, tab and abc stay; (***) goes");
+}
+END_TEST
+
+START_TEST(test_keyed_passwords_masked)
+{
+    char odbc[96] = "Server=db;Uid=app;Pwd=s3;Database=shop";
+    Redact_apply(odbc, sizeof odbc);
+    ck_assert_str_eq(odbc, "Server=db;Uid=app;Pwd=***;Database=shop");
+    char braced[96] = "Driver={MySQL};PASSWORD={a;b c};User=app";
+    Redact_apply(braced, sizeof braced);
+    ck_assert_str_eq(braced, "Driver={MySQL};PASSWORD=***;User=app");
+    char libpq[96] = "host=db user=app password='x y' dbname=shop";
+    Redact_apply(libpq, sizeof libpq);
+    ck_assert_str_eq(libpq, "host=db user=app password=*** dbname=shop");
+    char query[96] = "mysql://db/shop?user=app&passwd=zz&ssl=1";
+    Redact_apply(query, sizeof query);
+    ck_assert_str_eq(query, "mysql://db/shop?user=app&passwd=***&ssl=1");
+    char prose[96] = "no_password=1 stays, newpassword=x stays";
+    Redact_apply(prose, sizeof prose);
+    ck_assert_str_eq(prose, "no_password=1 stays, newpassword=x stays");
 }
 END_TEST
 
@@ -167,7 +188,8 @@ static Suite *redact_suite(void)
     TCase *tc = tcase_create("redact");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, test_masks_registered_secret);
-    tcase_add_test(tc, test_short_and_null_ignored);
+    tcase_add_test(tc, test_short_secret_masked_as_a_word);
+    tcase_add_test(tc, test_keyed_passwords_masked);
     tcase_add_test(tc, test_duplicates_counted_once);
     tcase_add_test(tc, test_longest_first);
     tcase_add_test(tc, test_url_password);

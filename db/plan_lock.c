@@ -1,0 +1,173 @@
+/* The plan's user-level lock (see plan_lock.h). The lock connection runs
+ * nothing but the lock's own statements, so the processlist's TIME of the
+ * holder tells another console how long it has held it (or since its last
+ * check before a step). */
+#include "db/plan_lock.h"
+
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { SIDES = 2 };
+
+struct PlanLock {
+    const Plan *plan;
+    DbTimeouts timeouts;
+    char name[80];
+    Db *db[SIDES]; /* source, target; NULL while not held there */
+};
+
+static const char *const SIDE_NAMES[SIDES] = {"source", "target"};
+
+void PlanLock_name(const char *plan_name, char *out, size_t size)
+{
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256((const unsigned char *)plan_name, strlen(plan_name), digest);
+    char hex[33];
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    snprintf(out, size, "cutover:%s", hex);
+}
+
+static const PlanServer *PlanLock_server(const PlanLock *l, int side)
+{
+    return side == 0 ? &l->plan->source : &l->plan->target;
+}
+
+/* Who holds the lock, from the processlist: the holder's connection id,
+ * account, client address and how long its connection has been idle. */
+static void PlanLock_describe_holder(PlanLock *l, Db *db, int side, char *err, size_t errsize)
+{
+    char sql[256], e[256];
+    int64_t id = 0;
+    snprintf(sql, sizeof sql, "SELECT IS_USED_LOCK('%s')", l->name);
+    if (Db_query_int(db, sql, &id, e, sizeof e) != 1 || id <= 0) {
+        snprintf(err, errsize, "plan '%s' is locked on the %s by another console", l->plan->name,
+                 SIDE_NAMES[side]);
+        return;
+    }
+    const char **cols = NULL;
+    size_t n = 0;
+    snprintf(sql, sizeof sql,
+             "SELECT user, host, time FROM information_schema.processlist WHERE id = %lld",
+             (long long)id);
+    if (Db_query_row(db, sql, &cols, &n, e, sizeof e) == 1 && n == 3)
+        snprintf(err, errsize,
+                 "plan '%s' is held by another console: connection %lld of %s from %s on the "
+                 "%s, idle %s s (a console that dies releases it); open it with --readonly "
+                 "to watch",
+                 l->plan->name, (long long)id, cols[0] ? cols[0] : "?", cols[1] ? cols[1] : "?",
+                 SIDE_NAMES[side], cols[2] ? cols[2] : "?");
+    else
+        snprintf(err, errsize, "plan '%s' is held by another console: connection %lld on the %s",
+                 l->plan->name, (long long)id, SIDE_NAMES[side]);
+}
+
+/* GET_LOCK on one server over a new connection kept for the run. */
+static PlanLockResult PlanLock_take(PlanLock *l, int side, bool *unreachable, char *err,
+                                    size_t errsize)
+{
+    char e[512], sql[200];
+    *unreachable = false;
+    Db *db = Db_connect(PlanLock_server(l, side), &l->timeouts, e, sizeof e);
+    if (!db) {
+        *unreachable = true;
+        snprintf(err, errsize, "%s: %s", SIDE_NAMES[side], e);
+        return PLAN_LOCK_ERROR;
+    }
+    /* An idle connection outlives a long night (the server's default may
+     * close it after hours, and its lock with it). */
+    Db_exec(db, "SET SESSION wait_timeout = 604800", e, sizeof e);
+    int64_t got = -1;
+    snprintf(sql, sizeof sql, "SELECT GET_LOCK('%s', 0)", l->name);
+    if (Db_query_int(db, sql, &got, e, sizeof e) != 1 || got < 0) {
+        snprintf(err, errsize, "%s: GET_LOCK: %s", SIDE_NAMES[side], e);
+        Db_close(db);
+        return PLAN_LOCK_ERROR;
+    }
+    if (got == 0) {
+        PlanLock_describe_holder(l, db, side, err, errsize);
+        Db_close(db);
+        return PLAN_LOCK_HELD;
+    }
+    l->db[side] = db;
+    return PLAN_LOCK_TAKEN;
+}
+
+PlanLock *PlanLock_acquire(const Plan *plan, const DbTimeouts *timeouts, PlanLockResult *result,
+                           char *warning, size_t warnsize, char *err, size_t errsize)
+{
+    PlanLock *l = calloc(1, sizeof *l);
+    if (!l) {
+        *result = PLAN_LOCK_ERROR;
+        snprintf(err, errsize, "out of memory");
+        return NULL;
+    }
+    l->plan = plan;
+    l->timeouts = *timeouts;
+    PlanLock_name(plan->name, l->name, sizeof l->name);
+    warning[0] = '\0';
+    for (int side = 0; side < SIDES; side++) {
+        bool unreachable;
+        char e[600];
+        PlanLockResult r = PlanLock_take(l, side, &unreachable, e, sizeof e);
+        if (r == PLAN_LOCK_TAKEN)
+            continue;
+        if (unreachable) {
+            snprintf(warning, warnsize,
+                     "the plan's lock is not taken on the %s (unreachable: %s): it is taken "
+                     "before the first step that changes anything",
+                     SIDE_NAMES[side], e);
+            continue;
+        }
+        snprintf(err, errsize, "%s", e);
+        *result = r;
+        PlanLock_release(l);
+        return NULL;
+    }
+    *result = PLAN_LOCK_TAKEN;
+    return l;
+}
+
+/* 1 when this connection still holds the lock, 0 when it does not, -1 when
+ * the connection is gone. */
+static int PlanLock_holds(PlanLock *l, int side)
+{
+    char sql[200], e[256];
+    int64_t mine = 0;
+    snprintf(sql, sizeof sql, "SELECT IS_USED_LOCK('%s') = CONNECTION_ID()", l->name);
+    int rc = Db_query_int(l->db[side], sql, &mine, e, sizeof e);
+    return rc < 0 ? -1 : rc == 1 && mine == 1;
+}
+
+int PlanLock_ensure(PlanLock *l, char *err, size_t errsize)
+{
+    for (int side = 0; side < SIDES; side++) {
+        if (l->db[side] && PlanLock_holds(l, side) == 1)
+            continue;
+        if (l->db[side]) {
+            Db_close(l->db[side]); /* lost with a restarted server, or taken away */
+            l->db[side] = NULL;
+        }
+        bool unreachable;
+        if (PlanLock_take(l, side, &unreachable, err, errsize) != PLAN_LOCK_TAKEN)
+            return -1;
+    }
+    return 0;
+}
+
+void PlanLock_release(PlanLock *l)
+{
+    if (!l)
+        return;
+    for (int side = 0; side < SIDES; side++) {
+        if (!l->db[side])
+            continue;
+        char sql[200], e[256];
+        snprintf(sql, sizeof sql, "DO RELEASE_LOCK('%s')", l->name);
+        Db_exec(l->db[side], sql, e, sizeof e);
+        Db_close(l->db[side]);
+    }
+    free(l);
+}
