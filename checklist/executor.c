@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checklist/audit_anchor.h"
 #include "checklist/engine.h"
 #include "checklist/step.h"
 #include "lib/clock.h"
@@ -43,8 +44,10 @@ struct Executor {
     Engine engine; /* written by the thread under mu; read by Executor_status */
     StepMemo memo;
     StepCtx ctx;
-    bool need_begin;            /* the next step starts a new attempt: audit "begin" */
-    char audit_err[256];        /* set once an append failed: nothing destructive after */
+    StepCtx anchor_ctx;  /* its own target connection: the step's error stays in ctx */
+    bool need_begin;     /* the next step starts a new attempt: audit "begin" */
+    char audit_err[256]; /* set once an append failed: nothing destructive after */
+    char distrust[512];  /* the log does not reach the head anchored on the target: nothing runs */
     long long writes_counted;   /* the target's own writes past the point; -1 not counted */
     long long writes_confirmed; /* what the operator typed to roll back past the point */
 };
@@ -90,6 +93,25 @@ static void Exec_post_step(Executor *ex, StepKind k, const char *text)
     Bus_post(ex->cfg.bus, &ev);
 }
 
+/* The chain's head goes into the recording after every record, so a log
+ * whose tail was cut no longer ends where the recording says it did
+ * (`cutover verify --session`). */
+static void Exec_post_head(Executor *ex)
+{
+    long seq = 0;
+    char head[AUDIT_HEAD_HEX];
+    Audit_head(ex->cfg.audit, &seq, head);
+    Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = EVENT_SAMPLE;
+    ev.has_value = true;
+    ev.value = (double)seq;
+    Event_copy_field(ev.key, sizeof ev.key, AUDIT_HEAD_KEY);
+    Event_copy_field(ev.origin, sizeof ev.origin, "audit");
+    Event_copy_field(ev.text, sizeof ev.text, head);
+    Bus_post(ex->cfg.bus, &ev);
+}
+
 /* Appends and fsyncs one record. On failure the reason is kept: no
  * destructive action starts after it (Exec_audit_ok). */
 static int Exec_audit(Executor *ex, const char *step, const char *action, const char *executed,
@@ -103,8 +125,10 @@ static int Exec_audit(Executor *ex, const char *step, const char *action, const 
                     .result = result,
                     .error = error && error[0] ? error : NULL};
     char err[256];
-    if (Audit_append(ex->cfg.audit, &e, err, sizeof err) == 0)
+    if (Audit_append(ex->cfg.audit, &e, err, sizeof err) == 0) {
+        Exec_post_head(ex);
         return 0;
+    }
     if (!ex->audit_err[0])
         snprintf(ex->audit_err, sizeof ex->audit_err, "%s", err);
     Exec_post_log(ex, LOG_ERROR,
@@ -129,12 +153,38 @@ static int Exec_begin_attempt(Executor *ex)
     return Exec_audit(ex, "session", "begin", NULL, ex->cfg.plan->name, NULL);
 }
 
+/* After a step's outcome: the chain's head onto the target
+ * (audit_anchor.h). A target that cannot take it does not stop the
+ * cutover; it is said once, and the recording still carries the head. */
+static void Exec_anchor(Executor *ex)
+{
+    if (!ex->cfg.audit || ex->cfg.dry_run)
+        return;
+    long seq = 0;
+    char head[AUDIT_HEAD_HEX];
+    Audit_head(ex->cfg.audit, &seq, head);
+    StepCtx *c = &ex->anchor_ctx;
+    Step_reset(c);
+    if (AuditAnchor_write(c, seq, head) == 0) {
+        ex->memo.anchor_warned = false;
+        return;
+    }
+    Step_drop(c, c->target);
+    if (!ex->memo.anchor_warned)
+        Exec_post_log(ex, LOG_WARN,
+                      "the audit head could not be anchored on the target (%s); the recording "
+                      "still carries it",
+                      c->error);
+    ex->memo.anchor_warned = true;
+}
+
 static void Exec_finish(Executor *ex, StepKind k, bool ok, const char *text)
 {
     pthread_mutex_lock(&ex->mu);
     Engine_finish(&ex->engine, k, ok, Exec_now());
     pthread_mutex_unlock(&ex->mu);
     Exec_post_step(ex, k, text);
+    Exec_anchor(ex);
 }
 
 /* Before anything changes: the plan's lock is still this console's (a
@@ -307,6 +357,7 @@ static int Exec_undo_step(Executor *ex, StepKind k)
     Engine_rollback_finish(&ex->engine, k, rc == 0, Exec_now());
     pthread_mutex_unlock(&ex->mu);
     Exec_post_step(ex, k, rc == 0 ? c->result : c->error);
+    Exec_anchor(ex);
     return rc;
 }
 
@@ -484,7 +535,9 @@ static void Exec_resolve(Executor *ex, Request req)
                        : req == REQ_SKIP ? "skipped by the operator past the point of no return"
                                          : "done by hand (the operator's word)";
     Exec_audit(ex, id, action, NULL, text, NULL);
-    Exec_post_step(ex, (StepKind)k, text);
+    Exec_post_log(ex, LOG_INFO, "%s: %s", id, text);
+    Exec_post_step(ex, (StepKind)k, req == REQ_RETRY ? "" : text); /* pending text is a title */
+    Exec_anchor(ex);
     Exec_forward(ex, ex->cfg.plan->confirm != CONFIRM_PER_STEP, false);
 }
 
@@ -664,12 +717,35 @@ static void Exec_restart_clock(Executor *ex)
     }
 }
 
+/* The log against the head anchored on the target: a tail cut from the
+ * log would make the resume act on a past that is not the true one. A
+ * target that cannot be asked (or has no head yet) proves nothing either
+ * way; the chain was checked before the executor started. */
+static void Exec_check_anchor(Executor *ex)
+{
+    long seq = 0;
+    char head[AUDIT_HEAD_HEX], msg[400];
+    StepCtx *c = &ex->anchor_ctx;
+    Step_reset(c);
+    if (AuditAnchor_read(c, &seq, head) != 1)
+        return;
+    if (Audit_check_anchor(ex->cfg.audit_path, seq, head, msg, sizeof msg) != 1)
+        return;
+    snprintf(ex->distrust, sizeof ex->distrust,
+             "the audit log does not match the head anchored on the target: %s; nothing runs "
+             "(cutover verify --against-target)",
+             msg);
+    Exec_post_log(ex, LOG_ERROR, "%s", ex->distrust);
+}
+
 static void Exec_resume(Executor *ex)
 {
     Trail t = {.memo = &ex->memo};
     char err[256];
     if (ex->cfg.audit_path && Audit_read(ex->cfg.audit_path, Trail_visit, &t, err, sizeof err) != 0)
         Exec_post_log(ex, LOG_ERROR, "cannot read the audit log to resume: %s", err);
+    if (t.n > 0 && ex->cfg.audit_path)
+        Exec_check_anchor(ex);
     ResumeActual actual;
     memset(&actual, 0, sizeof actual);
     for (int k = 0; k < STEP_KIND_COUNT && t.n > 0; k++) {
@@ -725,6 +801,10 @@ static void Exec_abort_now(Executor *ex)
 
 static void Exec_handle(Executor *ex, Request req)
 {
+    if (ex->distrust[0] && req != REQ_ABORT) {
+        Exec_post_log(ex, LOG_ERROR, "refused: %s", ex->distrust);
+        return;
+    }
     if (ex->cfg.dry_run) {
         if (req == REQ_PREFLIGHT || req == REQ_ARM || req == REQ_STEP)
             Exec_dry_run(ex);
@@ -774,6 +854,7 @@ static void *Exec_main(void *arg)
     }
     Step_drop(&ex->ctx, ex->ctx.source);
     Step_drop(&ex->ctx, ex->ctx.target);
+    Step_drop(&ex->anchor_ctx, ex->anchor_ctx.target);
     return NULL;
 }
 
@@ -804,6 +885,7 @@ Executor *Executor_start(const ExecutorConfig *config, char *err, size_t errsize
         .log = Exec_step_log,
         .log_arg = ex,
     };
+    ex->anchor_ctx = ex->ctx;
     pthread_mutex_init(&ex->mu, NULL);
     pthread_cond_init(&ex->cv, NULL);
     ex->running = true; /* the restart's read-back: Executor_status says busy until it is over */
@@ -907,6 +989,7 @@ ExecutorStatus Executor_status(Executor *ex)
     s.held = Engine_held(&ex->engine);
     s.failed_step = Engine_failed_step(&ex->engine);
     s.writes_counted = ex->writes_counted;
+    s.distrusted = ex->distrust[0] != '\0';
     pthread_mutex_unlock(&ex->mu);
     return s;
 }

@@ -60,6 +60,7 @@ typedef struct ExecutorStatus {
     bool held;                /* past it with a failed step: a person must act */
     int failed_step;          /* StepKind, -1 none */
     long long writes_counted; /* the target's own transactions past the point, -1 not counted */
+    bool distrusted;          /* the log does not match the target's anchor: nothing runs */
 } ExecutorStatus;
 ExecutorStatus Executor_status(Executor *ex);
 

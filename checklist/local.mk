@@ -11,16 +11,18 @@ libcutover_a_SOURCES += checklist/step.c checklist/step.h checklist/proc.c check
 	checklist/step_swap.c checklist/step_aws.c checklist/step_target_health.c checklist/step_stop_replication.c \
 	checklist/executor.c checklist/executor.h checklist/step_state.h \
 	checklist/replication.c checklist/replication.h \
-	checklist/target_writes.c checklist/target_writes.h
+	checklist/target_writes.c checklist/target_writes.h \
+	checklist/audit_anchor.c checklist/audit_anchor.h
 # Integration tests on the lab (tests/lib.sh lab_start), under write load.
 TESTS += tests/integration/cutover_dry_run.sh tests/integration/cutover_headless.sh \
 	tests/integration/cutover_rollback.sh tests/integration/cutover_resume.sh \
 	tests/integration/cutover_methods.sh tests/integration/cutover_methods_rollback.sh \
 	tests/integration/cutover_http_maintenance.sh tests/integration/cutover_hold_maintenance_off.sh \
-	tests/integration/cutover_hold_stop_replication.sh tests/integration/cutover_plan_lock.sh
+	tests/integration/cutover_hold_stop_replication.sh tests/integration/cutover_plan_lock.sh \
+	tests/integration/audit_anchor.sh
 EXTRA_DIST += tests/integration/cutover_dry_run.sh tests/integration/cutover_headless.sh \
 	tests/integration/cutover_rollback.sh tests/integration/cutover_resume.sh \
 	tests/integration/cutover_methods.sh tests/integration/cutover_methods_rollback.sh \
 	tests/integration/cutover_http_maintenance.sh tests/integration/cutover_hold_maintenance_off.sh \
 	tests/integration/cutover_hold_stop_replication.sh tests/integration/cutover_plan_lock.sh \
-	tests/ops/ops_api.py
+	tests/integration/audit_anchor.sh tests/ops/ops_api.py

@@ -32,6 +32,8 @@ typedef struct StepMemo {
     char swap_old[1024];         /* the key's old value (secret-bearing: never logged) */
     ReplicationKind replication; /* how the target is fed; AUTO until decided */
     bool point_crossed;          /* the point of no return is audited */
+    bool anchor_table_ready;     /* SCHEMA.audit_head exists on the target */
+    bool anchor_warned;          /* the anchor could not be written: said once */
     TargetMark point_mark;       /* the target's binlog there (to count its writes) */
 } StepMemo;
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "checklist/step.h"
 
@@ -118,12 +119,43 @@ static void Scan_table_map(Scan *s, const char *info)
         snprintf(s->txn_table, sizeof s->txn_table, "%.*s", (int)strcspn(open + 1, ")"), open + 1);
 }
 
+/* The schema a statement acts on: "use `app`; ..." (what the server logs
+ * with a default database), or the name after DATABASE/SCHEMA [IF [NOT]
+ * EXISTS] ("CREATE DATABASE IF NOT EXISTS awsdms_control", which DMS and
+ * its stand-in run without one). Sets *n = 0 when neither says. */
+static const char *Scan_query_schema(const char *info, size_t *n)
+{
+    const char *p = strstr(info, "use `");
+    if (p) {
+        *n = strcspn(p + 5, "`");
+        return p + 5;
+    }
+    *n = 0;
+    const char *kw = strcasestr(info, "DATABASE ");
+    if (!kw)
+        kw = strcasestr(info, "SCHEMA ");
+    if (!kw)
+        return NULL;
+    p = kw + strcspn(kw, " ");
+    while (*p == ' ')
+        p++;
+    if (strncasecmp(p, "IF NOT EXISTS ", 14) == 0)
+        p += 14;
+    else if (strncasecmp(p, "IF EXISTS ", 10) == 0)
+        p += 10;
+    if (*p == '`')
+        p++;
+    *n = strcspn(p, "` ;\n");
+    return p;
+}
+
 /* A statement the target logged itself (statement or mixed format, DDL):
- * "use `app`; INSERT ..." counts unless its schema is left out. */
+ * counts unless its schema is left out. */
 static void Scan_query(Scan *s, const char *info)
 {
-    const char *use = strstr(info, "use `");
-    if (use && Scan_schema_excluded(s->c, use + 5, strcspn(use + 5, "`")))
+    size_t n = 0;
+    const char *schema = Scan_query_schema(info, &n);
+    if (schema && n && Scan_schema_excluded(s->c, schema, n))
         return;
     s->txn_rows++;
     if (!s->txn_table[0])

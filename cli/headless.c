@@ -209,6 +209,8 @@ static ExecutorStatus Headless_drive(Headless *h)
 {
     Executor *ex = h->rt.executor;
     ExecutorStatus s = Headless_wait(h); /* the restart's read-back first */
+    if (s.distrusted)
+        return s;
     if (s.rollback_unfinished)
         return Headless_roll_back(h, s);
     if (s.held && !h->signal) {
@@ -236,6 +238,8 @@ static ExecutorStatus Headless_drive(Headless *h)
 /* The exit status a script acts on (cli/commands.h). */
 static int Headless_status(const ExecutorStatus *s)
 {
+    if (s->distrusted)
+        return EXIT_NO;
     if (s->finished)
         return EXIT_OK;
     if (s->held || (s->past_point && !s->rolled_back))

@@ -66,6 +66,17 @@ static int Runtime_open_session(Runtime *rt, const RunOptions *opt, int cols, in
     rt->lock_fd = SessionDir_lock(&rt->dir, err, sizeof err);
     if (rt->lock_fd < 0)
         return Runtime_fail(rt, EXIT_LOCKED, "", err);
+    /* A resume trusts the log to say what was done: not a log whose records
+     * were edited or removed. */
+    char msg[512];
+    int trust = Audit_verify_for_resume(rt->dir.audit, msg, sizeof msg);
+    if (trust != 0) {
+        snprintf(err, sizeof err,
+                 "the audit log %s %s: %s; nothing runs on it (inspect it; to start over, move "
+                 "it aside)",
+                 rt->dir.audit, trust == 1 ? "is broken" : "cannot be read", msg);
+        return Runtime_fail(rt, EXIT_NO, "", err);
+    }
     rt->audit = Audit_open(rt->dir.audit, err, sizeof err);
     if (!rt->audit)
         return Runtime_fail(rt, EXIT_NO, "", err);

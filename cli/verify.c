@@ -1,12 +1,19 @@
-/* cutover verify FILE: checks an audit log's hash chain. */
+/* cutover verify FILE [--session REC] [--against-target PLAN]: checks an
+ * audit log's hash chain, prints its head, and proves against an anchor
+ * kept outside the file (the recording, the target's cutover.audit_head
+ * table) that nothing after it was cut. */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "checklist/audit_anchor.h"
 #include "cli/commands.h"
 #include "lib/clock.h"
+#include "replay/reader.h"
 #include "session/audit.h"
 
 typedef struct VerifySummary {
@@ -24,22 +31,96 @@ static int Verify_count(const AuditRecord *record, void *ctx)
 
 static void Verify_usage(FILE *out)
 {
-    fprintf(out, "Usage: cutover verify FILE\n"
-                 "Checks the hash chain of an audit log.\n"
-                 "Exit status: 0 intact, 1 broken (the first bad line is named), 2 unreadable.\n");
+    fprintf(out, "Usage: cutover verify [--session RECORDING] [--against-target PLAN] FILE\n"
+                 "Checks the hash chain of an audit log and prints its head (the last record's\n"
+                 "hash). The chain shows an edited or removed record but not a removed tail:\n"
+                 "  --session RECORDING     the head the recording last saw must still be in FILE\n"
+                 "  --against-target PLAN   the head on the plan's target (cutover.audit_head)\n"
+                 "                          must still be in FILE\n"
+                 "Exit status: 0 intact (and anchored), 1 broken or cut (the first bad line or\n"
+                 "the missing records are named), 2 unreadable or bad usage.\n");
 }
 
-int Command_verify(int argc, char **argv)
+/* The last audit head the recording carries: 1 found, 0 none, -1 error. */
+static int Verify_session_head(const char *path, long *seq, char head[AUDIT_HEAD_HEX], char *err,
+                               size_t errsize)
 {
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        Verify_usage(stdout);
-        return EXIT_OK;
+    SessionReader *r = SessionReader_open(path, false, err, errsize);
+    if (!r)
+        return -1;
+    int found = 0;
+    Event ev;
+    ReaderStatus st;
+    while ((st = SessionReader_next(r, &ev)) == READER_LINE) {
+        if (ev.kind != EVENT_SAMPLE || strcmp(ev.key, AUDIT_HEAD_KEY) != 0 ||
+            strlen(ev.text) != AUDIT_HEAD_HEX - 1)
+            continue;
+        *seq = (long)ev.value;
+        memcpy(head, ev.text, AUDIT_HEAD_HEX);
+        found = 1;
     }
-    if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0')) {
-        Verify_usage(stderr);
+    if (st == READER_ERROR) {
+        snprintf(err, errsize, "%s", SessionReader_error(r));
+        found = -1;
+    }
+    SessionReader_close(r);
+    return found;
+}
+
+/* FILE against one anchor; prints the verdict. Returns an exit status. */
+static int Verify_anchor(const char *path, const char *where, long seq, const char *head)
+{
+    char msg[512];
+    int rc = Audit_check_anchor(path, seq, head, msg, sizeof msg);
+    if (rc == 2) {
+        fprintf(stderr, "cutover verify: %s: %s\n", path, msg);
         return EXIT_USAGE;
     }
-    const char *path = argv[1];
+    if (rc == 1) {
+        printf("%s: CUT or edited against %s: %s\n", path, where, msg);
+        return EXIT_NO;
+    }
+    printf("%s: anchored: %s saw record %ld with head %s, and the log still holds it\n", path,
+           where, seq, head);
+    return EXIT_OK;
+}
+
+static int Verify_against_session(const char *path, const char *recording)
+{
+    long seq = 0;
+    char head[AUDIT_HEAD_HEX], err[512];
+    int found = Verify_session_head(recording, &seq, head, err, sizeof err);
+    if (found < 0) {
+        fprintf(stderr, "cutover verify: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (found == 0) {
+        printf("%s: the recording %s carries no audit head (no step ran while it "
+               "recorded)\n",
+               path, recording);
+        return EXIT_NO;
+    }
+    return Verify_anchor(path, "the recording", seq, head);
+}
+
+static int Verify_against_target(const char *path, const char *plan_path)
+{
+    long seq = 0;
+    char head[AUDIT_HEAD_HEX], err[1024];
+    int found = AuditAnchor_read_target(plan_path, &seq, head, err, sizeof err);
+    if (found < 0) {
+        fprintf(stderr, "cutover verify: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (found == 0) {
+        printf("%s: the target has no audit head for this plan (%s)\n", path, err);
+        return EXIT_NO;
+    }
+    return Verify_anchor(path, "the target", seq, head);
+}
+
+static int Verify_chain(const char *path)
+{
     long bad_line = 0;
     char msg[512];
     int rc = Audit_verify(path, &bad_line, msg, sizeof msg);
@@ -52,18 +133,57 @@ int Command_verify(int argc, char **argv)
         return EXIT_NO;
     }
     VerifySummary sum = {0, 0};
-    char err[512];
-    if (Audit_read(path, Verify_count, &sum, err, sizeof err) != 0) {
+    char err[512], head[AUDIT_HEAD_HEX];
+    long seq = 0;
+    if (Audit_read(path, Verify_count, &sum, err, sizeof err) != 0 ||
+        Audit_file_head(path, &seq, head, err, sizeof err) != 0) {
         fprintf(stderr, "cutover verify: %s\n", err);
         return EXIT_USAGE;
     }
     if (sum.records == 0) {
         printf("%s: intact, 0 records\n", path);
-    } else {
-        char when[32];
-        Clock_format_utc(sum.last_wall_ms, when, sizeof when);
-        printf("%s: intact, %ld record%s, last at %s\n", path, sum.records,
-               sum.records == 1 ? "" : "s", when);
+        return EXIT_OK;
     }
+    char when[32];
+    Clock_format_utc(sum.last_wall_ms, when, sizeof when);
+    printf("%s: intact, %ld record%s, last at %s, head %s\n", path, sum.records,
+           sum.records == 1 ? "" : "s", when, head);
     return EXIT_OK;
+}
+
+int Command_verify(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"session", required_argument, NULL, 's'},
+                                             {"against-target", required_argument, NULL, 't'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *session = NULL, *target_plan = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            Verify_usage(stdout);
+            return EXIT_OK;
+        }
+        if (c == 's')
+            session = optarg;
+        else if (c == 't')
+            target_plan = optarg;
+        else {
+            Verify_usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        Verify_usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    int rc = Verify_chain(path);
+    if (rc == EXIT_OK && session)
+        rc = Verify_against_session(path, session);
+    if (rc == EXIT_OK && target_plan)
+        rc = Verify_against_target(path, target_plan);
+    return rc;
 }

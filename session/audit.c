@@ -429,6 +429,7 @@ typedef struct AuditCheck {
     long torn_line;  /* the first line found torn */
     long after_torn; /* records that chain on after it */
     long bad_line;   /* where verification stopped */
+    bool torn_last;  /* stopped at a last record cut short (a crash mid-write) */
     char why[256];
 } AuditCheck;
 
@@ -486,10 +487,12 @@ static bool AuditCheck_line(AuditCheck *c, const AuditLine *line)
         snprintf(c->candidate_why, sizeof c->candidate_why, "%s", why);
     } else if (!obj) {
         snprintf(c->why, sizeof c->why, "torn last record (%s): the write was cut short", why);
+        c->torn_last = true;
         return AuditCheck_fail(c, line->number, c->why);
     } else if (!ok) {
         return AuditCheck_fail(c, line->number, c->why);
     } else if (!line->complete) {
+        c->torn_last = true;
         return AuditCheck_fail(c, line->number,
                                "torn last record: its newline is missing (the write was cut "
                                "short)");
@@ -545,6 +548,96 @@ int Audit_verify(const char *path, long *bad_line, char *msg, size_t msgsize)
         return 2;
     }
     return AuditCheck_report(&c, bad_line, msg, msgsize);
+}
+
+void Audit_head(Audit *audit, long *seq, char head[AUDIT_HEAD_HEX])
+{
+    pthread_mutex_lock(&audit->lock);
+    *seq = audit->next_seq - 1;
+    memcpy(head, audit->prev, AUDIT_HEAD_HEX);
+    pthread_mutex_unlock(&audit->lock);
+}
+
+/* Walks the records; stops after the one with seq `want` (0: to the end).
+ * Fills the last record's seq and line hash. 0, or -1 unreadable. */
+static int Audit_walk_to(const char *path, long want, long *seq, char head[AUDIT_HEAD_HEX],
+                         int *errnum)
+{
+    AuditReader r;
+    *seq = 0;
+    memcpy(head, zero_hash, AUDIT_HEAD_HEX);
+    if (AuditReader_open(&r, path, errnum) != 0)
+        return -1;
+    while (AuditReader_next(&r)) {
+        AuditRecord rec;
+        const char *prev;
+        char why[128];
+        struct json_object *obj = Audit_parse(&r.line, &rec, &prev, why, sizeof why);
+        if (obj && r.line.complete) {
+            *seq = rec.seq;
+            Audit_hash(r.line.text, r.line.len, head);
+        }
+        json_object_put(obj);
+        if (want > 0 && *seq == want)
+            break;
+    }
+    *errnum = ferror(r.file) ? errno : 0;
+    AuditReader_close(&r);
+    return *errnum ? -1 : 0;
+}
+
+int Audit_file_head(const char *path, long *seq, char head[AUDIT_HEAD_HEX], char *msg,
+                    size_t msgsize)
+{
+    int errnum = 0;
+    if (Audit_walk_to(path, 0, seq, head, &errnum) != 0)
+        return snprintf(msg, msgsize, "%s", Audit_strerror(errnum)), -1;
+    return 0;
+}
+
+int Audit_check_anchor(const char *path, long seq, const char *head, char *msg, size_t msgsize)
+{
+    long got = 0;
+    char hash[AUDIT_HEAD_HEX];
+    int errnum = 0;
+    if (Audit_walk_to(path, seq, &got, hash, &errnum) != 0)
+        return snprintf(msg, msgsize, "%s", Audit_strerror(errnum)), 2;
+    if (got < seq)
+        return snprintf(msg, msgsize,
+                        "the log ends at record %ld, but record %ld (head %.12s...) was written: "
+                        "its tail was cut",
+                        got, seq, head),
+               1;
+    if (strcmp(hash, head) != 0)
+        return snprintf(msg, msgsize,
+                        "record %ld is not the one written (its hash %.12s..., the anchor says "
+                        "%.12s...): edited",
+                        seq, hash, head),
+               1;
+    return 0;
+}
+
+int Audit_verify_for_resume(const char *path, char *msg, size_t msgsize)
+{
+    if (msgsize)
+        msg[0] = '\0';
+    AuditReader r;
+    int errnum = 0;
+    if (AuditReader_open(&r, path, &errnum) != 0) {
+        if (errnum == ENOENT)
+            return 0;
+        snprintf(msg, msgsize, "%s", Audit_strerror(errnum));
+        return 2;
+    }
+    AuditCheck c = {.last_seq = 0};
+    memcpy(c.prev, zero_hash, sizeof zero_hash);
+    while (AuditReader_next(&r) && AuditCheck_line(&c, &r.line))
+        ;
+    AuditReader_close(&r);
+    long bad = 0;
+    AuditCheck_report(&c, &bad, msg, msgsize);
+    /* Torn by a cut-short write: kept, and the chain vouches for the rest. */
+    return !c.bad_line || c.torn_last ? 0 : 1;
 }
 
 int Audit_read(const char *path, AuditVisitFn fn, void *ctx, char *err, size_t errsize)

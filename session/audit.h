@@ -30,6 +30,25 @@ int Audit_append(Audit *audit, const AuditEntry *entry, char *err, size_t errsiz
 
 void Audit_close(Audit *audit);
 
+/* The chain's head: the last record's seq (0 for an empty log) and the
+ * SHA-256 of its line (64 hex digits and NUL; 64 zeros when empty). Kept
+ * outside the file (the recording, a table on the target), it anchors the
+ * chain: a removed tail no longer ends at it (Audit_check_anchor). */
+#define AUDIT_HEAD_HEX 65
+/* The recording's sample carrying it: value = seq, text = the hash. */
+#define AUDIT_HEAD_KEY "audit.head"
+void Audit_head(Audit *audit, long *seq, char head[AUDIT_HEAD_HEX]);
+
+/* Whether the log still holds the record seq with that line hash: 0 yes, 1
+ * no (msg says what: the log ends before it, the line differs), 2
+ * unreadable. */
+int Audit_check_anchor(const char *path, long seq, const char *head, char *msg, size_t msgsize);
+
+/* The last record's seq and line hash as read from the file (0 and 64
+ * zeros when empty); 0, or -1 with msg when unreadable. */
+int Audit_file_head(const char *path, long *seq, char head[AUDIT_HEAD_HEX], char *msg,
+                    size_t msgsize);
+
 /* Checks a file's chain: every line a record, seq counting up by one from 1,
  * each prev the SHA-256 of the line before (64 zeros on line 1). Returns 0
  * intact, 1 broken (bad_line set to the line whose check failed, msg says
@@ -39,6 +58,12 @@ void Audit_close(Audit *audit);
  * last line can be removed or edited without a trace: the chain has no
  * successor to catch it. */
 int Audit_verify(const char *path, long *bad_line, char *msg, size_t msgsize);
+
+/* Whether a resume may trust the log: 0 yes (intact, or a record torn by a
+ * write cut short, which a crash or a full disk leaves and which is kept),
+ * 1 no (edited, removed or reordered records: msg says where), 2 unreadable
+ * (a missing file is an empty, trustworthy log). */
+int Audit_verify_for_resume(const char *path, char *msg, size_t msgsize);
 
 /* One record as Audit_read passes it; strings are NULL when absent and only
  * valid during the callback. */

@@ -47,8 +47,8 @@ sleep 1 # the application writes to the target for a while
 tmux_send R
 tmux_wait_for 'Roll back past the point of no return' 3 || fail "no confirmation after R"
 tmux_send y
-tmux_wait_for 'Type [0-9]+ to roll back anyway' 40 || { tmux_capture; fail "no count to type"; }
-count=$(tmux_capture | grep -o 'Type [0-9]* to roll back' | grep -o '[0-9]*')
+tmux_wait_for 'Type [0-9]+ to roll' 40 || { tmux_capture; fail "no count to type"; }
+count=$(tmux_capture | grep -o 'Type [0-9]* to roll' | grep -o '[0-9]*')
 [ -e "$LAB_MAINTENANCE_FLAG" ] || fail "maintenance is not on again while the count is typed"
 tmux_send 1 2 3 4 5 6 7 8 9 Enter
 tmux_wait_for 'typed "123456789", the count is' 3 || fail "a wrong count was not refused"
@@ -57,7 +57,7 @@ tmux_wait_for 'typed "123456789", the count is' 3 || fail "a wrong count was not
 tmux_send R
 tmux_wait_for 'Roll back past the point of no return' 3 || fail "no confirmation after R (again)"
 tmux_send y
-tmux_wait_for 'Type [0-9]+ to roll back anyway' 40 || fail "no count to type (again)"
+tmux_wait_for 'Type [0-9]+ to roll' 40 || fail "no count to type (again)"
 # shellcheck disable=SC2046
 tmux_send $(echo "$count" | sed 's/./& /g') Enter
 cutover_wait_audit 30 maintenance-on rolled-back || { tmux_capture; fail "the rollback past the point did not finish"; }
