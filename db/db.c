@@ -121,6 +121,40 @@ static int Db_password(const SecretRef *ref, char *out, size_t size, bool *have,
     return 0;
 }
 
+/* tls "required": whether the server offers TLS at all, learned from its
+ * handshake on a connection that sends no password (its login fails, or an
+ * anonymous account lets it in; either way the handshake came first).
+ * Connector/C falls back to plaintext with ENFORCE alone unless it verifies
+ * the certificate, and by then the password would have gone out. */
+static int Db_require_tls(const PlanServer *server, const DbTimeouts *timeouts, const char *label,
+                          char *err, size_t errsize)
+{
+    MYSQL *probe = mysql_init(NULL);
+    if (!probe)
+        return snprintf(err, errsize, "%s: out of memory", label), -1;
+    PlanServer plain = *server;
+    plain.tls = TLS_OFF;
+    Db_set_options(probe, &plain, timeouts);
+    bool socket = server->socket && !server->host;
+    mysql_real_connect(probe, socket ? NULL : server->host, "cutover-tls-probe", NULL, NULL,
+                       server->port > 0 ? (unsigned)server->port : 3306,
+                       socket ? server->socket : NULL, 0);
+    unsigned long caps = probe->server_capabilities;
+    unsigned code = mysql_errno(probe);
+    int rc = 0;
+    if (caps == 0) {
+        snprintf(err, errsize, "%s: %u: %s", label, code, mysql_error(probe));
+        rc = -1;
+    } else if (!(caps & CLIENT_SSL)) {
+        snprintf(err, errsize,
+                 "%s: the server offers no TLS (tls \"required\"): the password was not sent",
+                 label);
+        rc = -1;
+    }
+    mysql_close(probe);
+    return rc;
+}
+
 static Db *Db_open(const PlanServer *server, const char *user, const SecretRef *password,
                    const DbTimeouts *timeouts, char *err, size_t errsize)
 {
@@ -130,6 +164,10 @@ static Db *Db_open(const PlanServer *server, const char *user, const SecretRef *
         return NULL;
     }
     Db_make_label(server, db->label, sizeof db->label);
+    if (server->tls == TLS_REQUIRED && Db_require_tls(server, timeouts, db->label, err, errsize)) {
+        free(db);
+        return NULL;
+    }
     char secret[DB_PASSWORD_MAX];
     bool have = false;
     char why[256];

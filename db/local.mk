@@ -10,3 +10,7 @@ if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_dialect
 TESTS += tests/unit/test_dialect
 endif
+
+# TLS "required" refused before the password leaves, on the lab.
+TESTS += tests/integration/db_tls_required.sh
+EXTRA_DIST += tests/integration/db_tls_required.sh

@@ -126,6 +126,34 @@ static bool Plan_server_target(const Reader *r, const ReaderObj *o, PlanServer *
     return true;
 }
 
+/* Loopback: 127.0.0.0/8, ::1, localhost, or a socket. */
+static bool Plan_is_loopback(const PlanServer *s)
+{
+    const char *h = s->host;
+    return !h || strncmp(h, "127.", 4) == 0 || strcmp(h, "::1") == 0 ||
+           strcmp(h, "localhost") == 0;
+}
+
+/* TLS not given: a night that moves personal data verifies who answers
+ * (CA and host name) on every host that is not loopback. That needs the
+ * CA: asked for here rather than discovered at the first connection. */
+static bool Plan_tls_default(const Reader *r, const ReaderObj *o, PlanServer *s)
+{
+    if (Plan_is_loopback(s)) {
+        s->tls = TLS_PREFERRED;
+        return true;
+    }
+    s->tls = TLS_VERIFY_IDENTITY;
+    if (s->tls_ca)
+        return true;
+    return Reader_fail(r, Reader_key_pos(r, o, "host"),
+                       "%s: %s is not loopback, so the server's certificate is verified (tls "
+                       "\"verify-identity\" by default); expected \"tls_ca\" (the CA file: for RDS "
+                       "the global bundle), or \"tls\" said explicitly (\"verify-ca\" through a "
+                       "PrivateLink endpoint, whose name is not the certificate's)",
+                       o->path, s->host);
+}
+
 static bool Plan_read_server(const Reader *r, const ReaderObj *root, const char *key, PlanServer *s)
 {
     static const char *const keys[] = {"host", "port",   "socket",       "user", "password",
@@ -145,7 +173,10 @@ static bool Plan_read_server(const Reader *r, const ReaderObj *root, const char 
         !Reader_string(r, &o, "rds_instance", false, &s->rds_instance))
         return false;
     s->tls = (TlsMode)tls;
-    return Plan_server_target(r, &o, s);
+    bool given = Reader_has(&o, "tls");
+    if (!Plan_server_target(r, &o, s))
+        return false;
+    return given || Plan_tls_default(r, &o, s);
 }
 
 /* Each field of the endpoint defaults to the source's: in the field the

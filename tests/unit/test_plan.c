@@ -58,11 +58,17 @@ typedef struct BadCase {
 } BadCase;
 
 #define HEAD                                                                                       \
-    "{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\"}, "                           \
-    "\"target\": {\"host\": \"b\", \"user\": \"u\"}, "
+    "{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\"}, "                           \
+    "\"target\": {\"host\": \"b\", \"user\": \"u\", \"tls\": \"preferred\"}, "
 #define STEPS_NONE "\"steps\": []}"
 
 static const BadCase bad_cases[] = {
+    /* TLS: not given, not loopback: verified, so the CA is needed */
+    {"{\"name\": \"t\", \"source\": {`\"host\": \"db.example\", \"user\": \"u\"}}",
+     "source: db.example is not loopback, so the server's certificate is verified (tls "
+     "\"verify-identity\" by default); expected \"tls_ca\" (the CA file: for RDS the global "
+     "bundle), or \"tls\" said explicitly (\"verify-ca\" through a PrivateLink endpoint, whose "
+     "name is not the certificate's)"},
     /* syntax */
     {"`", "the file holds no value; expected a JSON value"},
     {"// only a comment\n/* and another */\n`", "the file holds no value"},
@@ -105,11 +111,11 @@ static const BadCase bad_cases[] = {
     {HEAD "`\"nmae\": 1, " STEPS_NONE, "unknown key \"nmae\" in the top level (did you mean "
                                        "\"name\"?); expected one of: name, session_dir"},
     {"{\"name\": \"t\", \"source\": `{\"host\": \"a\"}}", "source: missing required key \"user\""},
-    {"{\"name\": \"t\", \"source\": `{\"user\": \"u\"}}",
+    {"{\"name\": \"t\", \"source\": `{\"user\": \"u\", \"tls\": \"preferred\"}}",
      "source: missing required key \"host\"; expected \"host\" (with \"port\") or \"socket\""},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", `\"socket\": \"/s\"}}",
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", `\"socket\": \"/s\"}}",
      "source: both \"host\" and \"socket\" given; expected only one"},
-    {"`{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\"}}",
+    {"`{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\"}}",
      "the plan: missing required key \"target\""},
     {"{\"name\": `7}", "name: expected a non-empty string, got an integer"},
     {"{\"name\": `\"red\\u001b[31m\"}",
@@ -127,28 +133,28 @@ static const BadCase bad_cases[] = {
      "maintenance.off.body: control character 0x07 in the string; expected text (tabs and line "
      "breaks allowed)"},
     {"{\"name\": `\"\"}", "name: expected a non-empty string, got an empty string"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"port\": `70000}}",
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"port\": `70000}}",
      "source.port: expected an integer 1-65535, got 70000"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"port\": `3306.0}}",
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"port\": `3306.0}}",
      "source.port: expected an integer 1-65535, got a number with a fraction or exponent"},
     {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": `\"verify\"}}",
      "source.tls: unknown value \"verify\"; expected one of: off, preferred, required, "
      "verify-ca, verify-identity"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"password\": "
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": "
      "`\"pw12345\"}}",
      "source.password: passwords are never inline; expected a reference"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"password\": {\"env\": "
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": {\"env\": "
      "\"A\", `\"option_file\": \"/f\"}}}",
      "source.password: both \"env\" and \"option_file\" given; expected exactly one source"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"password\": `{}}}",
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": `{}}}",
      "source.password: no password source; expected \"env\", \"option_file\" or \"aws_secret\""},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"password\": {\"env\": "
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": {\"env\": "
      "`\"MY-VAR\"}}}",
      "source.password.env: \"MY-VAR\" is not a variable name"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"password\": {\"env\": "
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": {\"env\": "
      "\"X\", `\"group\": \"g\"}}}",
      "source.password.group: only used with \"option_file\""},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"password\": {`\"file\": "
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": {`\"file\": "
      "\"/f\"}}}",
      "unknown key \"file\" in source.password; expected one of: env, option_file, group, "
      "aws_secret"},
@@ -349,7 +355,7 @@ END_TEST
 
 START_TEST(test_huge_integer_is_not_an_int)
 {
-    const char *text = "{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", "
+    const char *text = "{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
                        "\"port\": 99999999999999999999999}}";
     char err[512];
     ck_assert_ptr_null(Plan_parse("t.plan", text, strlen(text), err, sizeof err));
@@ -417,7 +423,7 @@ START_TEST(test_rds_example)
 {
     Plan *p = load_rel("examples/rds.plan.jsonc");
     ck_assert_int_eq(p->source.password.kind, SECRET_AWS_SECRET);
-    ck_assert_int_eq(p->source.tls, TLS_VERIFY_IDENTITY);
+    ck_assert_int_eq(p->source.tls, TLS_VERIFY_CA);
     ck_assert_str_eq(p->source.tls_ca, "/etc/ssl/certs/rds-global-bundle.pem");
     ck_assert_str_eq(p->source.rds_instance, "shop-prod-src");
     ck_assert_int_eq(p->target.port, 3306);
@@ -454,7 +460,7 @@ START_TEST(test_defaults)
     ck_assert_ptr_null(p->theme);
     ck_assert_int_eq(p->source.port, 3306);
     ck_assert_int_eq(p->target.port, 3306);
-    ck_assert_int_eq(p->source.tls, TLS_PREFERRED);
+    ck_assert_int_eq(p->source.tls, TLS_VERIFY_IDENTITY); /* not loopback: verified */
     ck_assert_int_eq(p->source.password.kind, SECRET_NONE);
     ck_assert_str_eq(p->endpoint.host, "src.example");
     ck_assert_int_eq(p->endpoint.port, 3306);
@@ -535,12 +541,12 @@ END_TEST
 /* The digest of a known text, computed outside this program (sha256sum). */
 START_TEST(test_sha256_known)
 {
-    const char *text = "{\"name\":\"t\",\"source\":{\"host\":\"a\",\"user\":\"u\"},"
-                       "\"target\":{\"host\":\"b\",\"user\":\"u\"},\"steps\":[]}\n";
+    const char *text = "{\"name\":\"t\",\"source\":{\"host\":\"127.0.0.1\",\"user\":\"u\"},"
+                       "\"target\":{\"host\":\"127.0.0.2\",\"user\":\"u\"},\"steps\":[]}\n";
     static const unsigned char want[32] = {
-        0x49, 0x69, 0xda, 0x96, 0x28, 0xdb, 0x40, 0x14, 0x5c, 0x6c, 0x67,
-        0xff, 0xe7, 0x71, 0x78, 0x1c, 0xb9, 0xe0, 0xb2, 0xc7, 0xe4, 0x4a,
-        0xa5, 0xdb, 0xa7, 0xc3, 0x9f, 0x1c, 0xdc, 0xe7, 0x54, 0xf0,
+        0x68, 0x34, 0x2a, 0x83, 0xe8, 0xe3, 0x4f, 0x2f, 0x64, 0xdc, 0x82,
+        0xb0, 0xf0, 0x47, 0x94, 0xf3, 0x98, 0x1a, 0xbf, 0x26, 0xfb, 0x63,
+        0x1f, 0xaf, 0x07, 0x24, 0x6a, 0xe4, 0x48, 0xfd, 0xde, 0x74,
     };
     char err[512];
     Plan *p = Plan_parse("t", text, strlen(text), err, sizeof err);
