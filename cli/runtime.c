@@ -1,5 +1,6 @@
 #include "cli/runtime.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include "checklist/step.h"
 #include "checklist/step_state.h"
 #include "cli/commands.h"
+#include "plan/secret.h"
 
 /* Where the point of no return lies: before the step it names. */
 static void Runtime_announce_point(Runtime *rt, int point)
@@ -58,6 +60,32 @@ static int Runtime_fail(Runtime *rt, int status, const char *what, const char *e
     return status;
 }
 
+/* The plan's audit.hmac_key: the log so far must carry valid HMACs under
+ * it (a resume trusts nothing less), and every record from now on does. */
+static int Runtime_audit_key(Runtime *rt, char *err, size_t errsize)
+{
+    if (rt->plan->audit_hmac_key.kind == SECRET_NONE)
+        return 0;
+    char key[257], why[256];
+    if (Secret_resolve(&rt->plan->audit_hmac_key, key, sizeof key, why, sizeof why) != 0)
+        return snprintf(err, errsize, "audit.hmac_key: %s", why), -1;
+    long bad = 0;
+    int rc = Audit_verify_hmac(rt->dir.audit, key, &bad, why, sizeof why);
+    if (rc == 1)
+        snprintf(err, errsize,
+                 "the audit log %s, line %ld: %s; nothing runs on it (inspect it; to start "
+                 "over, move it aside)",
+                 rt->dir.audit, bad, why);
+    else if (rc == 2)
+        snprintf(err, errsize, "the audit log %s: %s", rt->dir.audit, why);
+    else if (Audit_set_key(rt->audit, key) != 0) {
+        snprintf(err, errsize, "audit.hmac_key: empty or longer than 256 bytes");
+        rc = 1;
+    }
+    OPENSSL_cleanse(key, sizeof key);
+    return rc == 0 ? 0 : -1;
+}
+
 static int Runtime_open_session(Runtime *rt, const RunOptions *opt, int cols, int rows)
 {
     char err[512];
@@ -79,6 +107,8 @@ static int Runtime_open_session(Runtime *rt, const RunOptions *opt, int cols, in
     }
     rt->audit = Audit_open(rt->dir.audit, err, sizeof err);
     if (!rt->audit)
+        return Runtime_fail(rt, EXIT_NO, "", err);
+    if (Runtime_audit_key(rt, err, sizeof err) != 0)
         return Runtime_fail(rt, EXIT_NO, "", err);
     RecorderHeader header = {
         .plan_name = rt->plan->name, .plan_sha256 = rt->plan->sha256, .cols = cols, .rows = rows};

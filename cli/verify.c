@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <openssl/crypto.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "checklist/audit_anchor.h"
 #include "cli/commands.h"
 #include "lib/clock.h"
+#include "plan/secret.h"
 #include "replay/reader.h"
 #include "session/audit.h"
 
@@ -119,6 +121,35 @@ static int Verify_against_target(const char *path, const char *plan_path)
     return Verify_anchor(path, "the target", seq, head);
 }
 
+static int Verify_hmac(const char *path, const char *plan_path)
+{
+    char err[1024], key[257];
+    Plan *plan = Plan_load(plan_path, err, sizeof err);
+    if (!plan) {
+        fprintf(stderr, "cutover verify: %s\n", err);
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_USAGE;
+    if (plan->audit_hmac_key.kind == SECRET_NONE)
+        fprintf(stderr, "cutover verify: %s names no audit.hmac_key\n", plan_path);
+    else if (Secret_resolve(&plan->audit_hmac_key, key, sizeof key, err, sizeof err) != 0)
+        fprintf(stderr, "cutover verify: audit.hmac_key: %s\n", err);
+    else {
+        long bad = 0;
+        int v = Audit_verify_hmac(path, key, &bad, err, sizeof err);
+        OPENSSL_cleanse(key, sizeof key);
+        if (v == 2)
+            fprintf(stderr, "cutover verify: %s: %s\n", path, err);
+        else if (v == 1)
+            printf("%s: line %ld: %s\n", path, bad, err);
+        else
+            printf("%s: every record carries a valid HMAC\n", path);
+        rc = v == 0 ? EXIT_OK : v == 1 ? EXIT_NO : EXIT_USAGE;
+    }
+    Plan_free(plan);
+    return rc;
+}
+
 static int Verify_chain(const char *path)
 {
     long bad_line = 0;
@@ -155,9 +186,10 @@ int Command_verify(int argc, char **argv)
 {
     static const struct option longopts[] = {{"session", required_argument, NULL, 's'},
                                              {"against-target", required_argument, NULL, 't'},
+                                             {"hmac", required_argument, NULL, 'k'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    const char *session = NULL, *target_plan = NULL;
+    const char *session = NULL, *target_plan = NULL, *hmac_plan = NULL;
     int c;
     optind = 1;
     opterr = 0;
@@ -170,6 +202,8 @@ int Command_verify(int argc, char **argv)
             session = optarg;
         else if (c == 't')
             target_plan = optarg;
+        else if (c == 'k')
+            hmac_plan = optarg;
         else {
             Verify_usage(stderr);
             return EXIT_USAGE;
@@ -183,6 +217,8 @@ int Command_verify(int argc, char **argv)
     int rc = Verify_chain(path);
     if (rc == EXIT_OK && session)
         rc = Verify_against_session(path, session);
+    if (rc == EXIT_OK && hmac_plan)
+        rc = Verify_hmac(path, hmac_plan);
     if (rc == EXIT_OK && target_plan)
         rc = Verify_against_target(path, target_plan);
     return rc;

@@ -130,8 +130,7 @@ static bool Plan_server_target(const Reader *r, const ReaderObj *o, PlanServer *
 static bool Plan_is_loopback(const PlanServer *s)
 {
     const char *h = s->host;
-    return !h || strncmp(h, "127.", 4) == 0 || strcmp(h, "::1") == 0 ||
-           strcmp(h, "localhost") == 0;
+    return !h || strncmp(h, "127.", 4) == 0 || strcmp(h, "::1") == 0 || strcmp(h, "localhost") == 0;
 }
 
 /* TLS not given: a night that moves personal data verifies who answers
@@ -305,6 +304,18 @@ static bool Plan_read_target_health(const Reader *r, const ReaderObj *root, Plan
            Reader_string(r, &o, "app_user", true, &th->app_user) &&
            Reader_secret(r, &o, "app_password", false, &th->app_password) &&
            Reader_int(r, &o, "timeout_ms", 1000, 3600000, &th->timeout_ms);
+}
+
+static bool Plan_read_audit(const Reader *r, const ReaderObj *root, Plan *plan)
+{
+    static const char *const keys[] = {"hmac_key", NULL};
+    ReaderObj o;
+    if (!Reader_object(r, root, "audit", false, &o))
+        return false;
+    if (!o.jso)
+        return true;
+    return Reader_allow_keys(r, &o, keys, NULL) &&
+           Reader_secret(r, &o, "hmac_key", true, &plan->audit_hmac_key);
 }
 
 static bool Plan_read_aws(const Reader *r, const ReaderObj *root, PlanAws *aws)
@@ -533,27 +544,11 @@ static bool Plan_check_step_sections(const Reader *r, const ReaderObj *root, con
 static bool Plan_read(const Reader *r, Plan *plan)
 {
     static const char *const keys[] = {
-        "name",
-        "session_dir",
-        "theme",
-        "confirm",
-        "source",
-        "target",
-        "endpoint",
-        "thresholds",
-        "timings",
-        "preflight",
-        "maintenance",
-        "read_only",
-        "lag_zero",
-        "verify",
-        "swap",
-        "target_health",
-        "steps",
-        "aws",
-        "stop_replication",
-        "replication",
-        NULL,
+        "name",          "session_dir", "theme",      "confirm",          "source",
+        "target",        "endpoint",    "thresholds", "timings",          "preflight",
+        "maintenance",   "read_only",   "lag_zero",   "verify",           "swap",
+        "target_health", "steps",       "aws",        "stop_replication", "replication",
+        "audit",         NULL,
     };
     ReaderObj root = Reader_root(r);
     if (!json_object_is_type(root.jso, json_type_object))
@@ -570,9 +565,10 @@ static bool Plan_read(const Reader *r, Plan *plan)
            Plan_read_lag_zero(r, &root, &plan->lag_zero) &&
            Plan_read_verify(r, &root, &plan->verify) && Actions_read_swap(r, &root, &plan->swap) &&
            Plan_read_target_health(r, &root, &plan->target_health) &&
-           Plan_read_aws(r, &root, &plan->aws) && Plan_read_replication(r, &root, plan) &&
-           Plan_read_stop_replication(r, &root, plan) && Plan_read_steps(r, &root, plan) &&
-           Plan_check_step_sections(r, &root, plan) && Plan_check_stop_method(r, &root, plan);
+           Plan_read_audit(r, &root, plan) && Plan_read_aws(r, &root, &plan->aws) &&
+           Plan_read_replication(r, &root, plan) && Plan_read_stop_replication(r, &root, plan) &&
+           Plan_read_steps(r, &root, plan) && Plan_check_step_sections(r, &root, plan) &&
+           Plan_check_stop_method(r, &root, plan);
 }
 
 Plan *Plan_parse(const char *name, const char *text, size_t len, char *err, size_t errsize)
@@ -689,6 +685,7 @@ void Plan_free(Plan *plan)
     Actions_free_swap(&plan->swap);
     free(plan->target_health.app_user);
     Plan_free_secret(&plan->target_health.app_password);
+    Plan_free_secret(&plan->audit_hmac_key);
     for (int i = 0; i < STEP_KIND_COUNT; i++)
         free(plan->steps[i].title);
     Plan_free_aws(&plan->aws);

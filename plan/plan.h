@@ -230,6 +230,7 @@ typedef struct Plan {
     PlanVerify verify;
     PlanSwap swap;
     PlanTargetHealth target_health;
+    SecretRef audit_hmac_key; /* audit.hmac_key: every audit record carries an HMAC (optional) */
     PlanStep steps[STEP_KIND_COUNT]; /* in execution order, indexed by StepKind */
     PlanAws aws;
     ReplicationKind replication;

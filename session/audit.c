@@ -12,7 +12,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,6 +36,7 @@ struct Audit {
     char prev[AUDIT_HASH_HEX];
     bool need_newline; /* the file ends in a torn line */
     bool wedged;       /* a failed write could not be undone: refuse more */
+    char key[257];     /* the HMAC key, "" when none */
     Operator op;
     char path[1024];
 };
@@ -53,6 +56,23 @@ static void Audit_hash(const char *data, size_t len, char hex[AUDIT_HASH_HEX])
     }
     hex[64] = '\0';
 }
+
+/* The HMAC of a record's text, as 64 hex digits. */
+static void Audit_hmac(const char *key, const char *data, size_t len, char hex[AUDIT_HASH_HEX])
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)data, len, md, &mdlen);
+    for (unsigned i = 0; i < 32; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+/* ,"hmac":"<64 hex>"} closes a keyed record. */
+#define AUDIT_HMAC_SUFFIX_LEN (9 + 64 + 2)
 
 /* ---- reading lines and records ---- */
 
@@ -383,20 +403,26 @@ int Audit_append(Audit *audit, const AuditEntry *entry, char *err, size_t errsiz
     const char *json = json_object_to_json_string_length(
         obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &jlen);
     size_t skip = audit->need_newline ? 1 : 0;
-    size_t len = skip + jlen + 1;
-    char *line = malloc(len);
+    size_t tlen = jlen + (audit->key[0] ? AUDIT_HMAC_SUFFIX_LEN - 1 : 0);
+    size_t len = skip + tlen + 1;
+    char *line = malloc(len + 1);
     int rc = -1;
     if (!json || !line) {
         snprintf(err, errsize, "audit log %s: out of memory", audit->path);
     } else {
         line[0] = '\n';
         memcpy(line + skip, json, jlen);
+        if (audit->key[0]) {
+            char mac[AUDIT_HASH_HEX];
+            Audit_hmac(audit->key, json, jlen, mac);
+            snprintf(line + skip + jlen - 1, AUDIT_HMAC_SUFFIX_LEN + 1, ",\"hmac\":\"%s\"}", mac);
+        }
         line[len - 1] = '\n';
         rc = Audit_write(audit, line, len, err, errsize);
     }
     if (rc == 0) {
         /* The line is in the file: the chain moves on even if fsync fails. */
-        Audit_hash(json, jlen, audit->prev);
+        Audit_hash(line + skip, tlen, audit->prev);
         audit->next_seq++;
         audit->need_newline = false;
         if (fsync(audit->fd) != 0) {
@@ -415,6 +441,7 @@ void Audit_close(Audit *audit)
     if (!audit)
         return;
     close(audit->fd);
+    OPENSSL_cleanse(audit->key, sizeof audit->key);
     pthread_mutex_destroy(&audit->lock);
     free(audit);
 }
@@ -548,6 +575,60 @@ int Audit_verify(const char *path, long *bad_line, char *msg, size_t msgsize)
         return 2;
     }
     return AuditCheck_report(&c, bad_line, msg, msgsize);
+}
+
+int Audit_set_key(Audit *audit, const char *key)
+{
+    if (!key || !key[0] || strlen(key) >= sizeof audit->key)
+        return -1;
+    pthread_mutex_lock(&audit->lock);
+    snprintf(audit->key, sizeof audit->key, "%s", key);
+    pthread_mutex_unlock(&audit->lock);
+    return 0;
+}
+
+/* Checks one complete line's HMAC; false with why. */
+static bool Audit_line_hmac_ok(const char *key, const AuditLine *line, char *why, size_t whysize)
+{
+    static const char tag[] = ",\"hmac\":\"";
+    size_t n = line->len;
+    const char *suffix = n >= AUDIT_HMAC_SUFFIX_LEN ? line->text + n - AUDIT_HMAC_SUFFIX_LEN : NULL;
+    if (!suffix || strncmp(suffix, tag, sizeof tag - 1) != 0 ||
+        strncmp(line->text + n - 2, "\"}", 2))
+        return snprintf(why, whysize, "carries no HMAC (written without the key?)"), false;
+    size_t base = n - AUDIT_HMAC_SUFFIX_LEN;
+    char *text = malloc(base + 2);
+    if (!text)
+        return snprintf(why, whysize, "out of memory"), false;
+    memcpy(text, line->text, base);
+    text[base] = '}';
+    char mac[AUDIT_HASH_HEX];
+    Audit_hmac(key, text, base + 1, mac);
+    free(text);
+    if (CRYPTO_memcmp(mac, suffix + sizeof tag - 1, 64) != 0)
+        return snprintf(why, whysize, "HMAC does not match: edited, or another key"), false;
+    return true;
+}
+
+int Audit_verify_hmac(const char *path, const char *key, long *bad_line, char *msg, size_t msgsize)
+{
+    *bad_line = 0;
+    AuditReader r;
+    int errnum = 0;
+    if (AuditReader_open(&r, path, &errnum) != 0)
+        return snprintf(msg, msgsize, "%s", Audit_strerror(errnum)), 2;
+    char why[128];
+    while (AuditReader_next(&r)) {
+        if (!r.line.complete || r.line.len == 0)
+            continue;
+        if (!Audit_line_hmac_ok(key, &r.line, why, sizeof why)) {
+            *bad_line = r.line.number;
+            snprintf(msg, msgsize, "%s", why);
+            break;
+        }
+    }
+    AuditReader_close(&r);
+    return *bad_line ? 1 : 0;
 }
 
 void Audit_head(Audit *audit, long *seq, char head[AUDIT_HEAD_HEX])

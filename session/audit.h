@@ -30,6 +30,17 @@ int Audit_append(Audit *audit, const AuditEntry *entry, char *err, size_t errsiz
 
 void Audit_close(Audit *audit);
 
+/* With a key (the plan's audit.hmac_key), every record appended from now on
+ * ends with "hmac": HMAC-SHA256(key, the record's text without that field),
+ * so an edit needs the key, not only a recomputed chain. The key is copied
+ * and wiped on close. -1 when empty or longer than 256 bytes. */
+int Audit_set_key(Audit *audit, const char *key);
+
+/* Every record of path carries a valid HMAC under key: 0 yes, 1 no
+ * (bad_line and msg: no HMAC, or a wrong one), 2 unreadable. A torn line
+ * is skipped (the chain check reports it). */
+int Audit_verify_hmac(const char *path, const char *key, long *bad_line, char *msg, size_t msgsize);
+
 /* The chain's head: the last record's seq (0 for an empty log) and the
  * SHA-256 of its line (64 hex digits and NUL; 64 zeros when empty). Kept
  * outside the file (the recording, a table on the target), it anchors the

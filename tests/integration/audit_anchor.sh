@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The audit chain anchored outside its file. After a cutover on the lab the
 # log is intact and anchored both in the recording and on the target
-# (cutover.audit_head). Its last record cut off, the chain alone still
+# (cutover.audit_head), and every record carries an HMAC under the plan's
+# key (from the environment), which appears nowhere. Its last record cut off, the chain alone still
 # says intact (nothing follows the cut to catch it), but `verify --session`
 # and `verify --against-target` say CUT (exit 1), and a run on the plan with
 # the cut log refuses to act on it; a log with an edited record is refused
@@ -11,15 +12,24 @@
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
 lab_start --cdc-delay 0
 plan=$(cutover_plan anchor)
+cutover_plan_py "$plan" 'p["audit"] = {"hmac_key": {"env": "CUTOVER_AUDIT_KEY"}}'
+CUTOVER_AUDIT_KEY=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+export CUTOVER_AUDIT_KEY
 sleep 1
 cutover_run "$LAB_DIR/run.out" "$plan" completed
 audit=$(cutover_audit)
 session=$(ls "$LAB_SESSION_DIR"/*.session.jsonl | head -n 1)
 records=$(wc -l <"$audit")
 
-out=$("$CUTOVER" verify --session "$session" --against-target "$plan" "$audit") ||
+out=$("$CUTOVER" verify --session "$session" --against-target "$plan" --hmac "$plan" "$audit") ||
     fail "verify against the recording and the target: $out"
 echo "$out"
+echo "$out" | grep -q "every record carries a valid HMAC" || fail "the records' HMACs were not checked"
+! grep -qF "$CUTOVER_AUDIT_KEY" "$audit" "$session" "$LAB_DIR/run.out" || fail "the HMAC key was written somewhere"
+status=0
+CUTOVER_AUDIT_KEY=wrong-key "$CUTOVER" verify --hmac "$plan" "$audit" >"$LAB_DIR/wrong-key.out" || status=$?
+[ "$status" = 1 ] && grep -q "line 1: HMAC does not match" "$LAB_DIR/wrong-key.out" ||
+    fail "another key was not refused: $(cat "$LAB_DIR/wrong-key.out")"
 echo "$out" | grep -q "anchored: the recording saw record $records with head" || fail "not anchored in the recording"
 echo "$out" | grep -q "anchored: the target saw record $records with head" || fail "not anchored on the target"
 [ "$(sql_target "SELECT seq FROM cutover.audit_head WHERE plan = 'lab cutover'")" = "$records" ] ||

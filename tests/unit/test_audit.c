@@ -17,6 +17,8 @@
 #include "lib/redact.h"
 #include "session/audit.h"
 
+#include <openssl/evp.h>
+
 static char dir[256];
 static char path[300];
 
@@ -470,12 +472,95 @@ START_TEST(disk_full_fails_clearly_and_recovers)
 }
 END_TEST
 
+/* The forgery a chain alone cannot see: a record edited and every later
+ * "prev" recomputed. Rewrites the file in place. */
+static void rechain(void)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    static char lines[16][2048];
+    int n = 0;
+    while (n < 16 && fgets(lines[n], sizeof lines[n], f))
+        n++;
+    fclose(f);
+    char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
+    for (int i = 0; i < n; i++) {
+        char *p = strstr(lines[i], "\"prev\":\"");
+        ck_assert_ptr_nonnull(p);
+        memcpy(p + 8, prev, 64);
+        size_t len = strcspn(lines[i], "\n");
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int mdlen = 0;
+        EVP_Digest(lines[i], len, md, &mdlen, EVP_sha256(), NULL);
+        for (int b = 0; b < 32; b++)
+            snprintf(prev + 2 * b, 3, "%02x", md[b]);
+    }
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < n; i++)
+        fputs(lines[i], f);
+    fclose(f);
+}
+
+START_TEST(hmac_finds_an_edit_with_the_chain_recomputed)
+{
+    char err[512] = "", msg[256];
+    Audit *audit = Audit_open(path, err, sizeof err);
+    ck_assert_msg(audit != NULL, "%s", err);
+    ck_assert_int_eq(Audit_set_key(audit, "a key from the plan"), 0);
+    for (int i = 0; i < 5; i++) {
+        AuditEntry e = {.step = "swap", .action = "done", .result = "DATABASE_URL=target"};
+        ck_assert_int_eq(Audit_append(audit, &e, err, sizeof err), 0);
+    }
+    Audit_close(audit);
+    long bad = -1;
+    ck_assert_int_eq(Audit_verify(path, &bad, msg, sizeof msg), 0);
+    ck_assert_int_eq(Audit_verify_hmac(path, "a key from the plan", &bad, msg, sizeof msg), 0);
+    ck_assert_int_eq(Audit_verify_hmac(path, "another key", &bad, msg, sizeof msg), 1);
+    ck_assert_int_eq(bad, 1);
+    edit("sed -i '3s/DATABASE_URL=target/DATABASE_URL=source/'");
+    rechain();
+    ck_assert_int_eq(Audit_verify(path, &bad, msg, sizeof msg), 0); /* the chain is fooled */
+    ck_assert_int_eq(Audit_verify_hmac(path, "a key from the plan", &bad, msg, sizeof msg), 1);
+    ck_assert_int_eq(bad, 3);
+    ck_assert_ptr_nonnull(strstr(msg, "HMAC does not match"));
+}
+END_TEST
+
+START_TEST(hmac_missing_on_a_record_is_found)
+{
+    append_n(path, 1, 2);
+    long bad = -1;
+    char msg[256];
+    ck_assert_int_eq(Audit_verify_hmac(path, "k", &bad, msg, sizeof msg), 1);
+    ck_assert_int_eq(bad, 1);
+    ck_assert_ptr_nonnull(strstr(msg, "carries no HMAC"));
+}
+END_TEST
+
+START_TEST(head_and_anchor)
+{
+    append_n(path, 1, 4);
+    char err[256], head[AUDIT_HEAD_HEX], msg[256];
+    long seq = 0;
+    ck_assert_int_eq(Audit_file_head(path, &seq, head, err, sizeof err), 0);
+    ck_assert_int_eq(seq, 4);
+    ck_assert_int_eq(Audit_check_anchor(path, 4, head, msg, sizeof msg), 0);
+    edit("sed -i '$d'");
+    ck_assert_int_eq(Audit_check_anchor(path, 4, head, msg, sizeof msg), 1);
+    ck_assert_ptr_nonnull(strstr(msg, "the log ends at record 3, but record 4"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("audit");
     TCase *tc = tcase_create("chain");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, chain_of_100_verifies);
+    tcase_add_test(tc, hmac_finds_an_edit_with_the_chain_recomputed);
+    tcase_add_test(tc, hmac_missing_on_a_record_is_found);
+    tcase_add_test(tc, head_and_anchor);
     tcase_add_test(tc, record_carries_what_the_issue_asks);
     tcase_add_test(tc, edited_value_breaks_the_next_link);
     tcase_add_test(tc, flipped_structure_byte_is_found_on_its_line);
