@@ -234,6 +234,18 @@ static const char *Audit_strerror(int errnum)
 
 /* ---- writing ---- */
 
+/* The line's seq when it is a record, else 0. */
+static long Audit_line_seq(const AuditLine *line)
+{
+    AuditRecord rec;
+    const char *prev;
+    char why[128];
+    struct json_object *obj = Audit_parse(line, &rec, &prev, why, sizeof why);
+    long seq = obj ? rec.seq : 0;
+    json_object_put(obj);
+    return seq;
+}
+
 /* Reads the existing log to carry on its sequence and chain. */
 static int Audit_resume(Audit *audit, char *err, size_t errsize)
 {
@@ -244,13 +256,9 @@ static int Audit_resume(Audit *audit, char *err, size_t errsize)
         return -1;
     }
     while (AuditReader_next(&r)) {
-        AuditRecord rec;
-        const char *prev;
-        char why[128];
-        struct json_object *obj = Audit_parse(&r.line, &rec, &prev, why, sizeof why);
-        if (obj)
-            audit->next_seq = rec.seq + 1;
-        json_object_put(obj);
+        long seq = Audit_line_seq(&r.line);
+        if (seq > 0)
+            audit->next_seq = seq + 1;
         Audit_hash(r.line.text, r.line.len, audit->prev);
         audit->need_newline = !r.line.complete;
     }
@@ -650,15 +658,11 @@ static int Audit_walk_to(const char *path, long want, long *seq, char head[AUDIT
     if (AuditReader_open(&r, path, errnum) != 0)
         return -1;
     while (AuditReader_next(&r)) {
-        AuditRecord rec;
-        const char *prev;
-        char why[128];
-        struct json_object *obj = Audit_parse(&r.line, &rec, &prev, why, sizeof why);
-        if (obj && r.line.complete) {
-            *seq = rec.seq;
+        long line_seq = r.line.complete ? Audit_line_seq(&r.line) : 0;
+        if (line_seq > 0) {
+            *seq = line_seq;
             Audit_hash(r.line.text, r.line.len, head);
         }
-        json_object_put(obj);
         if (want > 0 && *seq == want)
             break;
     }

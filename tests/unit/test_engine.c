@@ -634,6 +634,16 @@ START_TEST(no_maintenance_swap_is_the_point)
 }
 END_TEST
 
+static size_t records_until(ResumeRecord *recs, int upto)
+{
+    size_t n = 0;
+    for (int k = 0; k < upto; k++) {
+        recs[n++] = (ResumeRecord){k, "start"};
+        recs[n++] = (ResumeRecord){k, "done"};
+    }
+    return n;
+}
+
 /* The deliberate rollback past the point: first the steps from the point
  * on (the application paused again), then, the count confirmed, the rest. */
 START_TEST(rollback_past_the_point_in_two_moves)
@@ -667,13 +677,8 @@ START_TEST(resume_refrozen_holds)
     Engine e;
     engine_all(&e);
     ResumeRecord recs[2 * STEP_KIND_COUNT + 6];
-    size_t n = 0;
-    for (int k = 0; k < STEP_KIND_COUNT; k++) {
-        if (k == STEP_MAINTENANCE_OFF)
-            recs[n++] = (ResumeRecord){-1, "point-of-no-return"};
-        recs[n++] = (ResumeRecord){k, "start"};
-        recs[n++] = (ResumeRecord){k, "done"};
-    }
+    size_t n = records_until(recs, STEP_KIND_COUNT);
+    recs[n++] = (ResumeRecord){-1, "point-of-no-return"};
     recs[n++] = (ResumeRecord){-1, "refreeze"};
     recs[n++] = (ResumeRecord){STEP_STOP_REPLICATION, "rollback-start"};
     recs[n++] = (ResumeRecord){STEP_STOP_REPLICATION, "rolled-back"};
@@ -685,16 +690,6 @@ START_TEST(resume_refrozen_holds)
     ck_assert_int_eq(Engine_rollback_next(&e), -1);
 }
 END_TEST
-
-static size_t records_until(ResumeRecord *recs, int upto)
-{
-    size_t n = 0;
-    for (int k = 0; k < upto; k++) {
-        recs[n++] = (ResumeRecord){k, "start"};
-        recs[n++] = (ResumeRecord){k, "done"};
-    }
-    return n;
-}
 
 /* Killed while the hook that lifts maintenance ran (http: unknown effect):
  * forward only, it runs again. */
