@@ -40,7 +40,7 @@ typedef struct PlanServer {
     char *socket; /* Unix socket path, optional */
     char *user;
     SecretRef password; /* SECRET_NONE: no password (socket or passwordless auth) */
-    TlsMode tls; /* not given: preferred on loopback, verify-identity elsewhere */
+    TlsMode tls;        /* not given: preferred on loopback, verify-identity elsewhere */
     char *tls_ca;
     char *rds_instance; /* RDS DB instance identifier, for CloudWatch (optional) */
 } PlanServer;

@@ -58,7 +58,7 @@ typedef struct BadCase {
 } BadCase;
 
 #define HEAD                                                                                       \
-    "{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\"}, "                           \
+    "{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\"}, "   \
     "\"target\": {\"host\": \"b\", \"user\": \"u\", \"tls\": \"preferred\"}, "
 #define STEPS_NONE "\"steps\": []}"
 
@@ -113,7 +113,8 @@ static const BadCase bad_cases[] = {
     {"{\"name\": \"t\", \"source\": `{\"host\": \"a\"}}", "source: missing required key \"user\""},
     {"{\"name\": \"t\", \"source\": `{\"user\": \"u\", \"tls\": \"preferred\"}}",
      "source: missing required key \"host\"; expected \"host\" (with \"port\") or \"socket\""},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", `\"socket\": \"/s\"}}",
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
+     "`\"socket\": \"/s\"}}",
      "source: both \"host\" and \"socket\" given; expected only one"},
     {"`{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\"}}",
      "the plan: missing required key \"target\""},
@@ -133,28 +134,36 @@ static const BadCase bad_cases[] = {
      "maintenance.off.body: control character 0x07 in the string; expected text (tabs and line "
      "breaks allowed)"},
     {"{\"name\": `\"\"}", "name: expected a non-empty string, got an empty string"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"port\": `70000}}",
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
+     "\"port\": `70000}}",
      "source.port: expected an integer 1-65535, got 70000"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"port\": `3306.0}}",
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
+     "\"port\": `3306.0}}",
      "source.port: expected an integer 1-65535, got a number with a fraction or exponent"},
     {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": `\"verify\"}}",
      "source.tls: unknown value \"verify\"; expected one of: off, preferred, required, "
      "verify-ca, verify-identity"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": "
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
+     "\"password\": "
      "`\"pw12345\"}}",
      "source.password: passwords are never inline; expected a reference"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": {\"env\": "
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
+     "\"password\": {\"env\": "
      "\"A\", `\"option_file\": \"/f\"}}}",
      "source.password: both \"env\" and \"option_file\" given; expected exactly one source"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": `{}}}",
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
+     "\"password\": `{}}}",
      "source.password: no password source; expected \"env\", \"option_file\" or \"aws_secret\""},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": {\"env\": "
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
+     "\"password\": {\"env\": "
      "`\"MY-VAR\"}}}",
      "source.password.env: \"MY-VAR\" is not a variable name"},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": {\"env\": "
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
+     "\"password\": {\"env\": "
      "\"X\", `\"group\": \"g\"}}}",
      "source.password.group: only used with \"option_file\""},
-    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", \"password\": {`\"file\": "
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
+     "\"password\": {`\"file\": "
      "\"/f\"}}}",
      "unknown key \"file\" in source.password; expected one of: env, option_file, group, "
      "aws_secret"},
@@ -355,8 +364,9 @@ END_TEST
 
 START_TEST(test_huge_integer_is_not_an_int)
 {
-    const char *text = "{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
-                       "\"port\": 99999999999999999999999}}";
+    const char *text =
+        "{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
+        "\"port\": 99999999999999999999999}}";
     char err[512];
     ck_assert_ptr_null(Plan_parse("t.plan", text, strlen(text), err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "source.port: expected an integer 1-65535, got a number"));
