@@ -1,20 +1,34 @@
-/* The plan's user-level lock (see plan_lock.h). The lock connection runs
- * nothing but the lock's own statements, so the processlist's TIME of the
- * holder tells another console how long it has held it (or since its last
- * check before a step). */
+/* The plan's user-level lock (see plan_lock.h). The lock connections run
+ * nothing but the lock's own statements and a keep-alive: a short
+ * wait_timeout on the server, and a thread here that pings within it, so a
+ * console whose host dies without closing its connections (no FIN: power,
+ * a partition) loses the lock within LOCK_IDLE_S rather than after the
+ * server's default of hours. */
 #include "db/plan_lock.h"
 
 #include <openssl/sha.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-enum { SIDES = 2 };
+enum {
+    SIDES = 2,
+    LOCK_IDLE_S = 60,     /* the lock connections' wait_timeout */
+    LOCK_PING_MS = 15000, /* the keep-alive, well within it */
+    LOCK_WAIT_S = 10,     /* how long GET_LOCK waits: a console killed a moment ago
+                             may still hold it until the server sees its connection close */
+};
 
 struct PlanLock {
     const Plan *plan;
     DbTimeouts timeouts;
     char name[80];
+    pthread_mutex_t mu; /* one user of the connections at a time */
+    pthread_cond_t cv;
+    pthread_t keeper;
+    bool keeper_started, stopping;
     Db *db[SIDES]; /* source, target; NULL while not held there */
 };
 
@@ -49,16 +63,18 @@ static void PlanLock_describe_holder(PlanLock *l, Db *db, int side, char *err, s
     }
     const char **cols = NULL;
     size_t n = 0;
+    /* The holder's connection: its account, client address, and when the
+     * server last heard from it (the keep-alive pings every 15 s). */
     snprintf(sql, sizeof sql,
              "SELECT user, host, time FROM information_schema.processlist WHERE id = %lld",
              (long long)id);
     if (Db_query_row(db, sql, &cols, &n, e, sizeof e) == 1 && n == 3)
         snprintf(err, errsize,
                  "plan '%s' is held by another console: connection %lld of %s from %s on the "
-                 "%s, idle %s s (a console that dies releases it); open it with --readonly "
-                 "to watch",
+                 "%s, last heard from %s s ago (waited %d s; a console that dies releases it "
+                 "within %d s); open it with --readonly to watch",
                  l->plan->name, (long long)id, cols[0] ? cols[0] : "?", cols[1] ? cols[1] : "?",
-                 SIDE_NAMES[side], cols[2] ? cols[2] : "?");
+                 SIDE_NAMES[side], cols[2] ? cols[2] : "?", LOCK_WAIT_S, LOCK_IDLE_S);
     else
         snprintf(err, errsize, "plan '%s' is held by another console: connection %lld on the %s",
                  l->plan->name, (long long)id, SIDE_NAMES[side]);
@@ -76,11 +92,10 @@ static PlanLockResult PlanLock_take(PlanLock *l, int side, bool *unreachable, ch
         snprintf(err, errsize, "%s: %s", SIDE_NAMES[side], e);
         return PLAN_LOCK_ERROR;
     }
-    /* An idle connection outlives a long night (the server's default may
-     * close it after hours, and its lock with it). */
-    Db_exec(db, "SET SESSION wait_timeout = 604800", e, sizeof e);
+    snprintf(sql, sizeof sql, "SET SESSION wait_timeout = %d", LOCK_IDLE_S);
+    Db_exec(db, sql, e, sizeof e);
     int64_t got = -1;
-    snprintf(sql, sizeof sql, "SELECT GET_LOCK('%s', 0)", l->name);
+    snprintf(sql, sizeof sql, "SELECT GET_LOCK('%s', %d)", l->name, LOCK_WAIT_S);
     if (Db_query_int(db, sql, &got, e, sizeof e) != 1 || got < 0) {
         snprintf(err, errsize, "%s: GET_LOCK: %s", SIDE_NAMES[side], e);
         Db_close(db);
@@ -95,6 +110,27 @@ static PlanLockResult PlanLock_take(PlanLock *l, int side, bool *unreachable, ch
     return PLAN_LOCK_TAKEN;
 }
 
+static void *PlanLock_keep(void *arg)
+{
+    PlanLock *l = arg;
+    pthread_mutex_lock(&l->mu);
+    while (!l->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += LOCK_PING_MS / 1000;
+        pthread_cond_timedwait(&l->cv, &l->mu, &until);
+        for (int side = 0; side < SIDES && !l->stopping; side++) {
+            char e[256];
+            if (l->db[side] && Db_exec(l->db[side], "DO 0", e, sizeof e) != 0) {
+                Db_close(l->db[side]); /* PlanLock_ensure takes it again */
+                l->db[side] = NULL;
+            }
+        }
+    }
+    pthread_mutex_unlock(&l->mu);
+    return NULL;
+}
+
 PlanLock *PlanLock_acquire(const Plan *plan, const DbTimeouts *timeouts, PlanLockResult *result,
                            char *warning, size_t warnsize, char *err, size_t errsize)
 {
@@ -106,6 +142,11 @@ PlanLock *PlanLock_acquire(const Plan *plan, const DbTimeouts *timeouts, PlanLoc
     }
     l->plan = plan;
     l->timeouts = *timeouts;
+    /* GET_LOCK waits LOCK_WAIT_S: the connection must wait that long too. */
+    if (l->timeouts.read_ms < (LOCK_WAIT_S + 5) * 1000)
+        l->timeouts.read_ms = (LOCK_WAIT_S + 5) * 1000;
+    pthread_mutex_init(&l->mu, NULL);
+    pthread_cond_init(&l->cv, NULL);
     PlanLock_name(plan->name, l->name, sizeof l->name);
     warning[0] = '\0';
     for (int side = 0; side < SIDES; side++) {
@@ -127,6 +168,7 @@ PlanLock *PlanLock_acquire(const Plan *plan, const DbTimeouts *timeouts, PlanLoc
         return NULL;
     }
     *result = PLAN_LOCK_TAKEN;
+    l->keeper_started = pthread_create(&l->keeper, NULL, PlanLock_keep, l) == 0;
     return l;
 }
 
@@ -141,7 +183,17 @@ static int PlanLock_holds(PlanLock *l, int side)
     return rc < 0 ? -1 : rc == 1 && mine == 1;
 }
 
+static int PlanLock_ensure_locked(PlanLock *l, char *err, size_t errsize);
+
 int PlanLock_ensure(PlanLock *l, char *err, size_t errsize)
+{
+    pthread_mutex_lock(&l->mu);
+    int rc = PlanLock_ensure_locked(l, err, errsize);
+    pthread_mutex_unlock(&l->mu);
+    return rc;
+}
+
+static int PlanLock_ensure_locked(PlanLock *l, char *err, size_t errsize)
 {
     for (int side = 0; side < SIDES; side++) {
         if (l->db[side] && PlanLock_holds(l, side) == 1)
@@ -161,6 +213,12 @@ void PlanLock_release(PlanLock *l)
 {
     if (!l)
         return;
+    pthread_mutex_lock(&l->mu);
+    l->stopping = true;
+    pthread_cond_broadcast(&l->cv);
+    pthread_mutex_unlock(&l->mu);
+    if (l->keeper_started)
+        pthread_join(l->keeper, NULL);
     for (int side = 0; side < SIDES; side++) {
         if (!l->db[side])
             continue;
@@ -169,5 +227,7 @@ void PlanLock_release(PlanLock *l)
         Db_exec(l->db[side], sql, e, sizeof e);
         Db_close(l->db[side]);
     }
+    pthread_mutex_destroy(&l->mu);
+    pthread_cond_destroy(&l->cv);
     free(l);
 }

@@ -3,7 +3,10 @@
  * kept for the whole run. Two leads on two bastions cannot both arm the
  * same plan (the session directory's file lock only covers one host), and a
  * console that dies releases it with its connection, as the server drops
- * the connection's locks when it closes. */
+ * the connection's locks when it closes: at once when its process dies,
+ * within a minute when its host does (the connections' wait_timeout, kept
+ * alive by a ping). A second console waits up to 10 s for the lock, the
+ * time a server may take to see a killed console's connection close. */
 #ifndef CUTOVER_DB_PLAN_LOCK_H
 #define CUTOVER_DB_PLAN_LOCK_H
 
