@@ -83,6 +83,11 @@ static void Report_track_downtime(Report *rep, const ReportStep *s, const Event 
 
 static void Report_step_event(Report *rep, const Event *ev)
 {
+    if (strcmp(ev->key, STEP_POINT_ID) == 0) {
+        if (ev->state == STEP_DONE && !rep->point.present)
+            Report_window_mark(&rep->point, ev, true);
+        return; /* a mark between steps, not a step */
+    }
     ReportStep *s = Report_step_get(rep, ev);
     if (!s)
         return;
@@ -118,6 +123,7 @@ static void Report_step_event(Report *rep, const Event *ev)
 static void Report_steps(Report *rep)
 {
     memset(&rep->cutover, 0, sizeof rep->cutover);
+    memset(&rep->point, 0, sizeof rep->point);
     for (size_t i = 0; i < rep->index.nkept; i++)
         if (rep->index.kept[i].ev.kind == EVENT_STEP)
             Report_step_event(rep, &rep->index.kept[i].ev);

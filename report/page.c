@@ -114,6 +114,15 @@ static void Page_cards(FILE *out, const Report *rep)
         fputs("none</div><div class=\"d\">maintenance was never turned on", out);
     }
     fputs("</div></div>\n", out);
+    fputs("<div class=\"card\"><div class=\"k\">Point of no return</div><div class=\"v\">", out);
+    if (rep->point.present) {
+        fputs("crossed</div><div class=\"d\">at ", out);
+        Html_utc(out, rep->point.start_wall_ms);
+        fputs("<br>from there on the target may hold writes the source lacks", out);
+    } else {
+        fputs("not crossed</div><div class=\"d\">the application never reached the target", out);
+    }
+    fputs("</div></div>\n", out);
     fprintf(out,
             "<div class=\"card\"><div class=\"k\">Alarms raised</div><div class=\"v%s\">%ld</div>"
             "<div class=\"d\">%ld cleared</div></div>\n",
@@ -213,6 +222,17 @@ static void Page_step_row(FILE *out, const Report *rep, const ReportStep *s, int
     fputs("</td></tr>\n", out);
 }
 
+/* The line above the step where the point of no return was crossed. */
+static void Page_point_row(FILE *out, const Report *rep)
+{
+    fputs("<tr class=\"point\"><td></td><td colspan=\"7\"><b>Point of no return</b>, crossed ",
+          out);
+    Html_utc(out, rep->point.start_wall_ms);
+    fputs(": from here the application could write to the target; a failure after it held "
+          "instead of rolling back</td></tr>\n",
+          out);
+}
+
 static void Page_timeline(FILE *out, const Report *rep)
 {
     fputs("<h2 id=\"timeline\">Timeline of the steps</h2>\n", out);
@@ -231,8 +251,17 @@ static void Page_timeline(FILE *out, const Report *rep)
     fputs("<table class=\"steps\">\n<tr><th>#</th><th>Step</th><th>Started (UTC)</th><th>Since "
           "start</th><th>Ended (UTC)</th><th>Duration</th><th>State</th><th>Detail</th></tr>\n",
           out);
-    for (int i = 0; i < n; i++)
-        Page_step_row(out, rep, &rep->steps[order[i]], i + 1);
+    bool point_shown = !rep->point.present;
+    for (int i = 0; i < n; i++) {
+        const ReportStep *s = &rep->steps[order[i]];
+        if (!point_shown && s->start_wall_ms >= rep->point.start_wall_ms) {
+            Page_point_row(out, rep);
+            point_shown = true;
+        }
+        Page_step_row(out, rep, s, i + 1);
+    }
+    if (!point_shown)
+        Page_point_row(out, rep);
     for (int i = 0; i < rep->nsteps; i++)
         if (!rep->steps[i].start_wall_ms) {
             fputs("<tr><td></td><td>", out);

@@ -35,7 +35,7 @@
     "}th{background:#f1f5f9;font-weight:600;white-space:nowrap}\n"                                 \
     "td.t{font-family:ui-monospace,'DejaVu Sans Mono',monospace;white-space:nowrap;font-size:12px" \
     "}td.n{text-align:right;white-space:nowrap}td.id,.id{white-space:nowrap}tr.down "              \
-    "td{background:#fef2f2}\n"                                                                     \
+    "td{background:#fef2f2}tr.point td{border-top:2px solid #f59e0b;background:#fffbeb}\n"         \
     ".state{display:inline-block;white-space:nowrap;padding:0 "                                    \
     "7px;border-radius:9px;font-size:12px;font-weight:600;"                                        \
     "background:#e5e7eb}.state.done{background:#dcfce7;color:#166534}.state.failed{background:"    \

@@ -62,7 +62,10 @@ lines=$(grep -o '<polyline' "$html" | wc -l)
 grep -q 'class="downtime"' "$html" || fail "no downtime window"
 grep -q 'Downtime</div><div class="v">[0-9]' "$html" || fail "no downtime figure"
 case $status in
-0) grep -q '>completed<' "$html" || fail "run completed, the report does not say so" ;;
+0) grep -q '>completed<' "$html" || fail "run completed, the report does not say so"
+   grep -q '<tr class="point"><td></td><td colspan="7"><b>Point of no return</b>, crossed ' "$html" ||
+       fail "the report does not draw the point of no return on the steps"
+   grep -q 'Point of no return</div><div class="v">crossed' "$html" || fail "no point-of-no-return card" ;;
 3) grep -q '>failed, rolled back<\|>rolled back<' "$html" || fail "run rolled back, the report does not say so" ;;
 esac
 records=$(wc -l <"$audit")
