@@ -60,6 +60,8 @@ static int Runtime_fail(Runtime *rt, int status, const char *what, const char *e
     return status;
 }
 
+static int Runtime_lock_plan(Runtime *rt);
+
 /* The plan's audit.hmac_key: the log so far must carry valid HMACs under
  * it (a resume trusts nothing less), and every record from now on does. */
 static int Runtime_audit_key(Runtime *rt, char *err, size_t errsize)
@@ -94,6 +96,11 @@ static int Runtime_open_session(Runtime *rt, const RunOptions *opt, int cols, in
     rt->lock_fd = SessionDir_lock(&rt->dir, err, sizeof err);
     if (rt->lock_fd < 0)
         return Runtime_fail(rt, EXIT_LOCKED, "", err);
+    /* The databases' lock before anything is written: a refused console
+     * leaves no recording behind. */
+    int rc = opt->dry_run ? 0 : Runtime_lock_plan(rt);
+    if (rc != 0)
+        return rc; /* Runtime_fail closed everything and said why */
     /* A resume trusts the log to say what was done: not a log whose records
      * were edited or removed. */
     char msg[512];
@@ -156,8 +163,6 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
         return Runtime_fail(rt, EXIT_NO, "", "out of memory");
     if (!opt->readonly) {
         int rc = Runtime_open_session(rt, opt, cols, rows);
-        if (rc == 0 && !opt->dry_run)
-            rc = Runtime_lock_plan(rt);
         if (rc != 0)
             return rc;
     }

@@ -197,7 +197,11 @@ static void Live_request(Live *live, Action action)
         return;
     }
     if ((action == ACTION_ARM || action == ACTION_STEP) && (st.busy || st.next_step < 0)) {
-        Live_banner(live, st.busy ? "a step is running" : "no step left to run");
+        Live_banner(live, st.busy     ? "a step is running"
+                          : st.held   ? "held past the point of no return: r retry, s skip, d "
+                                        "done by hand, R roll back past the point"
+                          : st.failed ? "a step failed: r retry it, or R roll back"
+                                      : "no step left to run");
         return;
     }
     if (action == ACTION_RETRY || action == ACTION_SKIP || action == ACTION_BY_HAND) {
