@@ -9,10 +9,10 @@
 /* `schema`.`audit_head` beside the fence table. */
 static int AuditAnchor_table(const Plan *plan, char *out, size_t size)
 {
-    const char *fence = plan->lag_zero.fence_table ? plan->lag_zero.fence_table : "cutover.fence";
-    size_t n = strcspn(fence, ".");
-    char name[160];
-    snprintf(name, sizeof name, "%.*s.audit_head", (int)n, fence);
+    char schema[80], name[160];
+    if (Plan_fence_schema(plan, schema, sizeof schema) != 0)
+        return -1;
+    snprintf(name, sizeof name, "%s.audit_head", schema);
     return Step_quote_table(name, out, size);
 }
 

@@ -80,15 +80,10 @@ static void Exec_step_log(void *arg, LogLevel level, const char *text)
 static void Exec_post_step(Executor *ex, StepKind k, const char *text)
 {
     Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = EVENT_STEP;
     pthread_mutex_lock(&ex->mu);
-    ev.state = ex->engine.steps[k].state;
+    StepState state = ex->engine.steps[k].state;
     pthread_mutex_unlock(&ex->mu);
-    ev.has_value = true;
-    ev.value = k;
-    Event_copy_field(ev.key, sizeof ev.key, Plan_step_id(k));
-    Event_copy_field(ev.text, sizeof ev.text, text);
+    Event_step(&ev, Plan_step_id(k), state, k, text);
     Redact_apply(ev.text, sizeof ev.text);
     Bus_post(ex->cfg.bus, &ev);
 }
@@ -102,12 +97,7 @@ static void Exec_post_head(Executor *ex)
     char head[AUDIT_HEAD_HEX];
     Audit_head(ex->cfg.audit, &seq, head);
     Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = EVENT_SAMPLE;
-    ev.has_value = true;
-    ev.value = (double)seq;
-    Event_copy_field(ev.key, sizeof ev.key, AUDIT_HEAD_KEY);
-    Event_copy_field(ev.origin, sizeof ev.origin, "audit");
+    Event_sample(&ev, AUDIT_HEAD_KEY, (double)seq, "audit");
     Event_copy_field(ev.text, sizeof ev.text, head);
     Bus_post(ex->cfg.bus, &ev);
 }
@@ -201,13 +191,7 @@ static bool Exec_lock_lost(Executor *ex, StepCtx *c)
 static void Exec_post_point(Executor *ex, StepState state, const char *text)
 {
     Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = EVENT_STEP;
-    ev.state = state;
-    ev.has_value = true;
-    ev.value = ex->engine.point_step;
-    Event_copy_field(ev.key, sizeof ev.key, STEP_POINT_ID);
-    Event_copy_field(ev.text, sizeof ev.text, text);
+    Event_step(&ev, STEP_POINT_ID, state, ex->engine.point_step, text);
     Bus_post(ex->cfg.bus, &ev);
 }
 

@@ -88,10 +88,9 @@ static bool Scan_schema_excluded(const StepCtx *c, const char *schema, size_t n)
     for (size_t i = 0; i < sizeof system / sizeof system[0]; i++)
         if (strlen(system[i]) == n && strncmp(schema, system[i], n) == 0)
             return true;
-    const char *fence =
-        c->plan->lag_zero.fence_table ? c->plan->lag_zero.fence_table : "cutover.fence";
-    size_t fn = strcspn(fence, ".");
-    return fence[fn] == '.' && fn == n && strncmp(fence, schema, n) == 0;
+    char own[80];
+    return Plan_fence_schema(c->plan, own, sizeof own) == 0 && strlen(own) == n &&
+           strncmp(own, schema, n) == 0;
 }
 
 static void Scan_close_txn(Scan *s)

@@ -16,14 +16,8 @@
 static void Runtime_announce_point(Runtime *rt, int point)
 {
     Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = EVENT_STEP;
-    ev.state = STEP_PENDING;
-    ev.has_value = true;
-    ev.value = point;
-    Event_copy_field(ev.key, sizeof ev.key, STEP_POINT_ID);
-    Event_copy_field(ev.text, sizeof ev.text,
-                     "from here the application may write to the target: failures hold");
+    Event_step(&ev, STEP_POINT_ID, STEP_PENDING, point,
+               "from here the application may write to the target: failures hold");
     Bus_post(rt->bus, &ev);
 }
 
@@ -42,13 +36,8 @@ static void Runtime_announce_steps(Runtime *rt)
         if (k == point)
             Runtime_announce_point(rt, point);
         Event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.kind = EVENT_STEP;
-        ev.state = STEP_PENDING;
-        ev.value = k;
-        Event_copy_field(ev.key, sizeof ev.key, Plan_step_id(step->kind));
-        Event_copy_field(ev.text, sizeof ev.text,
-                         step->title ? step->title : Plan_step_default_title(step->kind));
+        Event_step(&ev, Plan_step_id(step->kind), STEP_PENDING, k,
+                   step->title ? step->title : Plan_step_default_title(step->kind));
         Bus_post(rt->bus, &ev);
     }
 }

@@ -52,6 +52,17 @@ int Plan_step_parse(const char *id)
     return -1;
 }
 
+int Plan_fence_schema(const Plan *plan, char *out, size_t size)
+{
+    const char *t = plan->lag_zero.fence_table; /* set at load: "cutover.fence" by default */
+    size_t n = t ? strcspn(t, ".") : 0;
+    if (n == 0 || n >= size)
+        return -1;
+    memcpy(out, t, n);
+    out[n] = '\0';
+    return 0;
+}
+
 const char *Plan_tls_name(TlsMode mode)
 {
     return mode <= TLS_VERIFY_IDENTITY ? Plan_tls_names[mode] : "unknown";

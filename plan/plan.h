@@ -253,6 +253,10 @@ const char *Plan_step_default_title(StepKind kind);
 /* Returns -1 when unknown. */
 int Plan_step_parse(const char *id);
 
+/* The schema of the fence table ("cutover" for "cutover.fence"), where the
+ * console keeps its own tables; -1 when it does not fit. */
+int Plan_fence_schema(const Plan *plan, char *out, size_t size);
+
 const char *Plan_tls_name(TlsMode mode);
 /* "native", "dms", "external", "auto". */
 const char *Plan_replication_name(ReplicationKind kind);

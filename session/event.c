@@ -72,6 +72,15 @@ void Event_alarm(Event *ev, const char *key, bool raised, const char *text)
     Event_copy_field(ev->text, sizeof ev->text, text);
 }
 
+void Event_step(Event *ev, const char *key, int state, int index, const char *text)
+{
+    Event_reset(ev, EVENT_STEP, key);
+    ev->state = state;
+    ev->has_value = true;
+    ev->value = index;
+    Event_copy_field(ev->text, sizeof ev->text, text);
+}
+
 void Event_log(Event *ev, LogLevel level, const char *who, const char *fmt, ...)
 {
     Event_reset(ev, EVENT_LOG, who);

@@ -53,6 +53,9 @@ void Event_sample(Event *ev, const char *key, double value, const char *origin);
 void Event_sample_text(Event *ev, const char *key, const char *text, const char *origin);
 void Event_health(Event *ev, const char *probe, int state, const char *text);
 void Event_alarm(Event *ev, const char *key, bool raised, const char *text);
+/* A step's state: key = the step id (or the point-of-no-return mark), value
+ * = its index in the plan, state = StepState. */
+void Event_step(Event *ev, const char *key, int state, int index, const char *text);
 void Event_log(Event *ev, LogLevel level, const char *who, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
