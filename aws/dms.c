@@ -277,6 +277,17 @@ int Dms_resume_task(Aws_client *c, const char *arn, char *err, size_t errlen)
     return Dms_call(c, "StartReplicationTask", req, NULL, err, errlen);
 }
 
+int Dms_start_task_at(Aws_client *c, const char *arn, const char *cdc_start_position, char *err,
+                      size_t errlen)
+{
+    json_object *req = json_object_new_object();
+    json_object_object_add(req, "ReplicationTaskArn", json_object_new_string(arn));
+    json_object_object_add(req, "StartReplicationTaskType",
+                           json_object_new_string("start-replication"));
+    json_object_object_add(req, "CdcStartPosition", json_object_new_string(cdc_start_position));
+    return Dms_call(c, "StartReplicationTask", req, NULL, err, errlen);
+}
+
 bool Dms_table_bad(const Dms_table *t)
 {
     return strstr(t->state, "error") || strstr(t->state, "Error") ||

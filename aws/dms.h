@@ -65,6 +65,11 @@ int Dms_stop_task(Aws_client *c, const char *arn, char *err, size_t errlen);
 
 /* StartReplicationTask with StartReplicationTaskType resume-processing. */
 int Dms_resume_task(Aws_client *c, const char *arn, char *err, size_t errlen);
+/* StartReplicationTask start-replication from CdcStartPosition ("FILE:POS"
+ * of the task's source binlog): a task started afresh there, as the reverse
+ * task of a rollback past the point of no return is. */
+int Dms_start_task_at(Aws_client *c, const char *arn, const char *cdc_start_position, char *err,
+                      size_t errlen);
 
 /* A table counts as a problem when it errored or its validation found
  * mismatches or failures. */

@@ -12,6 +12,7 @@
 
 #include "checklist/audit_anchor.h"
 #include "checklist/engine.h"
+#include "checklist/reverse.h"
 #include "checklist/step.h"
 #include "lib/clock.h"
 #include "lib/redact.h"
@@ -458,8 +459,53 @@ static void Exec_count(Executor *ex)
                   w.transactions, w.row_events, w.table[0] ? ", e.g. " : "", w.table);
 }
 
-/* The second move: the operator typed the count; it must still be the
- * count now. */
+/* Reverse replication from the point's mark, a fence, stopped: the
+ * target's writes are on the source before anything else is undone. On a
+ * failure the reverse replication is stopped again and nothing more is
+ * undone: the application stays paused. */
+static int Exec_carry_back(Executor *ex, const TargetWrites *w)
+{
+    StepCtx *c = &ex->ctx;
+    char how[300], mark[200], fence[64], text[400];
+    int64_t waited_us = 0;
+    Reverse_describe(ex->cfg.plan, how, sizeof how);
+    TargetWrites_format_mark(&ex->memo.point_mark, mark, sizeof mark);
+    snprintf(text, sizeof text, "%lld transaction(s) from %s through %s", w->transactions, mark,
+             how);
+    if (Exec_audit(ex, "session", "carry-back-start", NULL, text, NULL) != 0)
+        return -1;
+    Exec_post_log(ex, LOG_INFO, "carrying the target's writes back: %s", text);
+    Step_reset(c);
+    int rc = Reverse_start(c, &ex->memo.point_mark);
+    if (rc == 0)
+        rc = Reverse_fence(c, fence, sizeof fence, &waited_us);
+    char why[sizeof c->error];
+    snprintf(why, sizeof why, "%s", c->error);
+    Step_reset(c);
+    if (Reverse_stop(c) != 0 && rc == 0) {
+        rc = -1;
+        snprintf(why, sizeof why, "stopping the reverse replication: %s", c->error);
+    }
+    if (rc != 0) {
+        Exec_audit(ex, "session", "carry-back-failed", NULL, NULL, why);
+        Exec_post_log(ex, LOG_ERROR,
+                      "not rolled back: the target's writes were not carried back (%s); the "
+                      "application stays paused",
+                      why);
+        return -1;
+    }
+    snprintf(text, sizeof text,
+             "%lld transaction(s) (%lld row event(s)) carried back to the source; fence %s "
+             "there after %.1f ms",
+             w->transactions, w->row_events, fence, waited_us / 1000.0);
+    if (Exec_audit(ex, "session", "carried-back", NULL, text, NULL) != 0)
+        return -1;
+    Exec_post_log(ex, LOG_INFO, "%s", text);
+    return 0;
+}
+
+/* The second move: the count (typed by the operator, or the one just shown
+ * when the writes are carried back) must still be the count now. */
 static void Exec_rollback_past(Executor *ex)
 {
     if (!Engine_past_point(&ex->engine) || ex->engine.rollback_past) {
@@ -481,10 +527,19 @@ static void Exec_rollback_past(Executor *ex)
         return;
     }
     char text[200];
-    snprintf(text, sizeof text,
-             "%lld transaction(s) (%lld row event(s)) on the target since the point, confirmed "
-             "by the operator: they stay on the target, not carried back",
-             w.transactions, w.row_events);
+    if (ex->cfg.plan->reverse.method != REVERSE_NONE) {
+        if (Exec_carry_back(ex, &w) != 0)
+            return;
+        snprintf(text, sizeof text,
+                 "%lld transaction(s) on the target since the point, carried back to the "
+                 "source",
+                 w.transactions);
+    } else {
+        snprintf(text, sizeof text,
+                 "%lld transaction(s) (%lld row event(s)) on the target since the point, "
+                 "confirmed by the operator: they stay on the target, not carried back",
+                 w.transactions, w.row_events);
+    }
     if (Exec_audit(ex, "session", "rollback-past-point", NULL, text, NULL) != 0)
         return;
     Exec_post_log(ex, LOG_WARN, "rolling back past the point of no return: %s", text);

@@ -11,7 +11,7 @@ libcutover_a_SOURCES += checklist/step.c checklist/step.h checklist/proc.c check
 	checklist/step_swap.c checklist/step_aws.c checklist/step_target_health.c checklist/step_stop_replication.c \
 	checklist/executor.c checklist/executor.h checklist/step_state.h \
 	checklist/replication.c checklist/replication.h \
-	checklist/target_writes.c checklist/target_writes.h \
+	checklist/target_writes.c checklist/target_writes.h checklist/reverse.c checklist/reverse.h \
 	checklist/audit_anchor.c checklist/audit_anchor.h
 # Integration tests on the lab (tests/lib.sh lab_start), under write load.
 TESTS += tests/integration/cutover_dry_run.sh tests/integration/cutover_headless.sh \

@@ -21,6 +21,8 @@ static const char *Proc_var(const ProcVars *v, const char *name, char *num, size
         return v->value ? v->value : "";
     if (strcmp(name, "plan.name") == 0)
         return v->plan->name ? v->plan->name : "";
+    if (strcmp(name, "point.binlog") == 0)
+        return v->point_binlog ? v->point_binlog : "";
     return NULL;
 }
 

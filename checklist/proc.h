@@ -10,11 +10,12 @@
 #include "plan/plan.h"
 
 /* Values for the templates {source.host} {source.port} {target.host}
- * {target.port} {value} {plan.name}. */
+ * {target.port} {value} {plan.name} {point.binlog}. */
 typedef struct ProcVars {
     const Plan *plan;
-    const char *value; /* the connection string being put in place */
-    bool swap_servers; /* undo: {target.*} names the source again */
+    const char *value;        /* the connection string being put in place */
+    bool swap_servers;        /* undo: {target.*} names the source again */
+    const char *point_binlog; /* "FILE:POS" of the target at the point of no return */
 } ProcVars;
 
 /* A new NULL-terminated argv with the templates filled in (free with

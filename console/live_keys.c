@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checklist/reverse.h"
 #include "console/live_state.h"
 #include "lib/clock.h"
 #include "tui/term.h"
@@ -150,12 +151,21 @@ static void Live_request_rollback_past(Live *live, const ExecutorStatus *st)
     const char *pause = live->cfg->plan->steps[STEP_MAINTENANCE_ON].enabled
                             ? "maintenance goes on again"
                             : "the old connection string goes back (the source is still frozen)";
-    char text[640];
-    snprintf(text, sizeof text,
-             "Roll back plan '%s' past the point of no return? First %s and the target's "
-             "writes since the point are counted; you then type the count to go on. Until you "
-             "do, the application stays paused.",
-             live->cfg->plan->name, pause);
+    char text[640], how[300];
+    Reverse_describe(live->cfg->plan, how, sizeof how);
+    if (live->cfg->plan->reverse.method != REVERSE_NONE)
+        snprintf(text, sizeof text,
+                 "Roll back plan '%s' past the point of no return? First %s and the target's "
+                 "writes since the point are counted, then carried back to the source (%s) "
+                 "and proven there by a fence; only then is the rest undone. If they cannot "
+                 "be carried back, the application stays paused.",
+                 live->cfg->plan->name, pause, how);
+    else
+        snprintf(text, sizeof text,
+                 "Roll back plan '%s' past the point of no return? First %s and the target's "
+                 "writes since the point are counted; you then type the count to go on. Until "
+                 "you do, the application stays paused.",
+                 live->cfg->plan->name, pause);
     if (live->cfg->yes)
         Live_do(live, ACTION_ROLLBACK);
     else
@@ -171,6 +181,16 @@ void Live_count_ready(Live *live)
     if (st.writes_counted < 0) {
         Live_banner(live, "the target's writes cannot be counted: no rollback past the point "
                           "(see the events)");
+        return;
+    }
+    if (live->cfg->plan->reverse.method != REVERSE_NONE) {
+        char text[160];
+        snprintf(text, sizeof text,
+                 "roll back past the point of no return, carrying %lld transaction(s) back "
+                 "to the source",
+                 st.writes_counted);
+        Live_decision(live, "rollback-past-point", text);
+        Executor_rollback_past(live->cfg->executor, st.writes_counted);
         return;
     }
     ScreenState *s = &live->screen;

@@ -78,10 +78,12 @@ typedef struct Cdc {
     char file[256];
     uint64_t pos;
     bool in_txn;      /* a source transaction is half read */
+    bool loopback;    /* ... and it was applied by a replicator: skipped */
     bool target_open; /* a target transaction is open (it may span several source ones) */
     int batched;      /* source transactions in it, complete */
     /* counters */
     uint64_t rows_read, rows_applied, txn_rows, skipped_rows, skipped_statements, txns;
+    uint64_t loopback_txns;
     TableStats tables[MAX_TABLES];
     size_t ntables;
     int txn_table_rows[MAX_TABLES][3]; /* this transaction's rows per table, by kind */
@@ -162,6 +164,8 @@ static void write_state(Cdc *c)
     json_object_object_add(o, "skipped_statements",
                            json_object_new_int64((int64_t)c->skipped_statements));
     json_object_object_add(o, "transactions", json_object_new_int64((int64_t)c->txns));
+    json_object_object_add(o, "loopback_transactions",
+                           json_object_new_int64((int64_t)c->loopback_txns));
     json_object_object_add(o, "started_ms", json_object_new_int64(c->started_ms));
     json_object_object_add(o, "updated_ms", json_object_new_int64(Clock_wall_ms()));
     json_object_object_add(o, "last_error", json_object_new_string(c->last_error));
@@ -238,9 +242,32 @@ static int target_connect(Cdc *c)
     }
     if (target_sql(c, "CREATE DATABASE IF NOT EXISTS awsdms_control") != 0)
         return -1;
+    if (target_sql(c, "CREATE TABLE IF NOT EXISTS awsdms_control.awsdms_loopback_prevention ("
+                      "task VARCHAR(64) PRIMARY KEY, at DATETIME(6) NOT NULL)") != 0)
+        return -1;
     return target_sql(c, "CREATE TABLE IF NOT EXISTS awsdms_control.lab_cdc_checkpoint ("
                          "task VARCHAR(64) PRIMARY KEY, binlog_file VARCHAR(255) NOT NULL, "
                          "binlog_pos BIGINT UNSIGNED NOT NULL, updated_at DATETIME(6) NOT NULL)");
+}
+
+/* DMS's loopback prevention, for a replication running both ways (the
+ * rollback that carries the target's writes back): every target
+ * transaction begins with a row in awsdms_loopback_prevention, and a source
+ * transaction that begins so was applied by a replicator, not written by the
+ * application, and is not carried again. */
+static int loopback_mark(Cdc *c)
+{
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO awsdms_control.awsdms_loopback_prevention VALUES ('%s', NOW(6)) "
+             "ON DUPLICATE KEY UPDATE at = VALUES(at)",
+             c->task);
+    return target_sql(c, sql);
+}
+
+static bool loopback_table(const char *qualified)
+{
+    return strcmp(qualified, "awsdms_control.awsdms_loopback_prevention") == 0;
 }
 
 /* The position to resume from: the checkpoint, else the start given. */
@@ -324,7 +351,7 @@ static bool carried(const Cdc *c, const char *qualified)
 
 static int on_rows(Cdc *c, const CdcItem *it)
 {
-    if (!carried(c, it->table)) {
+    if (c->loopback || !carried(c, it->table)) {
         c->skipped_rows++;
         c->rows_read++;
         return 0;
@@ -344,8 +371,15 @@ static int on_rows(Cdc *c, const CdcItem *it)
 static int on_binlog(Cdc *c, const CdcItem *it)
 {
     int carried_n = 0;
-    for (int i = 0; i < it->ntables; i++)
+    for (int i = 0; i < it->ntables; i++) {
+        if (c->in_txn && loopback_table(it->tables[i]))
+            c->loopback = true;
         carried_n += carried(c, it->tables[i]);
+    }
+    if (c->loopback) {
+        c->skipped_statements++;
+        return 0;
+    }
     if (it->ntables == 0 || carried_n == it->ntables)
         return target_exec(c, it->sql, it->len);
     if (carried_n == 0) {
@@ -400,13 +434,17 @@ static int on_begin(Cdc *c)
     if (c->target_open)
         return 0;
     c->target_open = true;
-    return target_sql(c, "BEGIN");
+    return target_sql(c, "BEGIN") != 0 ? -1 : loopback_mark(c);
 }
 
 static int on_commit(Cdc *c, const CdcItem *it)
 {
     c->pos = it->end_pos;
     c->in_txn = false;
+    if (c->loopback) {
+        c->loopback = false;
+        c->loopback_txns++;
+    }
     return ++c->batched >= BATCH_MAX ? batch_flush(c) : 0;
 }
 
@@ -487,7 +525,7 @@ static void reader_abandon(Cdc *c)
     reader_stop(c);
     if (c->target_open)
         target_sql(c, "ROLLBACK");
-    c->in_txn = c->target_open = false;
+    c->in_txn = c->target_open = c->loopback = false;
     c->batched = 0;
     txn_forget(c);
     checkpoint_read(c);
@@ -537,7 +575,7 @@ static void target_forget(Cdc *c)
 {
     reader_stop(c);
     txn_forget(c);
-    c->in_txn = c->target_open = false;
+    c->in_txn = c->target_open = c->loopback = false;
     c->batched = 0;
     if (c->db)
         mysql_close(c->db);

@@ -9,8 +9,14 @@
 /* The names checklist/proc.c fills in; {value} is the value being put in
  * place (the old one when a swap is undone). */
 const char *const Actions_templates[] = {
-    "source.host", "source.port", "target.host", "target.port", "value", "plan.name", NULL,
+    "source.host", "source.port", "target.host",  "target.port",
+    "value",       "plan.name",   "point.binlog", NULL,
 };
+
+/* {point.binlog}: where the target's binary log stood at the point of no
+ * return ("FILE:POS"); known only when carrying writes back. */
+static const char Actions_point_template[] = "point.binlog";
+static const char Actions_reverse_path[] = "reverse_replication.";
 
 enum { TIMEOUT_MIN_MS = 100, TIMEOUT_MAX_MS = 3600000 };
 
@@ -31,8 +37,10 @@ static size_t Actions_template_at(const char *s, char *name, size_t size)
     return n + 1;
 }
 
-static bool Actions_known_template(const char *name)
+static bool Actions_known_template(const char *name, const char *path)
 {
+    if (strcmp(name, Actions_point_template) == 0)
+        return strncmp(path, Actions_reverse_path, sizeof Actions_reverse_path - 1) == 0;
     for (size_t i = 0; Actions_templates[i]; i++) {
         if (strcmp(name, Actions_templates[i]) == 0)
             return true;
@@ -44,16 +52,22 @@ static bool Actions_check_templates(const Reader *r, const ReaderObj *o, const c
                                     char **argv)
 {
     char name[64], list[400], path[160];
+    Reader_path(o, key, path, sizeof path);
     for (size_t i = 0; argv[i]; i++) {
         for (const char *c = strchr(argv[i], '{'); c; c = strchr(c + 1, '{')) {
-            if (Actions_template_at(c, name, sizeof name) == 0 || Actions_known_template(name))
+            if (Actions_template_at(c, name, sizeof name) == 0 ||
+                Actions_known_template(name, path))
                 continue;
             json_object *arr = NULL;
             JsoncPos at = Reader_value_pos(r, o, key);
             json_object_object_get_ex(o->jso, key, &arr);
             Jsonc_element_pos(r->doc, arr, i, &at);
             Reader_join(Actions_templates, list, sizeof list);
-            Reader_path(o, key, path, sizeof path);
+            if (strcmp(name, Actions_point_template) == 0)
+                return Reader_fail(r, at,
+                                   "%s[%zu]: {%s} is known only in reverse_replication's "
+                                   "commands",
+                                   path, i, name);
             return Reader_fail(r, at, "%s[%zu]: unknown template {%s}; expected one of: %s", path,
                                i, name, list);
         }
@@ -472,6 +486,58 @@ void Actions_free_readonly(PlanReadonly *ro)
 {
     Reader_free_strings(ro->accounts);
     free(ro->parameter_group);
+}
+
+/* The way back past the point of no return. replica: the source replicates
+ * from the target (host, port, user and password as the source reaches it);
+ * dms: the reverse task; exec: start at {point.binlog}, stop. */
+bool Actions_read_reverse(const Reader *r, const ReaderObj *root, PlanReverse *out)
+{
+    static const char *const methods[] = {"none", "replica", "dms", "exec", NULL};
+    static const char *const none_keys[] = {"method", NULL};
+    static const char *const replica_keys[] = {"method",   "host",       "port", "user",
+                                               "password", "timeout_ms", NULL};
+    static const char *const dms_keys[] = {"method", "task_arn", "timeout_ms", NULL};
+    static const char *const exec_keys[] = {"method", "start", "stop", "timeout_ms", NULL};
+    static const char *const *const keys[] = {none_keys, replica_keys, dms_keys, exec_keys};
+    ReaderObj o;
+    int method = REVERSE_NONE;
+    bool present;
+    out->port = 3306;
+    out->timeout_ms = 120000;
+    if (!Actions_method_section(r, root, "reverse_replication", methods, keys, true, &o, &method,
+                                &present))
+        return false;
+    out->method = (ReverseMethod)method;
+    if (!present || method == REVERSE_NONE)
+        return true;
+    if (!Reader_int(r, &o, "timeout_ms", 1000, TIMEOUT_MAX_MS, &out->timeout_ms))
+        return false;
+    switch (out->method) {
+    case REVERSE_REPLICA:
+        return Reader_string(r, &o, "host", true, &out->host) &&
+               Reader_int(r, &o, "port", 1, 65535, &out->port) &&
+               Reader_string(r, &o, "user", true, &out->user) &&
+               Reader_secret(r, &o, "password", true, &out->password);
+    case REVERSE_DMS: return Reader_string(r, &o, "task_arn", true, &out->task_arn);
+    case REVERSE_EXEC:
+        if (!Actions_read_command(r, &o, "start", &out->start) ||
+            !Actions_read_command(r, &o, "stop", &out->stop))
+            return false;
+        out->start.timeout_ms = out->stop.timeout_ms = 60000;
+        return true;
+    case REVERSE_NONE: break;
+    }
+    return true;
+}
+
+void Actions_free_reverse(PlanReverse *rev)
+{
+    free(rev->host);
+    free(rev->user);
+    free(rev->task_arn);
+    Actions_free_command(&rev->start);
+    Actions_free_command(&rev->stop);
 }
 
 void Actions_free_swap(PlanSwap *swap)

@@ -15,6 +15,7 @@ extern const char *const Actions_templates[];
 bool Actions_read_maintenance(const Reader *r, const ReaderObj *root, PlanMaintenance *out);
 bool Actions_read_readonly(const Reader *r, const ReaderObj *root, PlanReadonly *out);
 bool Actions_read_swap(const Reader *r, const ReaderObj *root, PlanSwap *out);
+bool Actions_read_reverse(const Reader *r, const ReaderObj *root, PlanReverse *out);
 
 /* A required command (a list of strings, templates checked) at key. */
 bool Actions_read_command(const Reader *r, const ReaderObj *o, const char *key, PlanCommand *cmd);
@@ -23,5 +24,7 @@ void Actions_free_http(PlanHttp *http);
 void Actions_free_maintenance(PlanMaintenance *m);
 void Actions_free_readonly(PlanReadonly *ro);
 void Actions_free_swap(PlanSwap *swap);
+/* Everything but the password (plan.c frees secrets). */
+void Actions_free_reverse(PlanReverse *rev);
 
 #endif

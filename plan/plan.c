@@ -555,11 +555,29 @@ static bool Plan_check_step_sections(const Reader *r, const ReaderObj *root, con
 static bool Plan_read(const Reader *r, Plan *plan)
 {
     static const char *const keys[] = {
-        "name",          "session_dir", "theme",      "confirm",          "source",
-        "target",        "endpoint",    "thresholds", "timings",          "preflight",
-        "maintenance",   "read_only",   "lag_zero",   "verify",           "swap",
-        "target_health", "steps",       "aws",        "stop_replication", "replication",
-        "audit",         NULL,
+        "name",
+        "session_dir",
+        "theme",
+        "confirm",
+        "source",
+        "target",
+        "endpoint",
+        "thresholds",
+        "timings",
+        "preflight",
+        "maintenance",
+        "read_only",
+        "lag_zero",
+        "verify",
+        "swap",
+        "target_health",
+        "steps",
+        "aws",
+        "stop_replication",
+        "replication",
+        "audit",
+        "reverse_replication",
+        NULL,
     };
     ReaderObj root = Reader_root(r);
     if (!json_object_is_type(root.jso, json_type_object))
@@ -578,8 +596,8 @@ static bool Plan_read(const Reader *r, Plan *plan)
            Plan_read_target_health(r, &root, &plan->target_health) &&
            Plan_read_audit(r, &root, plan) && Plan_read_aws(r, &root, &plan->aws) &&
            Plan_read_replication(r, &root, plan) && Plan_read_stop_replication(r, &root, plan) &&
-           Plan_read_steps(r, &root, plan) && Plan_check_step_sections(r, &root, plan) &&
-           Plan_check_stop_method(r, &root, plan);
+           Actions_read_reverse(r, &root, &plan->reverse) && Plan_read_steps(r, &root, plan) &&
+           Plan_check_step_sections(r, &root, plan) && Plan_check_stop_method(r, &root, plan);
 }
 
 Plan *Plan_parse(const char *name, const char *text, size_t len, char *err, size_t errsize)
@@ -703,5 +721,7 @@ void Plan_free(Plan *plan)
     Actions_free_command(&plan->stop_replication.stop);
     Actions_free_command(&plan->stop_replication.start);
     Actions_free_command(&plan->stop_replication.check);
+    Actions_free_reverse(&plan->reverse);
+    Plan_free_secret(&plan->reverse.password);
     free(plan);
 }

@@ -179,6 +179,29 @@ typedef struct PlanStopReplication {
                                    * read back after a restart (argv NULL: unknown) */
 } PlanStopReplication;
 
+/* How a rollback past the point of no return carries the target's writes
+ * back to the source before the application returns to it. NONE: it cannot;
+ * the lead must type the count of writes left behind. */
+typedef enum {
+    REVERSE_NONE = 0,
+    REVERSE_REPLICA, /* the source replicates from the target (MariaDB: CHANGE MASTER
+                      * 'cutover_reverse'), from where the target stood at the point */
+    REVERSE_DMS,     /* a reverse DMS task (target -> source) started at that position */
+    REVERSE_EXEC     /* commands for a replicator the console does not know */
+} ReverseMethod;
+
+typedef struct PlanReverse {
+    ReverseMethod method;
+    char *host;         /* REVERSE_REPLICA: the target as the source reaches it */
+    int port;           /* default 3306 */
+    char *user;         /* an account on the target with REPLICATION SLAVE */
+    SecretRef password; /* its password */
+    char *task_arn;     /* REVERSE_DMS: the reverse task (its source is the target) */
+    PlanCommand start;  /* REVERSE_EXEC: starts it at {point.binlog} (exit 0 = running) */
+    PlanCommand stop;   /* REVERSE_EXEC: stops it (exit 0 = stopped) */
+    int timeout_ms;     /* for the fence to reach the source; default 120000 */
+} PlanReverse;
+
 /* How the target is fed, which decides the pre-flight checks and the proofs
  * of lag zero that mean something. AUTO: dms with aws.dms_task_arn, else
  * native when the target is a replica, else external (decided at connect). */
@@ -235,6 +258,7 @@ typedef struct Plan {
     PlanAws aws;
     ReplicationKind replication;
     PlanStopReplication stop_replication;
+    PlanReverse reverse;
 } Plan;
 
 /* Loads and validates a plan. On failure returns NULL and writes into err a

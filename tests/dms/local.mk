@@ -10,6 +10,7 @@ DMS_TESTS = \
 	tests/dms/dms_cutover_hold_maintenance_off.sh \
 	tests/dms/dms_cutover_hold_stop_replication.sh \
 	tests/dms/dms_console_hold.sh \
+	tests/dms/dms_console_carry_back.sh \
 	tests/dms/dms_audit_anchor.sh \
 	tests/dms/dms_aws_cutover.sh \
 	tests/dms/dms_aws_hold.sh \

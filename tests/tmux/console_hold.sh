@@ -16,7 +16,8 @@
 lab_start --cdc-delay 0
 export LAB_APP_PASSWORD
 ops_api_start
-plan=$(cutover_http_plan console-hold)
+# The typed count: a plan that cannot carry the target's writes back.
+plan=$(cutover_http_plan console-hold 'p.pop("reverse_replication", None)')
 touch "$LAB_MAINTENANCE_FLAG.fail-off"
 sleep 1
 tmux_start 130 42 "$CUTOVER" --session-dir "$LAB_SESSION_DIR" "$plan"

@@ -261,6 +261,16 @@ static const BadCase bad_cases[] = {
           "\"steps\": [\"stop-replication\"]}",
      "replication: external, but stop-replication would STOP SLAVE on a target that is no "
      "replica"},
+    {HEAD "\"reverse_replication\": `{\"method\": \"replica\", \"host\": \"t\"}, " STEPS_NONE,
+     "reverse_replication: missing required key \"user\""},
+    {HEAD "\"reverse_replication\": {\"method\": \"dms\", `\"host\": \"t\"}, " STEPS_NONE,
+     "unknown key \"host\" in reverse_replication with method \"dms\""},
+    {HEAD "\"reverse_replication\": {\"method\": \"exec\", \"start\": [\"x\"], \"stop\": "
+          "[`\"{point.bin}\"]}, " STEPS_NONE,
+     "reverse_replication.stop[0]: unknown template {point.bin}"},
+    {HEAD "\"maintenance\": {\"method\": \"exec\", \"on\": [\"x\", `\"{point.binlog}\"], "
+          "\"off\": [\"y\"]}, " STEPS_NONE,
+     "maintenance.on[1]: {point.binlog} is known only in reverse_replication's commands"},
     {HEAD "\"aws\": {\"endpoint_url\": `\"localhost:4566\"}, " STEPS_NONE,
      "aws.endpoint_url: expected an http:// or https:// URL"},
     /* steps */
@@ -425,6 +435,9 @@ START_TEST(test_lab_example)
     ck_assert_str_eq(p->steps[STEP_VERIFY].title, "Checksums of shop tables");
     ck_assert_str_eq(p->steps[STEP_SWAP].title, Plan_step_default_title(STEP_SWAP));
     ck_assert_int_eq(p->stop_replication.method, STOP_REPLICATION_REPLICA);
+    ck_assert_int_eq(p->reverse.method, REVERSE_REPLICA);
+    ck_assert_int_eq(p->reverse.port, 40002);
+    ck_assert_int_eq(p->reverse.password.kind, SECRET_ENV);
     Plan_free(p);
 }
 END_TEST
@@ -456,6 +469,10 @@ START_TEST(test_rds_example)
     ck_assert_int_eq(p->swap.method, SWAP_AWS_SECRET);
     ck_assert_str_eq(p->swap.aws_id, "shop/prod/database");
     ck_assert_ptr_null(p->swap.value);
+    ck_assert_int_eq(p->reverse.method, REVERSE_DMS);
+    ck_assert_int_eq(p->reverse.timeout_ms, 300000);
+    ck_assert_str_eq(p->reverse.task_arn,
+                     "arn:aws:dms:eu-west-1:222222222222:task:REVERSEABCDEFGHIJKLMNOPQR");
     ck_assert_str_eq(p->aws.region, "eu-west-1");
     ck_assert_int_eq(p->stop_replication.method, STOP_REPLICATION_DMS);
     Plan_free(p);
@@ -494,6 +511,7 @@ START_TEST(test_defaults)
     for (int i = 0; i < STEP_KIND_COUNT; i++)
         ck_assert_int_eq(p->steps[i].enabled, i != STEP_VERIFY);
     ck_assert_int_eq(p->stop_replication.method, STOP_REPLICATION_REPLICA);
+    ck_assert_int_eq(p->reverse.method, REVERSE_NONE);
     Plan_free(p);
 }
 END_TEST

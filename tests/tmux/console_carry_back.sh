@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# A rollback past the point of no return that strands nothing, in tmux. The
+# lab's plan carries the target's writes back (native lab: the source
+# replicates from the target over a named connection; DMS lab: the reverse
+# DMS stand-in). Maintenance goes through the ops API, whose "off" switches
+# and then fails: the run holds past the point with the application writing
+# to the target. R pauses the application again, counts the target's writes,
+# carries them back from where the target stood at the point, proves it
+# with a fence on the source, removes the reverse replication, and only then
+# undoes the rest. Every write the application acknowledged, on either
+# server, is on the source where it writes again: zero missing.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/cutover_lib.sh"
+. "$top_srcdir/tests/tmux.sh"
+
+lab_start --cdc-delay 0
+export LAB_APP_PASSWORD
+ops_api_start
+plan=$(cutover_http_plan carry-back)
+grep -q '"reverse_replication"' "$plan" || fail "the lab's plan has no reverse_replication"
+touch "$LAB_MAINTENANCE_FLAG.fail-off"
+sleep 1
+tmux_start 130 42 "$CUTOVER" --session-dir "$LAB_SESSION_DIR" "$plan"
+trap 'st=$?; tmux_stop; kill "${OPS_PID:-}" 2>/dev/null || true; lab_cleanup $st' EXIT
+tmux_wait_for 'source:ok target:ok heartbeat:ok endpoint:ok' 15 || fail "probes not healthy"
+
+tmux_send a
+tmux_wait_for 'Arm the cutover' 3 || fail "no confirmation after a"
+tmux_send y
+tmux_wait_for 'HELD past the point of no return: maintenance-off failed' 30 ||
+    { tmux_capture; fail "the console did not say HELD"; }
+wait_until 10 app_last_server_is 2 || fail "the application did not resume on the target"
+sleep 2 # the application writes to the target for a while
+rm -f "$LAB_MAINTENANCE_FLAG.fail-off" # the webhook mended: maintenance can go off at the end
+
+tmux_send R
+tmux_wait_for 'Roll back past the point of no return' 3 || fail "no confirmation after R"
+tmux_capture | grep -q 'carried back to the source' || fail "the confirmation does not say the writes are carried back"
+tmux_send y
+cutover_wait_audit 60 maintenance-on rolled-back || { tmux_capture; fail "the rollback past the point did not finish"; }
+audit=$(cutover_audit)
+grep -q '"action":"carried-back"' "$audit" || fail "the audit has no carried-back record"
+count=$(grep -o '"action":"carried-back".*"result":"[0-9]* transaction' "$audit" | grep -o '[0-9]* transaction' | grep -o '[0-9]*')
+fence_ms=$(grep -o 'fence cutover-back-[0-9-]* there after [0-9.]* ms' "$audit" | grep -o '[0-9.]* ms' | head -n 1)
+# The carry-back comes before anything but the refreeze is undone.
+carried_line=$(grep -n '"action":"carried-back"' "$audit" | cut -d: -f1)
+swap_line=$(grep -n '"step":"swap","action":"rolled-back"' "$audit" | cut -d: -f1)
+[ -n "$swap_line" ] && [ "$carried_line" -lt "$swap_line" ] || fail "the swap was undone before the writes were carried back"
+wait_until 10 app_last_server_is 1 || fail "the application did not return to the source"
+sleep 1
+"$LAB_BIN/app" "$LAB_DIR" stop >/dev/null
+acked=$(awk '$1 == "ack" && $3 == 2' "$LAB_APP_LOG" | wc -l)
+result=$("$LAB_BIN/check-app-log" "$LAB_DIR" --on source) || { echo "$result"; fail "acknowledged writes are missing on the source"; }
+note "carried back $count transaction(s) (the application acknowledged $acked from the target), fence after $fence_ms; on the source: $(echo "$result" | head -n 1)"
+[ "$count" = "$acked" ] || fail "carried $count, the application acknowledged $acked writes from the target"
+[ "$count" -gt 0 ] || fail "nothing was written to the target: not the moment under test"
+[ "$(cutover_source_frozen)" = 0 ] || fail "the source is still read-only"
+cutover_conn_names "$LAB_SOURCE_PORT" || fail "the connection string does not name the source"
+# The way forward is intact: it did not carry the carried-back writes again.
+if [ "${LAB_TOPOLOGY:-native}" = native ]; then
+    left=$(sql_source "SHOW ALL SLAVES STATUS") || fail "cannot ask the source for its replication"
+    [ -z "$left" ] || fail "the reverse replication was left on the source: $left"
+    [ "$(sql_target "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'SLAVE_RUNNING'")" = ON ] ||
+        fail "the target's replication stopped"
+else
+    "$LAB_BIN/cdc" "$LAB_DIR" reverse is-stopped || fail "the reverse CDC was left running"
+    "$LAB_BIN/cdc" "$LAB_DIR" status | grep -q '^running' || fail "the forward CDC stopped: $("$LAB_BIN/cdc" "$LAB_DIR" status)"
+    grep -q '"loopback_transactions":[1-9]' "$LAB_DIR/cdc.state" || fail "the forward CDC skipped no carried-back transaction"
+fi
+cutover_assert_audit
+tmux_send q
+tmux_wait_for 'EXITED 0' 10 || fail "console did not quit cleanly"
