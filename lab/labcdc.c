@@ -702,6 +702,7 @@ static int prepare(Cdc *c)
                          "not known",
                          c->task),
                -1;
+    say("task %s: reading from %s:%" PRIu64, c->task, c->file, c->pos);
     /* The first start records its position at once: every later start
      * resumes from the checkpoint. */
     return target_sql(c, "SET autocommit = 1") != 0 ? -1 : checkpoint_write(c);

@@ -22,6 +22,12 @@ lab made with `lab/up DIR --cdc dms`.
   them: CDCIncomingChanges (changes read, not yet applied), CDCLatencySource
   and CDCLatencyTarget (seconds), CDCThroughputRowsSource and
   CDCThroughputRowsTarget (rows per second over the period).
+
+A binding with "direction": "reverse" is the lab's reverse stand-in (the
+target's binlog applied on the source: `lab/cdc DIR reverse ...`, its files
+DIR/cdc-reverse.*), as the reverse task of a rollback past the point of no
+return; StartReplicationTask with a CdcStartPosition starts it afresh there
+(`--from FILE:POS`).
 """
 import json
 import os
@@ -33,6 +39,14 @@ RATES = {"CDCThroughputRowsSource": 1, "CDCThroughputRowsTarget": 2}
 
 def binding(state, arn):
     return state.get("dms", {}).get("bindings", {}).get(arn)
+
+
+def _reverse(b):
+    return b.get("direction") == "reverse"
+
+
+def _file(b, kind):
+    return os.path.join(b["lab_dir"], ("cdc-reverse." if _reverse(b) else "cdc.") + kind)
 
 
 def _read_json(path):
@@ -56,7 +70,9 @@ def _alive(pid):
 
 def _status(b):
     """(status, last failure) of the bound process."""
-    st = _read_json(os.path.join(b["lab_dir"], "cdc.state"))
+    st = _read_json(_file(b, "state"))
+    if not st:
+        return "ready", ""  # created, never started
     pid = st.get("pid")
     running = bool(pid) and _alive(pid)
     if running:
@@ -96,7 +112,9 @@ def refresh_task(task, b, without_settings):
 
 
 def _cdc(b, *args):
-    return subprocess.run([b["cdc"], b["lab_dir"], *args], capture_output=True, text=True, timeout=60)
+    way = ["reverse"] if _reverse(b) else []
+    return subprocess.run([b["cdc"], b["lab_dir"], *way, *args], capture_output=True, text=True,
+                          timeout=60)
 
 
 def stop(b, stopping_polls=0):
@@ -110,14 +128,14 @@ def stop(b, stopping_polls=0):
     return True
 
 
-def start(b):
+def start(b, cdc_start_position=None):
     """'' or the reason it did not start."""
-    done = _cdc(b, "start")
+    done = _cdc(b, "start", *(["--from", cdc_start_position] if cdc_start_position else []))
     return "" if done.returncode == 0 else (done.stderr.strip() or f"lab/cdc start exited {done.returncode}")
 
 
 def table_statistics(b, now):
-    st = _read_json(os.path.join(b["lab_dir"], "cdc.state"))
+    st = _read_json(_file(b, "state"))
     out = []
     for name, t in sorted(st.get("tables", {}).items()):
         schema, table = name.split(".", 1)
@@ -133,7 +151,7 @@ def table_statistics(b, now):
 def _samples(b, start, end):
     rows = []
     try:
-        with open(os.path.join(b["lab_dir"], "cdc.metrics"), encoding="utf-8") as f:
+        with open(_file(b, "metrics"), encoding="utf-8") as f:
             for line in f:
                 parts = line.split()
                 if len(parts) == 6:

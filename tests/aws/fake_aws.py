@@ -484,6 +484,14 @@ def dms_start(state, req):
     kind = need(req, "StartReplicationTaskType")
     if kind not in ("start-replication", "resume-processing", "reload-target"):
         raise AwsError(400, "InvalidParameterValueException", f"Invalid StartReplicationTaskType {kind}")
+    position = req.get("CdcStartPosition")
+    if position is not None and req.get("CdcStartTime") is not None:
+        raise AwsError(400, "InvalidParameterCombinationException",
+                       "CdcStartPosition and CdcStartTime cannot both be specified")
+    # MySQL-compatible sources: "binlog-file:position" (a native CDC start point).
+    if position is not None and not re.fullmatch(r"[^:\s]+:[0-9]+", str(position)):
+        raise AwsError(400, "InvalidParameterValueException",
+                       f"Invalid CdcStartPosition {position}: expected binlog file:position")
     b = dms_lab.binding(state, task.get("ReplicationTaskArn"))
     if b:
         dms_lab.refresh_task(task, b, True)
@@ -491,7 +499,7 @@ def dms_start(state, req):
         raise AwsError(400, "InvalidResourceStateFault",
                        f"Replication task cannot be started (status {task.get('Status')})")
     if b:
-        failure = dms_lab.start(b)
+        failure = dms_lab.start(b, position)
         if failure:
             task["Status"], task["LastFailureMessage"] = "failed", failure
             return {"ReplicationTask": task}, True

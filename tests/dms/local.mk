@@ -14,6 +14,7 @@ DMS_TESTS = \
 	tests/dms/dms_audit_anchor.sh \
 	tests/dms/dms_aws_cutover.sh \
 	tests/dms/dms_aws_hold.sh \
+	tests/dms/dms_aws_carry_back.sh \
 	tests/dms/dms_fault_sigkill_steps.sh \
 	tests/dms/dms_fault_endpoint_blackhole.sh \
 	tests/dms/dms_fault_target_restart.sh \

@@ -33,6 +33,23 @@ wait_until 10 app_last_server_is 2 || fail "the application did not resume on th
 sleep 2 # the application writes to the target for a while
 rm -f "$LAB_MAINTENANCE_FLAG.fail-off" # the webhook mended: maintenance can go off at the end
 
+if [ "${LAB_TOPOLOGY:-native}" = native ]; then
+    # First the way back is broken (the target refuses the reverse
+    # replication's account): nothing past the refreeze is undone, the
+    # application stays paused, the reverse replication is removed again.
+    sql_target "SET sql_log_bin = 0; RENAME USER 'repl'@'127.0.0.1' TO 'repl_away'@'127.0.0.1'"
+    tmux_send R
+    tmux_wait_for 'Roll back past the point of no return' 3 || fail "no confirmation after R"
+    tmux_send y
+    cutover_wait_audit 40 session carry-back-failed || { tmux_capture; fail "the broken carry-back was not audited as failed"; }
+    grep -q '"action":"carry-back-failed".*cannot read the target' "$(cutover_audit)" || fail "the failure does not say why"
+    ! cutover_audit_has swap rolled-back || fail "the swap was undone although nothing was carried back"
+    [ -e "$LAB_MAINTENANCE_FLAG" ] || fail "the application is not paused after the failed carry-back"
+    [ "$(cutover_source_frozen)" = 1 ] || fail "the source was made writable after the failed carry-back"
+    left=$(sql_source "SHOW ALL SLAVES STATUS") || fail "cannot ask the source for its replication"
+    [ -z "$left" ] || fail "the failed reverse replication was left on the source"
+    sql_target "SET sql_log_bin = 0; RENAME USER 'repl_away'@'127.0.0.1' TO 'repl'@'127.0.0.1'"
+fi
 tmux_send R
 tmux_wait_for 'Roll back past the point of no return' 3 || fail "no confirmation after R"
 tmux_capture | grep -q 'carried back to the source' || fail "the confirmation does not say the writes are carried back"
