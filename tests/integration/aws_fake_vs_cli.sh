@@ -79,6 +79,13 @@ check "dms stop-replication-task" stopped \
     "$(aws dms stop-replication-task --replication-task-arn $TASK --query ReplicationTask.Status)"
 check_contains "dms stop twice" InvalidResourceStateFault \
     "$(aws dms stop-replication-task --replication-task-arn $TASK 2>&1)"
+# The reverse task's start: afresh at a binlog position (the CLI sends
+# CdcStartPosition as the console does); a malformed one is refused.
+check_contains "dms start at a malformed CdcStartPosition" InvalidParameterValueException \
+    "$(aws dms start-replication-task --replication-task-arn $TASK --start-replication-task-type start-replication --cdc-start-position nonsense 2>&1)"
+check "dms start-replication-task at a CdcStartPosition" running \
+    "$(aws dms start-replication-task --replication-task-arn $TASK --start-replication-task-type start-replication \
+        --cdc-start-position mysql-bin-changelog.000024:373 --query ReplicationTask.Status)"
 
 # Signatures are really checked.
 check_contains "wrong secret key" InvalidSignatureException \
