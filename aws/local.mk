@@ -21,6 +21,8 @@ TESTS += tests/integration/aws_sigv4_botocore.sh tests/integration/aws_fake_vs_c
 TESTS += tests/integration/aws_http_fake.sh
 EXTRA_DIST += tests/integration/aws_sigv4_botocore.sh tests/integration/aws_fake_vs_cli.sh
 EXTRA_DIST += tests/integration/aws_http_fake.sh
+# The published SigV4 test suite (Apache-2.0; LICENSE and NOTICE inside).
+EXTRA_DIST += tests/data/aws4_testsuite
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_sigv4
