@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "plan/plan.h"
 
 typedef struct EngineStep {

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "db/plan_lock.h"
 #include "plan/plan.h"
 #include "session/audit.h"

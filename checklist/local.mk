@@ -1,5 +1,5 @@
 # checklist: build lines for this folder
-libcutover_a_SOURCES += checklist/step_state.c checklist/engine.c checklist/engine.h
+libcutover_a_SOURCES += checklist/engine.c checklist/engine.h
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_engine tests/unit/test_fsutil
 TESTS += tests/unit/test_engine tests/unit/test_fsutil
@@ -9,7 +9,7 @@ libcutover_a_SOURCES += checklist/step.c checklist/step.h checklist/proc.c check
 	checklist/preflight.h checklist/step_preflight.c checklist/step_maintenance.c \
 	checklist/step_read_only.c checklist/step_lag_zero.c checklist/step_verify.c \
 	checklist/step_swap.c checklist/step_aws.c checklist/step_target_health.c checklist/step_stop_replication.c \
-	checklist/executor.c checklist/executor.h checklist/step_state.h \
+	checklist/executor.c checklist/executor.h \
 	checklist/replication.c checklist/replication.h \
 	checklist/target_writes.c checklist/target_writes.h checklist/reverse.c checklist/reverse.h \
 	checklist/audit_anchor.c checklist/audit_anchor.h

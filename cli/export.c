@@ -13,7 +13,7 @@
 
 #include "cli/commands.h"
 #include "replay/player.h"
-#include "replay/snapshot.h"
+#include "console/snapshot.h"
 #include "report/asciicast.h"
 
 #define EXPORT_DEFAULT_COLS 120

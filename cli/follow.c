@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "replay/follow.h"
+#include "console/follow.h"
 
 static void Follow_usage(FILE *out)
 {

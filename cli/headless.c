@@ -4,7 +4,9 @@
  * and only then does the process exit. The next run resumes from the audit
  * log. Any failure once something was changed rolls back (there is nobody
  * to ask), and so does a lag-zero timeout; a rollback found half done after a
- * restart is finished. */
+ * restart is finished. Events are folded into a model as the console folds
+ * them, so the plan's thresholds raise and clear the same alarms, recorded
+ * and counted in the report like the console's. */
 #include "config.h"
 
 #include <signal.h>
@@ -12,12 +14,14 @@
 #include <string.h>
 
 #include "checklist/executor.h"
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "cli/commands.h"
 #include "cli/headless.h"
 #include "cli/runtime.h"
 #include "lib/clock.h"
-#include "probes/metrics.h"
+#include "model/alarms.h"
+#include "model/model.h"
+#include "session/metrics.h"
 
 typedef struct Timing {
     int64_t start_ms[STEP_KIND_COUNT]; /* bus monotonic offsets; -1 none */
@@ -32,6 +36,9 @@ typedef struct Headless {
     sigset_t signals;
     int signal; /* the first signal taken, 0 none */
     Timing timing;
+    bool watching; /* model and alarms set up (not in a dry run) */
+    Model model;   /* what the console would show: the alarms' input */
+    Alarms alarms;
 } Headless;
 
 static const char *Headless_health_name(int state)
@@ -85,14 +92,29 @@ static void Headless_print(Headless *h, const Event *ev)
     fflush(stdout);
 }
 
+/* The thresholds after each batch, as the console evaluates them; raised
+ * and cleared alarms go on the bus (recorded) and come back to be printed. */
+static void Headless_post_alarms(Headless *h)
+{
+    Event alarms[ALARMS_MAX];
+    Model_tick(&h->model, Clock_wall_ms(), Bus_now_mono_ms(h->rt.bus));
+    int n = Alarms_evaluate(&h->alarms, &h->model, alarms, ALARMS_MAX);
+    for (int i = 0; i < n; i++)
+        Bus_post(h->rt.bus, &alarms[i]);
+}
+
 static void Headless_drain(Headless *h, int timeout_ms)
 {
     Event evs[64];
     size_t n = BusQueue_wait(h->rt.events, evs, 64, timeout_ms);
     for (size_t i = 0; i < n; i++) {
         Runtime_observe(&h->rt, &evs[i]);
+        if (h->watching)
+            Model_fold(&h->model, &evs[i]);
         Headless_print(h, &evs[i]);
     }
+    if (h->watching)
+        Headless_post_alarms(h);
 }
 
 /* A pending signal turns into an abort (once). */
@@ -277,6 +299,9 @@ int Headless_run(const RunOptions *opt)
     int rc = Runtime_open(&h.rt, opt, 0, 0);
     if (rc != 0)
         return rc;
+    Model_init(&h.model, h.rt.plan->name, Bus_start_wall_ms(h.rt.bus));
+    Alarms_init(&h.alarms, &h.rt.plan->thresholds);
+    h.watching = true;
     ExecutorStatus s = Headless_drive(&h);
     Headless_summary(&h, &s);
     Runtime_close(&h.rt);

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "replay/play.h"
+#include "console/replay.h"
 #include "replay/player.h"
-#include "replay/snapshot.h"
+#include "console/snapshot.h"
 #include "replay/timearg.h"
 #include "themes/theme.h"
 

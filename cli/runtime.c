@@ -8,7 +8,7 @@
 #include "aws/awsplan.h"
 #include "checklist/engine.h"
 #include "checklist/step.h"
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "cli/commands.h"
 #include "plan/secret.h"
 

@@ -21,9 +21,10 @@ static void Live_server_name(const PlanServer *s, char *buf, size_t size)
 static void Live_ask(Live *live, Action action, const char *title, const char *text)
 {
     live->pending = action;
-    live->screen.overlay = OVERLAY_CONFIRM;
-    snprintf(live->screen.overlay_title, sizeof live->screen.overlay_title, "%s", title);
-    snprintf(live->screen.overlay_text, sizeof live->screen.overlay_text, "%s", text);
+    live->shell.screen.overlay = OVERLAY_CONFIRM;
+    snprintf(live->shell.screen.overlay_title, sizeof live->shell.screen.overlay_title, "%s",
+             title);
+    snprintf(live->shell.screen.overlay_text, sizeof live->shell.screen.overlay_text, "%s", text);
 }
 
 static void Live_start_count(Live *live);
@@ -68,7 +69,7 @@ static void Live_do(Live *live, Action action)
         break;
     case ACTION_QUIT:
         Live_decision(live, "quit", "quit while a step was running");
-        live->quit = true;
+        live->shell.quit = true;
         break;
     default: break;
     }
@@ -193,7 +194,7 @@ void Live_count_ready(Live *live)
         Executor_rollback_past(live->cfg->executor, st.writes_counted);
         return;
     }
-    ScreenState *s = &live->screen;
+    ScreenState *s = &live->shell.screen;
     s->overlay = OVERLAY_INPUT;
     s->input[0] = '\0';
     live->input_for = ACTION_ROLLBACK;
@@ -266,7 +267,7 @@ static void Live_request(Live *live, Action action)
 static void Live_confirm_key(Live *live, int key)
 {
     Action action = live->pending;
-    live->screen.overlay = OVERLAY_NONE;
+    live->shell.screen.overlay = OVERLAY_NONE;
     live->pending = ACTION_NONE;
     if (key == 'y' || key == 'Y')
         Live_do(live, action);
@@ -293,45 +294,31 @@ static void Live_typed_count(Live *live, const char *typed)
     Executor_rollback_past(live->cfg->executor, n);
 }
 
+/* The line of input: edited by the shell; Enter answers the count or posts
+ * the note. */
 static void Live_input_key(Live *live, int key)
 {
-    ScreenState *s = &live->screen;
-    size_t len = strlen(s->input);
-    if (key == KEYCODE_ESCAPE) {
-        s->overlay = OVERLAY_NONE;
-    } else if (key == KEYCODE_ENTER) {
-        s->overlay = OVERLAY_NONE;
-        if (live->input_for == ACTION_ROLLBACK)
-            Live_typed_count(live, s->input);
-        else if (len) {
-            Event ev;
-            memset(&ev, 0, sizeof ev);
-            ev.kind = EVENT_NOTE;
-            Event_copy_field(ev.text, sizeof ev.text, s->input);
-            Bus_post(live->cfg->bus, &ev);
-        }
-    } else if (key == KEYCODE_BACKSPACE) {
-        while (len > 0 && ((unsigned char)s->input[len - 1] & 0xC0) == 0x80)
-            len--; /* a whole UTF-8 character */
-        if (len > 0)
-            s->input[len - 1] = '\0';
-    } else if (key >= 0x20 && key < KEYCODE_BASE && len + 5 < sizeof s->input) {
-        char utf8[5] = {0};
-        if (key < 0x80)
-            utf8[0] = (char)key;
-        else if (key < 0x800)
-            snprintf(utf8, sizeof utf8, "%c%c", 0xC0 | (key >> 6), 0x80 | (key & 0x3F));
-        else
-            snprintf(utf8, sizeof utf8, "%c%c%c", 0xE0 | (key >> 12), 0x80 | ((key >> 6) & 0x3F),
-                     0x80 | (key & 0x3F));
-        strcat(s->input, utf8);
+    ScreenState *s = &live->shell.screen;
+    if (Shell_input_key(&live->shell, key) != SHELL_INPUT_DONE) {
+        if (s->overlay == OVERLAY_NONE)
+            live->input_for = ACTION_NONE; /* Esc */
+        return;
     }
+    if (live->input_for == ACTION_ROLLBACK) {
+        Live_typed_count(live, s->input);
+        return;
+    }
+    Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = EVENT_NOTE;
+    Event_copy_field(ev.text, sizeof ev.text, s->input);
+    Bus_post(live->cfg->bus, &ev);
 }
 
 static void Live_select(Live *live, int delta)
 {
-    int n = live->model.nsteps, sel = live->screen.selected_step + delta;
-    live->screen.selected_step = sel < -1 ? n - 1 : sel >= n ? -1 : sel;
+    int n = live->model.nsteps, sel = live->shell.screen.selected_step + delta;
+    live->shell.screen.selected_step = sel < -1 ? n - 1 : sel >= n ? -1 : sel;
 }
 
 static void Live_quit(Live *live)
@@ -343,41 +330,35 @@ static void Live_quit(Live *live)
     else {
         /* The recording ends with the operator leaving, not with the last sample. */
         Live_decision(live, "quit", "the operator quit");
-        live->quit = true;
+        live->shell.quit = true;
     }
 }
 
 static void Live_toggle_freeze(Live *live)
 {
-    live->screen.frozen = !live->screen.frozen;
-    if (live->screen.frozen)
+    live->shell.screen.frozen = !live->shell.screen.frozen;
+    if (live->shell.screen.frozen)
         live->frozen = live->model;
-    Live_banner(live, live->screen.frozen ? "display frozen: recording goes on (f to thaw)"
-                                          : "display live again");
-}
-
-static void Live_next_theme(Live *live)
-{
-    live->theme_index = (live->theme_index + 1) % Theme_builtin_count();
-    Live_set_theme(live, Theme_builtin_name(live->theme_index));
+    Live_banner(live, live->shell.screen.frozen ? "display frozen: recording goes on (f to thaw)"
+                                                : "display live again");
 }
 
 static void Live_action(Live *live, Action action)
 {
     switch (action) {
-    case ACTION_HELP: live->screen.overlay = OVERLAY_HELP; break;
-    case ACTION_REDRAW: live->force = true; break;
+    case ACTION_HELP: live->shell.screen.overlay = OVERLAY_HELP; break;
+    case ACTION_REDRAW: live->shell.force = true; break;
     case ACTION_FREEZE: Live_toggle_freeze(live); break;
     case ACTION_QUIT: Live_quit(live); break;
-    case ACTION_THEME: Live_next_theme(live); break;
+    case ACTION_THEME: Shell_next_theme(&live->shell); break;
     case ACTION_SELECT_UP: Live_select(live, -1); break;
     case ACTION_SELECT_DOWN: Live_select(live, 1); break;
     case ACTION_NOTE:
         live->input_for = ACTION_NOTE;
-        live->screen.overlay = OVERLAY_INPUT;
-        live->screen.input[0] = '\0';
-        snprintf(live->screen.overlay_title, sizeof live->screen.overlay_title, "Note");
-        snprintf(live->screen.overlay_text, sizeof live->screen.overlay_text,
+        live->shell.screen.overlay = OVERLAY_INPUT;
+        live->shell.screen.input[0] = '\0';
+        snprintf(live->shell.screen.overlay_title, sizeof live->shell.screen.overlay_title, "Note");
+        snprintf(live->shell.screen.overlay_text, sizeof live->shell.screen.overlay_text,
                  "A remark for the recording (who, what, why):");
         break;
     case ACTION_PREFLIGHT:
@@ -401,8 +382,8 @@ static void Live_action(Live *live, Action action)
 void Live_key(Live *live, int key)
 {
     live->answer = live->dirty = true;
-    switch (live->screen.overlay) {
-    case OVERLAY_HELP: live->screen.overlay = OVERLAY_NONE; return;
+    switch (live->shell.screen.overlay) {
+    case OVERLAY_HELP: live->shell.screen.overlay = OVERLAY_NONE; return;
     case OVERLAY_CONFIRM: Live_confirm_key(live, key); return;
     case OVERLAY_INPUT: Live_input_key(live, key); return;
     default: break;

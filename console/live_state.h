@@ -8,34 +8,24 @@
 
 #include "console/keys.h"
 #include "console/live.h"
-#include "console/screen.h"
+#include "console/shell.h"
 #include "model/alarms.h"
 #include "model/model.h"
-#include "themes/theme.h"
-#include "tui/canvas.h"
 
 typedef struct Live {
     const LiveConfig *cfg;
+    Shell shell; /* the terminal, canvas, theme, banner, screen state, quit */
     Model model;
     Model frozen; /* what the screen shows while frozen */
-    ScreenState screen;
-    Canvas *canvas;
     Alarms alarms;
-    Theme theme;
-    size_t theme_index;
-    bool no_color;
     Action pending;      /* the action an open confirmation is for */
     Action input_for;    /* the open input line: ACTION_NOTE or ACTION_ROLLBACK (the count) */
     bool awaiting_count; /* the executor counts the target's writes for a rollback */
-    bool quit;
-    bool dirty;  /* the model or the screen state changed */
-    bool urgent; /* a step moved, an alarm: draw within a frame */
-    bool answer; /* a key was pressed: draw now, the operator waits for it */
-    bool force;  /* repaint every cell (Ctrl-L, resize) */
+    bool dirty;          /* the model or the screen state changed */
+    bool urgent;         /* a step moved, an alarm: draw within a frame */
+    bool answer;         /* a key was pressed: draw now, the operator waits for it */
     int64_t last_draw_ms;
     int frames;
-    char banner[160];
-    int64_t banner_until_ms;
 } Live;
 
 /* Handles one key (live_keys.c). */
@@ -50,8 +40,5 @@ void Live_banner(Live *live, const char *fmt, ...) __attribute__((format(printf,
 
 /* Posts an operator decision to the bus (recorded and shown). */
 void Live_decision(Live *live, const char *action, const char *text);
-
-/* Switches to the theme with this name or path; 0 or -1 with a banner. */
-int Live_set_theme(Live *live, const char *name);
 
 #endif

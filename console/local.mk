@@ -1,6 +1,11 @@
-# console: the screen drawn from the model, the key table, the live loop.
+# console: the screen drawn from the model, the key table, the shell (the
+# terminal view every mode shares), and the modes: live, replay, follow,
+# snapshot.
 libcutover_a_SOURCES += console/keys.c console/keys.h console/screen.c console/screen.h \
-	console/live.c console/live.h console/live_state.h console/live_keys.c
+	console/shell.c console/shell.h \
+	console/live.c console/live.h console/live_state.h console/live_keys.c \
+	console/replay.c console/replay.h console/follow.c console/follow.h \
+	console/snapshot.c console/snapshot.h
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_screen

@@ -7,7 +7,7 @@
 #include "lib/clock.h"
 #include "panels/dms.h"
 #include "panels/panel.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 typedef struct Slot {
     const PanelClass *cls;

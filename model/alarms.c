@@ -3,11 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "checklist/step_state.h"
-#include "probes/metrics.h"
+#include "session/step_state.h"
+#include "session/metrics.h"
 
 /* Endpoint latency is judged over a minute, like the panel shows it. */
-#define ALARMS_ENDPOINT_WINDOW_MS 60000
 
 typedef struct Check {
     char key[EVENT_KEY_MAX];
@@ -70,7 +69,7 @@ static void Alarms_below(const Model *m, const char *key, double limit, const ch
 static void Alarms_endpoint_p95(const Model *m, double limit, Check *c)
 {
     WindowStats st;
-    Model_window_stats(m, Model_series(m, M_EP_QUERY_MS), ALARMS_ENDPOINT_WINDOW_MS, &st);
+    Model_window_stats(m, Model_series(m, M_EP_QUERY_MS), MODEL_ENDPOINT_WINDOW_MS, &st);
     snprintf(c->key, sizeof c->key, "%s", M_EP_QUERY_MS);
     c->active = limit >= 0 && st.count >= 5 && st.p95 > limit;
     snprintf(c->text, sizeof c->text, "endpoint SELECT 1 p95 %.1f ms above %.1f ms", st.p95, limit);

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checklist/step_state.h"
-#include "probes/metrics.h"
+#include "session/step_state.h"
+#include "session/metrics.h"
 
 void Model_init(Model *m, const char *plan_name, int64_t start_wall_ms)
 {

@@ -17,6 +17,12 @@
 #define MODEL_MAX_STEPS  12
 #define MODEL_MAX_ALARMS 16
 #define MODEL_LOG_LINES  64
+/* How far back the screen looks: the sparklines, the lag panel's figures,
+ * and so how much history the replay index must rebuild after a seek. */
+#define MODEL_WINDOW_MS 120000
+/* The endpoint's latency figures (p50, p95, loss): the panel shows them and
+ * the alarm judges them over the same minute. */
+#define MODEL_ENDPOINT_WINDOW_MS 60000
 
 typedef struct SeriesPoint {
     int64_t mono_ms;

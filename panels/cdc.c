@@ -6,7 +6,7 @@
 #include "panels/format.h"
 #include "panels/panel.h"
 #include "panels/widgets.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 static void CdcPanel_row(Canvas *c, const Model *m, Rect r, int y, const char *label,
                          const char *rows_key, const char *extra_label, const char *extra_key)

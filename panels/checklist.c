@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "lib/clock.h"
 #include "panels/panel.h"
 

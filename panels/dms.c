@@ -8,7 +8,7 @@
 #include "panels/format.h"
 #include "panels/panel.h"
 #include "panels/widgets.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 static void DmsPanel_percent(double v, char *buf, size_t size)
 {

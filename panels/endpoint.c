@@ -7,15 +7,13 @@
 #include "panels/format.h"
 #include "panels/panel.h"
 #include "panels/widgets.h"
-#include "probes/metrics.h"
-
-#define ENDPOINT_WINDOW_MS 60000
+#include "session/metrics.h"
 
 static void EndpointPanel_latency(const PanelView *v, Canvas *c, Rect r, int y)
 {
     const Model *m = v->model;
     WindowStats st;
-    Model_window_stats(m, Model_series(m, M_EP_QUERY_MS), ENDPOINT_WINDOW_MS, &st);
+    Model_window_stats(m, Model_series(m, M_EP_QUERY_MS), MODEL_ENDPOINT_WINDOW_MS, &st);
     const Series *q = Model_series(m, M_EP_QUERY_MS);
     char now[16] = "-", p50[16] = "-", p95[16] = "-", max[16] = "-";
     if (q && q->has_value)

@@ -8,7 +8,7 @@
 #include "panels/format.h"
 #include "panels/panel.h"
 #include "panels/widgets.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 /* DMS's latency and the heartbeat disagree when they are further apart than
  * 2 s or half the larger one (CloudWatch's figure is a 1-minute average, so
@@ -58,7 +58,7 @@ static void LagPanel_graph(const PanelView *v, Canvas *c, Rect r)
 {
     const Model *m = v->model;
     WindowStats st;
-    Model_window_stats(m, Model_series(m, M_LAG_HEARTBEAT_S), WIDGET_SPARK_WINDOW_MS, &st);
+    Model_window_stats(m, Model_series(m, M_LAG_HEARTBEAT_S), MODEL_WINDOW_MS, &st);
     char label[32], max[24];
     Format_seconds(st.count ? st.max : NAN, max, sizeof max);
     int lw = snprintf(label, sizeof label, " max %s/2m", max);

@@ -7,7 +7,7 @@
 #include "panels/format.h"
 #include "panels/panel.h"
 #include "panels/widgets.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 typedef struct ServerRow {
     const char *label;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "panels/format.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 /* CloudWatch publishes a point a minute and is read every few seconds, so
  * its figures are fresh for minutes; everything else is probed each second. */
@@ -53,7 +53,7 @@ void Widget_graph(Canvas *c, const Model *m, const char *key, Rect r, double flo
     if (r.w > 512)
         r.w = 512;
     const Series *s = Model_series(m, key);
-    double top = Model_buckets(m, s, WIDGET_SPARK_WINDOW_MS, buckets, r.w);
+    double top = Model_buckets(m, s, MODEL_WINDOW_MS, buckets, r.w);
     Canvas_graph(c, r, buckets, r.w, 0.0, top > floor_max ? top : floor_max, role);
 }
 

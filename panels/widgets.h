@@ -12,8 +12,6 @@
  * the DMS API, read every 5-10 s. */
 #define WIDGET_STALE_CLOUDWATCH_MS 180000
 #define WIDGET_STALE_DMS_MS        30000
-/* The sparklines' time window. */
-#define WIDGET_SPARK_WINDOW_MS 120000
 
 /* ROLE_ALARM when an alarm on key is active, ROLE_WARN when stale or
  * missing, else ROLE_VALUE. */

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 void Cdc_init(Cdc *c)
 {

@@ -7,7 +7,7 @@
 #include "aws/dms.h"
 #include "lib/clock.h"
 #include "probes/dms.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 typedef struct CwMetric {
     const char *name;

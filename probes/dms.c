@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 static void DmsProbe_alarm(Probe *p, bool *state, const char *key, bool raise, const char *why)
 {

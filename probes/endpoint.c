@@ -7,7 +7,7 @@
 
 #include "lib/clock.h"
 #include "probes/addrs.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 #include "probes/netprobe.h"
 #include "probes/window.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "lib/clock.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 #include "probes/offset.h"
 
 #define HEARTBEAT_DEFAULT "cutover.heartbeat"

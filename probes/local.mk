@@ -1,5 +1,5 @@
 # probes: one thread per probe, posting samples and health to the bus.
-libcutover_a_SOURCES += probes/probes.c probes/probes.h probes/metrics.h \
+libcutover_a_SOURCES += probes/probes.c probes/probes.h \
 	probes/probe.c probes/probe.h probes/heartbeat.c probes/heartbeat.h \
 	probes/server.c probes/server.h probes/replica.c probes/replica.h \
 	probes/cdc.c probes/cdc.h probes/servers.c probes/servers.h \

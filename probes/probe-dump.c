@@ -9,7 +9,7 @@
 
 #include "lib/clock.h"
 #include "plan/plan.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 #include "probes/probes.h"
 #include "session/bus.h"
 

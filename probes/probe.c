@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "lib/clock.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 void Probe_init(Probe *p, const char *name, int interval_ms, ProbeRunFn run)
 {

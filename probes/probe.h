@@ -14,7 +14,7 @@
 #include "db/db.h"
 #include "plan/plan.h"
 #include "probes/binlog.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 #include "session/bus.h"
 #include "session/event.h"
 

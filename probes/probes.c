@@ -11,7 +11,7 @@
 #include "probes/cloudwatch.h"
 #include "probes/endpoint.h"
 #include "probes/heartbeat.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 #include "probes/probe.h"
 #include "probes/sentinel.h"
 #include "probes/server.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 int Replica_detect(Replica *r, Db *db)
 {

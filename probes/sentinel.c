@@ -7,7 +7,7 @@
 
 #include "lib/clock.h"
 #include "probes/addrs.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 #include "probes/netprobe.h"
 
 #define SENTINEL_MAX_ADDRS 16

@@ -6,7 +6,7 @@
 
 #include "lib/clock.h"
 #include "probes/cdc.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 #include "probes/replica.h"
 #include "probes/servers.h"
 

@@ -2,7 +2,7 @@
 
 #include <stdio.h>
 
-#include "probes/metrics.h"
+#include "session/metrics.h"
 
 void Servers_init(Servers *s, const char *prefix, bool cloudwatch)
 {

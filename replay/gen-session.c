@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "lib/clock.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 #include "replay/timearg.h"
 #include "session/event_json.h"
 

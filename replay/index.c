@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "replay/quickscan.h"
 #include "session/event_json.h"
 

@@ -20,7 +20,7 @@
  * shown stale with its age), and (c) ring points. (a) and (b) are exactly what
  * the keyframe's latest-sample offsets restore, folded in first-appearance
  * order. Ring points older than the lookback differ, but every reader of the
- * ring looks back at most WIDGET_SPARK_WINDOW_MS (sparklines and the lag
+ * ring looks back at most MODEL_WINDOW_MS (sparklines and the lag
  * panel's 2 minutes; endpoint stats 1 minute; trends 20 s), and the lookback
  * is that plus a margin (covering a wall clock that drifts against the
  * monotonic one the windows use). Non-sample events are folded in full;
@@ -39,11 +39,10 @@
 #include <stdint.h>
 
 #include "model/model.h"
-#include "panels/widgets.h"
 #include "replay/reader.h"
 
 #define INDEX_KEYFRAME_MS 15000
-#define INDEX_LOOKBACK_MS (WIDGET_SPARK_WINDOW_MS + 30000)
+#define INDEX_LOOKBACK_MS (MODEL_WINDOW_MS + 30000)
 
 typedef struct KeptEvent {
     Event ev;

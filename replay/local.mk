@@ -1,11 +1,10 @@
-# replay: reading session files, the seek index, the player behind
-# `cutover replay`, `cutover follow` and --snapshot, and a session generator
-# for tests and the seek benchmark.
+# replay: the recording: reading session files, the seek index, the player
+# (a model at any moment of a recording), time arguments, and a session
+# generator for tests and the seek benchmark. What shows a recording on the
+# terminal (replay, follow, --snapshot) is in console/.
 libcutover_a_SOURCES += replay/reader.c replay/reader.h replay/quickscan.c replay/quickscan.h \
 	replay/index.c replay/index.h replay/player.c replay/player.h \
-	replay/timearg.c replay/timearg.h replay/snapshot.c replay/snapshot.h \
-	replay/viewer.c replay/viewer.h replay/play.c replay/play.h \
-	replay/follow.c replay/follow.h
+	replay/timearg.c replay/timearg.h
 
 # gen-session: realistic session files without a lab (tests, bench).
 noinst_PROGRAMS += replay/gen-session

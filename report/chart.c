@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "report/html.h"
 
 #define PLOT_LEFT    66

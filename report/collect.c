@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checklist/step_state.h"
-#include "probes/metrics.h"
+#include "session/step_state.h"
+#include "session/metrics.h"
 #include "replay/quickscan.h"
 #include "session/audit.h"
 #include "session/event_json.h"

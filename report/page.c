@@ -3,7 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "report/chart.h"
 #include "report/html.h"
 #include "report/page_css.h"

@@ -1,5 +1,8 @@
-# session: the event bus, the recorder, replay and the audit log.
-libcutover_a_SOURCES += session/event.c session/event.h session/bus.c session/bus.h
+# session: the event stream and its vocabulary (the metric keys, the step
+# and probe states every folder speaks), the bus, the recorder and the audit
+# log.
+libcutover_a_SOURCES += session/event.c session/event.h session/metrics.h \
+	session/step_state.c session/step_state.h session/bus.c session/bus.h
 libcutover_a_SOURCES += session/event_json.c session/event_json.h session/session_dir.c session/session_dir.h
 libcutover_a_SOURCES += session/recorder.c session/recorder.h session/audit.c session/audit.h
 

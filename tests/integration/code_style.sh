@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The house rules a newcomer can rely on, checked rather than hoped for:
-# every C file is formatted with the committed .clang-format, and curses is
-# used nowhere but tui/ (the canvas and the terminal). The other layering
-# rules of issue 14 (nothing in model/ from probes/ or checklist/, nothing
-# in replay/ from console/ or panels/) do not hold yet and join this test
-# with that refactor.
+# every C file is formatted with the committed .clang-format, curses is used
+# nowhere but tui/ (the canvas and the terminal), and the folders depend on
+# each other only downwards: the pure model folds events and knows nothing
+# of the threads that make them (probes/, checklist/) nor of the screen; the
+# recording (replay/) knows nothing of the terminal (console/, panels/,
+# tui/); the event vocabulary (session/) depends on nothing above it.
 . "$top_srcdir/tests/lib.sh"
 command -v clang-format >/dev/null || skip "clang-format is not installed (Debian: clang-format)"
 cd "$top_srcdir" || fail "no source tree at $top_srcdir"
@@ -19,3 +20,22 @@ done
 note "$(echo "$files" | wc -l) C files formatted"
 curses=$(grep -lE '#include [<"](n?curses|ncursesw/)' $files | grep -v '^tui/' || true)
 [ -z "$curses" ] || fail "curses outside tui/: $curses"
+
+# layering: "FOLDER: forbidden folders" (project includes only)
+layer_bad=""
+while read -r folder forbidden; do
+    for f in $(echo "$files" | grep "^${folder%:}/"); do
+        for dep in $forbidden; do
+            if grep -qE "#include \"$dep/" "$f"; then
+                layer_bad="$layer_bad $f->$dep/"
+            fi
+        done
+    done
+done <<'RULES'
+model: probes checklist console panels tui replay cli
+replay: console panels tui probes checklist cli
+session: model probes checklist console panels tui replay cli
+panels: probes checklist cli replay
+RULES
+[ -z "$layer_bad" ] || fail "layering broken (folder -> what it may not include):$layer_bad"
+note "layering holds: model/, replay/, session/, panels/"

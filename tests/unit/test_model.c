@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "model/alarms.h"
 #include "model/model.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 #include "tests/unit/unit.h"
 
 static Model model;

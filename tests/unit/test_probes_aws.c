@@ -12,7 +12,7 @@
 #include "lib/clock.h"
 #include "probes/cloudwatch.h"
 #include "probes/dms.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 #include "probes/sentinel.h"
 #include "session/bus.h"
 #include "tests/unit/unit.h"

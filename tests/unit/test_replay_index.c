@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "replay/player.h"
-#include "replay/snapshot.h"
+#include "console/snapshot.h"
 #include "tests/unit/unit.h"
 
 #define COLS 120

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "report/asciicast.h"
 #include "report/collect.h"
 #include "report/html.h"

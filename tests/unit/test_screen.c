@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 #include "console/keys.h"
 #include "console/screen.h"
-#include "probes/metrics.h"
+#include "session/metrics.h"
 #include "themes/theme.h"
 #include "tui/canvas.h"
 #include "tests/unit/unit.h"

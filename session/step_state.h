@@ -1,7 +1,7 @@
 /* The states a checklist step goes through; shared by the engine, the
  * executor, the model and replay (recorded as numbers in EVENT_STEP). */
-#ifndef CUTOVER_CHECKLIST_STEP_STATE_H
-#define CUTOVER_CHECKLIST_STEP_STATE_H
+#ifndef CUTOVER_SESSION_STEP_STATE_H
+#define CUTOVER_SESSION_STEP_STATE_H
 
 typedef enum {
     STEP_PENDING = 0,

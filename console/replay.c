@@ -1,4 +1,4 @@
-#include "replay/play.h"
+#include "console/replay.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -7,14 +7,14 @@
 #include "lib/clock.h"
 #include "replay/player.h"
 #include "replay/timearg.h"
-#include "replay/viewer.h"
+#include "console/shell.h"
 #include "tui/term.h"
 
 #define REPLAY_FRAME_MS 100 /* ten frames a second while playing */
 
 typedef struct Replay {
     Player *player;
-    Viewer view;
+    Shell view;
     double speed;
     bool playing;
     bool compress;
@@ -24,7 +24,7 @@ typedef struct Replay {
 static void Replay_move(Replay *r, int64_t t)
 {
     if (Player_move_to(r->player, t) != 0)
-        Viewer_banner(&r->view, "%s", Player_error(r->player));
+        Shell_banner(&r->view, "%s", Player_error(r->player));
 }
 
 /* Advances the recorded clock by the real time since the last frame. */
@@ -42,7 +42,7 @@ static void Replay_play(Replay *r)
     if (t >= Player_end_ms(r->player)) {
         t = Player_end_ms(r->player);
         r->playing = false;
-        Viewer_banner(&r->view, "end of the recording (0 goes back to the start)");
+        Shell_banner(&r->view, "end of the recording (0 goes back to the start)");
     }
     Replay_move(r, t);
 }
@@ -63,7 +63,7 @@ static void Replay_step(Replay *r, bool forward)
     int rc =
         forward ? SessionIndex_step_after(idx, pos, &t) : SessionIndex_step_before(idx, pos, &t);
     if (rc != 0)
-        Viewer_banner(&r->view, "no %s step transition", forward ? "later" : "earlier");
+        Shell_banner(&r->view, "no %s step transition", forward ? "later" : "earlier");
     else
         Replay_move(r, t);
 }
@@ -81,7 +81,7 @@ static void Replay_goto(Replay *r, const char *text)
     int64_t t, start = Player_start_ms(r->player), end = Player_end_ms(r->player);
     if (TimeArg_parse(text, start, end, &t, err, sizeof err) != 0 ||
         TimeArg_check(text, t, start, end, err, sizeof err) != 0)
-        Viewer_banner(&r->view, "%s", err);
+        Shell_banner(&r->view, "%s", err);
     else
         Replay_move(r, t);
 }
@@ -102,17 +102,17 @@ static void Replay_action(Replay *r, Action action, int key)
     case ACTION_NEXT_STEP: Replay_step(r, true); break;
     case ACTION_JUMP_PERCENT: Replay_jump(r, key); break;
     case ACTION_GOTO:
-        Viewer_ask(&r->view, "Go to",
-                   "A UTC time on the recorded day (00:30:08), a full UTC time "
-                   "(2026-11-21T00:30:08Z) or an offset from the start (+1m30s):");
+        Shell_ask(&r->view, "Go to",
+                  "A UTC time on the recorded day (00:30:08), a full UTC time "
+                  "(2026-11-21T00:30:08Z) or an offset from the start (+1m30s):");
         break;
     case ACTION_COMPRESS_IDLE:
         r->compress = !r->compress;
         if (r->compress)
-            Viewer_banner(&r->view, "idle stretches (only samples for over %d s) play in a second",
-                          PLAYER_IDLE_MIN_MS / 1000);
+            Shell_banner(&r->view, "idle stretches (only samples for over %d s) play in a second",
+                         PLAYER_IDLE_MIN_MS / 1000);
         else
-            Viewer_banner(&r->view, "idle stretches play at the chosen speed");
+            Shell_banner(&r->view, "idle stretches play at the chosen speed");
         break;
     default: break;
     }
@@ -123,12 +123,12 @@ static void Replay_keys(Replay *r)
     for (;;) {
         const KeyBinding *kb;
         int key;
-        ViewerResult res = Viewer_key(&r->view, Player_model(r->player), &kb, &key);
+        ShellResult res = Shell_key(&r->view, Player_model(r->player), &kb, &key);
         if (key == KEYCODE_NONE || r->view.quit)
             return;
-        if (res == VIEWER_INPUT_DONE)
+        if (res == SHELL_INPUT_DONE)
             Replay_goto(r, r->view.screen.input);
-        else if (res == VIEWER_ACTION)
+        else if (res == SHELL_ACTION)
             Replay_action(r, kb->action, key);
     }
 }
@@ -141,9 +141,9 @@ static void Replay_loop(Replay *r)
         r->view.screen.speed = r->speed;
         r->view.screen.playing = r->playing;
         r->view.screen.position_percent = Player_percent(r->player);
-        Viewer_draw(&r->view, Player_model(r->player));
+        Shell_draw(&r->view, Player_model(r->player));
         /* Paused, only keys and the banner's end need a frame. */
-        Viewer_wait(&r->view, r->playing ? REPLAY_FRAME_MS : r->view.banner[0] ? 500 : -1);
+        Shell_wait(&r->view, r->playing ? REPLAY_FRAME_MS : r->view.banner[0] ? 500 : -1);
         Replay_keys(r);
     }
 }
@@ -181,17 +181,17 @@ int Replay_run(const ReplayOptions *opt)
         Player_close(r.player);
         return 2;
     }
-    if (Viewer_open(&r.view, KEYS_REPLAY, opt->theme ? opt->theme : "dark", opt->ascii, err,
-                    sizeof err) != 0) {
+    if (Shell_open(&r.view, KEYS_REPLAY, opt->theme ? opt->theme : "dark", opt->ascii, err,
+                   sizeof err) != 0) {
         fprintf(stderr, "cutover replay: %s\n", err);
         Player_close(r.player);
         return 2;
     }
     Player_problems(r.player, problems, sizeof problems);
     if (problems[0])
-        Viewer_banner(&r.view, "%s", problems);
+        Shell_banner(&r.view, "%s", problems);
     Replay_loop(&r);
-    Viewer_close(&r.view);
+    Shell_close(&r.view);
     if (problems[0])
         fprintf(stderr, "cutover replay: %s: %s\n", opt->path, problems);
     Player_close(r.player);

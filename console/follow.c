@@ -1,4 +1,4 @@
-#include "replay/follow.h"
+#include "console/follow.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -8,12 +8,12 @@
 
 #include "lib/clock.h"
 #include "replay/player.h"
-#include "replay/viewer.h"
+#include "console/shell.h"
 #include "tui/term.h"
 
 typedef struct Follow {
     Player *player;
-    Viewer view;
+    Shell view;
     Model frozen; /* what the screen shows while frozen */
     bool dirty;
     int64_t last_draw_ms;
@@ -41,9 +41,9 @@ static void Follow_toggle_freeze(Follow *f)
     f->view.screen.frozen = !f->view.screen.frozen;
     if (f->view.screen.frozen)
         f->frozen = *Player_model(f->player);
-    Viewer_banner(&f->view, f->view.screen.frozen ? "display frozen: the file is still read (f to "
-                                                    "thaw)"
-                                                  : "display live again");
+    Shell_banner(&f->view, f->view.screen.frozen ? "display frozen: the file is still read (f to "
+                                                   "thaw)"
+                                                 : "display live again");
 }
 
 static void Follow_keys(Follow *f)
@@ -51,11 +51,11 @@ static void Follow_keys(Follow *f)
     for (;;) {
         const KeyBinding *kb;
         int key;
-        ViewerResult res = Viewer_key(&f->view, Player_model(f->player), &kb, &key);
+        ShellResult res = Shell_key(&f->view, Player_model(f->player), &kb, &key);
         if (key == KEYCODE_NONE || f->view.quit)
             return;
         f->dirty = true;
-        if (res == VIEWER_ACTION && kb->action == ACTION_FREEZE)
+        if (res == SHELL_ACTION && kb->action == ACTION_FREEZE)
             Follow_toggle_freeze(f);
     }
 }
@@ -66,15 +66,15 @@ static void Follow_loop(Follow *f)
     while (!f->view.quit) {
         long n = Player_follow(f->player, Clock_wall_ms());
         if (n < 0)
-            Viewer_banner(&f->view, "%s", Player_error(f->player));
+            Shell_banner(&f->view, "%s", Player_error(f->player));
         int64_t now = Clock_mono_ms();
         /* New lines, a key, or the clock's next second. */
         if (n != 0 || f->dirty || now - f->last_draw_ms >= 1000) {
-            Viewer_draw(&f->view, f->view.screen.frozen ? &f->frozen : Player_model(f->player));
+            Shell_draw(&f->view, f->view.screen.frozen ? &f->frozen : Player_model(f->player));
             f->last_draw_ms = now;
             f->dirty = false;
         }
-        Viewer_wait(&f->view, FOLLOW_POLL_MS);
+        Shell_wait(&f->view, FOLLOW_POLL_MS);
         Follow_keys(f);
     }
 }
@@ -90,15 +90,15 @@ int Follow_run(const FollowOptions *opt)
         fprintf(stderr, "cutover follow: %s\n", err);
         return 2;
     }
-    if (Viewer_open(&f.view, KEYS_FOLLOW, opt->theme ? opt->theme : "dark", opt->ascii, err,
-                    sizeof err) != 0) {
+    if (Shell_open(&f.view, KEYS_FOLLOW, opt->theme ? opt->theme : "dark", opt->ascii, err,
+                   sizeof err) != 0) {
         fprintf(stderr, "cutover follow: %s\n", err);
         Player_close(f.player);
         return 2;
     }
     f.view.screen.session_file = opt->path;
     Follow_loop(&f);
-    Viewer_close(&f.view);
+    Shell_close(&f.view);
     char problems[512];
     Player_problems(f.player, problems, sizeof problems);
     if (problems[0])

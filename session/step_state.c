@@ -1,4 +1,4 @@
-#include "checklist/step_state.h"
+#include "session/step_state.h"
 
 static const char *const state_names[STEP_STATE_COUNT] = {
     [STEP_PENDING] = "pending",

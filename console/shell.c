@@ -1,4 +1,4 @@
-#include "replay/viewer.h"
+#include "console/shell.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,30 +13,32 @@
 #include "lib/clock.h"
 #include "tui/term.h"
 
-#define VIEWER_BANNER_MS 4000
+#define SHELL_BANNER_MS 4000
 
-static int viewer_signal_pipe[2] = {-1, -1};
+/* Signals become bytes on a pipe, read by the mode's loop like any other
+ * input (as tmux does), so no handler touches curses or the model. */
+static int shell_signal_pipe[2] = {-1, -1};
 
-static void Viewer_on_signal(int sig)
+static void Shell_on_signal(int sig)
 {
     int saved = errno;
     unsigned char byte = (unsigned char)sig;
-    ssize_t n = write(viewer_signal_pipe[1], &byte, 1);
+    ssize_t n = write(shell_signal_pipe[1], &byte, 1);
     (void)n;
     errno = saved;
 }
 
-static int Viewer_install_signals(void)
+static int Shell_install_signals(void)
 {
-    if (pipe(viewer_signal_pipe) != 0)
+    if (pipe(shell_signal_pipe) != 0)
         return -1;
     for (int i = 0; i < 2; i++) {
-        fcntl(viewer_signal_pipe[i], F_SETFL, fcntl(viewer_signal_pipe[i], F_GETFL) | O_NONBLOCK);
-        fcntl(viewer_signal_pipe[i], F_SETFD, FD_CLOEXEC);
+        fcntl(shell_signal_pipe[i], F_SETFL, fcntl(shell_signal_pipe[i], F_GETFL) | O_NONBLOCK);
+        fcntl(shell_signal_pipe[i], F_SETFD, FD_CLOEXEC);
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = Viewer_on_signal;
+    sa.sa_handler = Shell_on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
@@ -44,28 +46,28 @@ static int Viewer_install_signals(void)
     return 0;
 }
 
-static void Viewer_close_signals(void)
+static void Shell_close_signals(void)
 {
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     for (int i = 0; i < 2; i++) {
-        if (viewer_signal_pipe[i] >= 0)
-            close(viewer_signal_pipe[i]);
-        viewer_signal_pipe[i] = -1;
+        if (shell_signal_pipe[i] >= 0)
+            close(shell_signal_pipe[i]);
+        shell_signal_pipe[i] = -1;
     }
 }
 
-void Viewer_banner(Viewer *v, const char *fmt, ...)
+void Shell_banner(Shell *v, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(v->banner, sizeof v->banner, fmt, ap);
     va_end(ap);
-    v->banner_until_ms = Clock_mono_ms() + VIEWER_BANNER_MS;
+    v->banner_until_ms = Clock_mono_ms() + SHELL_BANNER_MS;
 }
 
-static int Viewer_set_theme(Viewer *v, const char *name, char *err, size_t errsize)
+int Shell_set_theme(Shell *v, const char *name, char *err, size_t errsize)
 {
     Theme theme;
     if (Theme_load(name, &theme, err, errsize) != 0)
@@ -82,7 +84,7 @@ static int Viewer_set_theme(Viewer *v, const char *name, char *err, size_t errsi
     return 0;
 }
 
-int Viewer_open(Viewer *v, unsigned mode, const char *theme, bool ascii, char *err, size_t errsize)
+int Shell_open(Shell *v, unsigned mode, const char *theme, bool ascii, char *err, size_t errsize)
 {
     memset(v, 0, sizeof *v);
     v->screen.mode = mode;
@@ -96,13 +98,13 @@ int Viewer_open(Viewer *v, unsigned mode, const char *theme, bool ascii, char *e
     Theme probe;
     if (Theme_load(theme, &probe, err, errsize) != 0)
         return -1;
-    if (Viewer_install_signals() != 0) {
+    if (Shell_install_signals() != 0) {
         snprintf(err, errsize, "cannot set up the event loop: %s", strerror(errno));
         return -1;
     }
     TermInfo info;
     if (Term_init(v->no_color, &info) != 0) {
-        Viewer_close_signals();
+        Shell_close_signals();
         snprintf(err, errsize, "cannot use this terminal (TERM=%s)", getenv("TERM"));
         return -1;
     }
@@ -111,22 +113,22 @@ int Viewer_open(Viewer *v, unsigned mode, const char *theme, bool ascii, char *e
     int cols, rows;
     Term_size(&cols, &rows);
     v->canvas = Canvas_new(cols, rows, ascii || !info.utf8);
-    if (!v->canvas || Viewer_set_theme(v, theme, err, errsize) != 0) {
-        Viewer_close(v);
+    if (!v->canvas || Shell_set_theme(v, theme, err, errsize) != 0) {
+        Shell_close(v);
         return -1;
     }
     return 0;
 }
 
-void Viewer_close(Viewer *v)
+void Shell_close(Shell *v)
 {
     Term_end();
-    Viewer_close_signals();
+    Shell_close_signals();
     Canvas_free(v->canvas);
     v->canvas = NULL;
 }
 
-void Viewer_ask(Viewer *v, const char *title, const char *text)
+void Shell_ask(Shell *v, const char *title, const char *text)
 {
     v->screen.overlay = OVERLAY_INPUT;
     v->screen.input[0] = '\0';
@@ -134,7 +136,7 @@ void Viewer_ask(Viewer *v, const char *title, const char *text)
     snprintf(v->screen.overlay_text, sizeof v->screen.overlay_text, "%s", text);
 }
 
-void Viewer_draw(Viewer *v, const Model *m)
+void Shell_draw(Shell *v, const Model *m)
 {
     bool banner = v->banner[0] && Clock_mono_ms() < v->banner_until_ms;
     v->screen.banner = banner ? v->banner : NULL;
@@ -145,37 +147,56 @@ void Viewer_draw(Viewer *v, const Model *m)
     v->force = false;
 }
 
-void Viewer_wait(Viewer *v, int timeout_ms)
+int Shell_signal_fd(const Shell *v)
 {
-    struct pollfd fds[2] = {{.fd = Term_input_fd(), .events = POLLIN},
-                            {.fd = viewer_signal_pipe[0], .events = POLLIN}};
-    if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR)
-        Clock_sleep_ms(10); /* never spin */
-    unsigned char sig;
-    while (read(viewer_signal_pipe[0], &sig, 1) == 1)
-        v->quit = true; /* INT, TERM, HUP: a viewer has nothing to save */
+    (void)v;
+    return shell_signal_pipe[0];
 }
 
-/* Appends the key's UTF-8 to the input line, if it fits. */
-static void Viewer_input_char(ScreenState *s, int key)
+int Shell_take_signal(Shell *v)
+{
+    (void)v;
+    unsigned char sig;
+    return read(shell_signal_pipe[0], &sig, 1) == 1 ? sig : 0;
+}
+
+void Shell_wait(Shell *v, int timeout_ms)
+{
+    struct pollfd fds[2] = {{.fd = Term_input_fd(), .events = POLLIN},
+                            {.fd = shell_signal_pipe[0], .events = POLLIN}};
+    if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR)
+        Clock_sleep_ms(10); /* never spin */
+    while (Shell_take_signal(v))
+        v->quit = true;
+}
+
+/* Appends the key's UTF-8 (one to four bytes: an emoji in a note is a
+ * character like any other) to the input line, if it fits. */
+static void Shell_input_char(ScreenState *s, int key)
 {
     size_t len = strlen(s->input);
     char utf8[5] = {0};
-    if (len + 5 >= sizeof s->input)
+    if (len + 5 >= sizeof s->input || key > 0x10FFFF || (key >= 0xD800 && key <= 0xDFFF))
         return;
-    if (key < 0x80)
+    if (key < 0x80) {
         utf8[0] = (char)key;
-    else if (key < 0x800)
-        snprintf(utf8, sizeof utf8, "%c%c", 0xC0 | (key >> 6), 0x80 | (key & 0x3F));
-    else if (key < 0x10000)
-        snprintf(utf8, sizeof utf8, "%c%c%c", 0xE0 | (key >> 12), 0x80 | ((key >> 6) & 0x3F),
-                 0x80 | (key & 0x3F));
-    else
-        return; /* no time is written with those */
+    } else if (key < 0x800) {
+        utf8[0] = (char)(0xC0 | (key >> 6));
+        utf8[1] = (char)(0x80 | (key & 0x3F));
+    } else if (key < 0x10000) {
+        utf8[0] = (char)(0xE0 | (key >> 12));
+        utf8[1] = (char)(0x80 | ((key >> 6) & 0x3F));
+        utf8[2] = (char)(0x80 | (key & 0x3F));
+    } else {
+        utf8[0] = (char)(0xF0 | (key >> 18));
+        utf8[1] = (char)(0x80 | ((key >> 12) & 0x3F));
+        utf8[2] = (char)(0x80 | ((key >> 6) & 0x3F));
+        utf8[3] = (char)(0x80 | (key & 0x3F));
+    }
     strcat(s->input, utf8);
 }
 
-static ViewerResult Viewer_input_key(Viewer *v, int key)
+ShellResult Shell_input_key(Shell *v, int key)
 {
     ScreenState *s = &v->screen;
     size_t len = strlen(s->input);
@@ -183,82 +204,84 @@ static ViewerResult Viewer_input_key(Viewer *v, int key)
         s->overlay = OVERLAY_NONE;
     } else if (key == KEYCODE_ENTER) {
         s->overlay = OVERLAY_NONE;
-        return len ? VIEWER_INPUT_DONE : VIEWER_NOTHING;
+        return len ? SHELL_INPUT_DONE : SHELL_NOTHING;
     } else if (key == KEYCODE_BACKSPACE) {
         while (len > 0 && ((unsigned char)s->input[len - 1] & 0xC0) == 0x80)
             len--; /* a whole UTF-8 character */
         if (len > 0)
             s->input[len - 1] = '\0';
     } else if (key >= 0x20 && key < KEYCODE_BASE) {
-        Viewer_input_char(s, key);
+        Shell_input_char(s, key);
     }
-    return VIEWER_NOTHING;
+    return SHELL_NOTHING;
 }
 
-static void Viewer_select(Viewer *v, const Model *m, int delta)
+static void Shell_select(Shell *v, const Model *m, int delta)
 {
     int n = m->nsteps, sel = v->screen.selected_step + delta;
     v->screen.selected_step = sel < -1 ? n - 1 : sel >= n ? -1 : sel;
 }
 
-static void Viewer_next_theme(Viewer *v)
+void Shell_next_theme(Shell *v)
 {
     char err[256];
     size_t next = (v->theme_index + 1) % Theme_builtin_count();
-    if (Viewer_set_theme(v, Theme_builtin_name(next), err, sizeof err) != 0)
-        Viewer_banner(v, "%s", err);
+    if (Shell_set_theme(v, Theme_builtin_name(next), err, sizeof err) != 0)
+        Shell_banner(v, "%s", err);
 }
 
-static void Viewer_resize(Viewer *v)
+bool Shell_resize(Shell *v)
 {
     int cols, rows;
     Term_size(&cols, &rows);
-    if (cols != v->canvas->cols || rows != v->canvas->rows)
+    bool changed = cols != v->canvas->cols || rows != v->canvas->rows;
+    if (changed)
         Canvas_resize(v->canvas, cols, rows);
     v->force = true;
+    return changed;
 }
 
 /* The binding for key. In replay the digits 1-9 share the entry of 0 (one
  * line of help, "0-9"). */
-static const KeyBinding *Viewer_binding(const Viewer *v, int key)
+static const KeyBinding *Shell_binding(const Shell *v, int key)
 {
     if (v->screen.mode == KEYS_REPLAY && key >= '1' && key <= '9')
         key = '0';
     return Keys_find(key, v->screen.mode, true);
 }
 
-ViewerResult Viewer_key(Viewer *v, const Model *m, const KeyBinding **binding, int *key_out)
+ShellResult Shell_key(Shell *v, const Model *m, const KeyBinding **binding, int *key_out)
 {
     int key = Term_read_key();
     *key_out = key;
     *binding = NULL;
     if (key == KEYCODE_NONE)
-        return VIEWER_NOTHING;
+        return SHELL_NOTHING;
     if (key == KEYCODE_RESIZE) {
-        Viewer_resize(v);
-        return VIEWER_NOTHING;
+        Shell_resize(v);
+        return SHELL_NOTHING;
     }
     if (v->screen.overlay == OVERLAY_HELP) {
         v->screen.overlay = OVERLAY_NONE;
-        return VIEWER_NOTHING;
+        return SHELL_NOTHING;
     }
     if (v->screen.overlay == OVERLAY_INPUT)
-        return Viewer_input_key(v, key);
+        return Shell_input_key(v, key);
     if (key == KEYCODE_CTRL('c')) {
         v->quit = true;
-        return VIEWER_NOTHING;
+        return SHELL_NOTHING;
     }
-    const KeyBinding *kb = Viewer_binding(v, key);
+    const KeyBinding *kb = Shell_binding(v, key);
     if (!kb)
-        return VIEWER_NOTHING;
+        return SHELL_NOTHING;
     switch (kb->action) {
     case ACTION_HELP: v->screen.overlay = OVERLAY_HELP; break;
     case ACTION_REDRAW: v->force = true; break;
     case ACTION_QUIT: v->quit = true; break;
-    case ACTION_THEME: Viewer_next_theme(v); break;
-    case ACTION_SELECT_UP: Viewer_select(v, m, -1); break;
-    case ACTION_SELECT_DOWN: Viewer_select(v, m, 1); break;
-    default: *binding = kb; return VIEWER_ACTION;
+    case ACTION_THEME: Shell_next_theme(v); break;
+    case ACTION_SELECT_UP: Shell_select(v, m, -1); break;
+    case ACTION_SELECT_DOWN: Shell_select(v, m, 1); break;
+    default: *binding = kb; return SHELL_ACTION;
     }
-    return VIEWER_NOTHING;
+    return SHELL_NOTHING;
 }

@@ -1,8 +1,8 @@
 /* `cutover follow FILE`: a session another console is recording, shown live
  * and read-only by tailing the file: for a second person, or the security
  * team, without sharing a keyboard. */
-#ifndef CUTOVER_REPLAY_FOLLOW_H
-#define CUTOVER_REPLAY_FOLLOW_H
+#ifndef CUTOVER_CONSOLE_FOLLOW_H
+#define CUTOVER_CONSOLE_FOLLOW_H
 
 #include <stdbool.h>
 

@@ -1,7 +1,7 @@
 /* `cutover replay FILE`: the recorded night in the live console's panels,
  * played, paused, sped up and sought through with the replay keys. */
-#ifndef CUTOVER_REPLAY_PLAY_H
-#define CUTOVER_REPLAY_PLAY_H
+#ifndef CUTOVER_CONSOLE_REPLAY_H
+#define CUTOVER_CONSOLE_REPLAY_H
 
 #include <stdbool.h>
 

@@ -1,8 +1,8 @@
 /* A replayed screen as plain text, without a terminal: the model drawn by
  * Screen_render (the live console's drawing code) into a canvas of the
  * given size and turned into text (tig's display dumps, for cutover). */
-#ifndef CUTOVER_REPLAY_SNAPSHOT_H
-#define CUTOVER_REPLAY_SNAPSHOT_H
+#ifndef CUTOVER_CONSOLE_SNAPSHOT_H
+#define CUTOVER_CONSOLE_SNAPSHOT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,8 +2,8 @@
  * One list, so a figure's name is never spelled two ways. Units are in the
  * name. The event's origin says where a figure came from ("heartbeat",
  * "SHOW SLAVE STATUS", "server status", "CloudWatch"), and panels show it. */
-#ifndef CUTOVER_PROBES_METRICS_H
-#define CUTOVER_PROBES_METRICS_H
+#ifndef CUTOVER_SESSION_METRICS_H
+#define CUTOVER_SESSION_METRICS_H
 
 /* Replication lag */
 #define M_LAG_HEARTBEAT_S     "lag.heartbeat_s"     /* pt-heartbeat style, clock-corrected */

@@ -1,4 +1,4 @@
-#include "replay/snapshot.h"
+#include "console/snapshot.h"
 
 #include <stdio.h>
 #include <stdlib.h>
