@@ -51,6 +51,7 @@ struct Executor {
     char distrust[512];  /* the log does not reach the head anchored on the target: nothing runs */
     long long writes_counted;   /* the target's own writes past the point; -1 not counted */
     long long writes_confirmed; /* what the operator typed to roll back past the point */
+    int downtime_posted;        /* the downtime mark last posted: 0 none, 1 running, 2 ended */
 };
 
 static const char *const WHO = "checklist";
@@ -78,6 +79,35 @@ static void Exec_step_log(void *arg, LogLevel level, const char *text)
     Exec_post_log(arg, level, "%s", text);
 }
 
+static int Exec_audit(Executor *ex, const char *step, const char *action, const char *executed,
+                      const char *result, const char *error);
+
+/* The engine's downtime window as marks on the bus, when it changed: the
+ * one rule, folded by everything that shows or reports a downtime. */
+static void Exec_post_downtime(Executor *ex)
+{
+    pthread_mutex_lock(&ex->mu);
+    int64_t start = ex->engine.downtime_start_ms, end = ex->engine.downtime_end_ms;
+    pthread_mutex_unlock(&ex->mu);
+    int now = start < 0 ? 0 : end < 0 ? 1 : 2;
+    if (now == ex->downtime_posted || now == 0)
+        return;
+    Event ev;
+    char text[96];
+    if (now == 1)
+        snprintf(text, sizeof text, "the application is frozen");
+    else
+        snprintf(text, sizeof text, "the application can write again after %.3f s",
+                 (end - start) / 1000.0);
+    Event_step(&ev, STEP_DOWNTIME_ID, now == 1 ? STEP_RUNNING : STEP_DONE, -1, text);
+    if (now == 2)
+        ev.value2 = (double)(end - start); /* the engine's figure, folded as it is */
+    Bus_post(ex->cfg.bus, &ev);
+    ex->downtime_posted = now;
+    if (now == 2)
+        Exec_audit(ex, "session", STEP_DOWNTIME_ID, NULL, text, NULL);
+}
+
 static void Exec_post_step(Executor *ex, StepKind k, const char *text)
 {
     Event ev;
@@ -87,6 +117,7 @@ static void Exec_post_step(Executor *ex, StepKind k, const char *text)
     Event_step(&ev, Plan_step_id(k), state, k, text);
     Redact_apply(ev.text, sizeof ev.text);
     Bus_post(ex->cfg.bus, &ev);
+    Exec_post_downtime(ex);
 }
 
 /* The chain's head goes into the recording after every record, so a log
@@ -753,6 +784,7 @@ static void Exec_restart_clock(Executor *ex)
         Exec_post_log(ex, LOG_WARN,
                       "the application is frozen since before the restart; the "
                       "downtime clock restarts now");
+        Exec_post_downtime(ex);
     }
 }
 

@@ -29,6 +29,7 @@ typedef struct Timing {
     StepState state[STEP_KIND_COUNT];
     char text[STEP_KIND_COUNT][EVENT_TEXT_MAX];
     bool seen[STEP_KIND_COUNT];
+    int64_t down_start_ms, down_end_ms; /* the engine's downtime marks; -1 none */
 } Timing;
 
 typedef struct Headless {
@@ -54,6 +55,15 @@ static const char *Headless_level_name(int level)
 
 static void Headless_track(Timing *t, const Event *ev)
 {
+    if (strcmp(ev->key, STEP_DOWNTIME_ID) == 0) {
+        if (ev->state == STEP_RUNNING) {
+            t->down_start_ms = ev->mono_ms;
+            t->down_end_ms = -1;
+        } else if (ev->state == STEP_DONE && t->down_start_ms >= 0) {
+            t->down_end_ms = ev->value2 > 0 ? t->down_start_ms + (int64_t)ev->value2 : ev->mono_ms;
+        }
+        return;
+    }
     int k = (int)ev->value;
     if (k < 0 || k >= STEP_KIND_COUNT || strcmp(ev->key, STEP_POINT_ID) == 0)
         return;
@@ -162,15 +172,11 @@ static void Headless_summary(const Headless *h, const ExecutorStatus *s)
         printf("  %-17s %-12s %10s  %s\n", Plan_step_id((StepKind)k),
                t->seen[k] ? StepState_name(t->state[k]) : "pending", dur, t->text[k]);
     }
-    int freeze = plan->steps[STEP_MAINTENANCE_ON].enabled ? STEP_MAINTENANCE_ON : STEP_READ_ONLY;
-    int thaw = plan->steps[STEP_MAINTENANCE_OFF].enabled ? STEP_MAINTENANCE_OFF : STEP_SWAP;
-    bool thawed = t->state[thaw] == STEP_DONE && t->end_ms[thaw] >= 0;
-    if (thawed && t->start_ms[freeze] >= 0)
-        printf("  downtime %.3f s (%s start to %s done)\n",
-               (t->end_ms[thaw] - t->start_ms[freeze]) / 1000.0, Plan_step_id((StepKind)freeze),
-               Plan_step_id((StepKind)thaw));
-    else if (thawed)
-        printf("  downtime: the freeze began before a restart; the audit log has its start\n");
+    if (t->down_start_ms >= 0 && t->down_end_ms >= t->down_start_ms)
+        printf("  downtime %.3f s (the application frozen until it could write again)\n",
+               (t->down_end_ms - t->down_start_ms) / 1000.0);
+    else if (t->down_start_ms >= 0)
+        printf("  downtime: still running (the application is frozen)\n");
     fflush(stdout);
 }
 
@@ -289,6 +295,7 @@ int Headless_run(const RunOptions *opt)
     memset(&h, 0, sizeof h);
     for (int k = 0; k < STEP_KIND_COUNT; k++)
         h.timing.start_ms[k] = h.timing.end_ms[k] = -1;
+    h.timing.down_start_ms = h.timing.down_end_ms = -1;
     /* Blocked before any thread starts, so every thread inherits the mask
      * and the signals wait for sigtimedwait here. */
     sigemptyset(&h.signals);

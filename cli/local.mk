@@ -2,7 +2,9 @@
 cutover_SOURCES += cli/main.c cli/commands.h cli/options.c cli/options.h cli/run.c cli/runtime.c cli/runtime.h
 cutover_SOURCES += cli/verify.c
 cutover_SOURCES += cli/check.c cli/headless.c cli/headless.h
-TESTS += tests/integration/cli_basics.sh tests/integration/headless_alarms.sh
-EXTRA_DIST += tests/integration/cli_basics.sh tests/integration/headless_alarms.sh
+TESTS += tests/integration/cli_basics.sh tests/integration/headless_alarms.sh \
+	tests/integration/downtime_one_rule.sh
+EXTRA_DIST += tests/integration/cli_basics.sh tests/integration/headless_alarms.sh \
+	tests/integration/downtime_one_rule.sh
 cutover_SOURCES += cli/replay.c cli/follow.c
 cutover_SOURCES += cli/report.c cli/export.c

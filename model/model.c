@@ -176,8 +176,12 @@ static StepView *Model_step_get(Model *m, const Event *ev)
     return s;
 }
 
+/* Recordings made before the engine posted its downtime marks: the window
+ * from maintenance on to off, as the console then drew it. */
 static void Model_track_downtime(Model *m, const StepView *s, const Event *ev)
 {
+    if (m->downtime_marked)
+        return;
     if (strcmp(s->id, "maintenance-on") == 0 && ev->state == STEP_RUNNING &&
         m->downtime_start_mono_ms == 0) {
         m->downtime_start_mono_ms = ev->mono_ms ? ev->mono_ms : 1;
@@ -215,10 +219,27 @@ static void Model_fold_point(Model *m, const Event *ev)
     Model_log(m, ev, LOG_WARN, line);
 }
 
+/* The engine's window (STEP_DOWNTIME_ID): the only rule. */
+static void Model_fold_downtime(Model *m, const Event *ev)
+{
+    m->downtime_marked = true;
+    if (ev->state == STEP_RUNNING) {
+        m->downtime_start_mono_ms = ev->mono_ms ? ev->mono_ms : 1;
+        m->downtime_end_mono_ms = 0;
+    } else if (ev->state == STEP_DONE && m->downtime_start_mono_ms) {
+        m->downtime_end_mono_ms =
+            ev->value2 > 0 ? m->downtime_start_mono_ms + (int64_t)ev->value2 : ev->mono_ms;
+    }
+}
+
 static void Model_fold_step(Model *m, const Event *ev)
 {
     if (strcmp(ev->key, STEP_POINT_ID) == 0) {
         Model_fold_point(m, ev);
+        return;
+    }
+    if (strcmp(ev->key, STEP_DOWNTIME_ID) == 0) {
+        Model_fold_downtime(m, ev);
         return;
     }
     StepView *s = Model_step_get(m, ev);

@@ -96,8 +96,9 @@ typedef struct Model {
     int nalarms;
     LogLine log[MODEL_LOG_LINES];
     int log_head, log_count;
-    int64_t downtime_start_mono_ms; /* maintenance-on began; 0 = not yet */
-    int64_t downtime_end_mono_ms;   /* maintenance-off done; 0 = still down */
+    int64_t downtime_start_mono_ms; /* the application frozen; 0 = not yet */
+    int64_t downtime_end_mono_ms;   /* it can write again; 0 = still down */
+    bool downtime_marked; /* the engine's marks decide (recordings before them: the steps) */
     int64_t events_folded;
     int cols, rows; /* the latest recorded terminal size */
 } Model;

@@ -1,5 +1,5 @@
 /* The checklist: every step with its state, when it started (UTC, ms) and
- * how long it took, and the downtime clock from maintenance on to off. */
+ * how long it took, and the downtime clock (the engine's window: frozen to writable). */
 #include <stdio.h>
 #include <string.h>
 

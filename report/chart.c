@@ -134,7 +134,7 @@ static void Chart_downtime(FILE *out, const Report *rep, const Frame *f, bool la
         x1 = x0 + 2;
     fprintf(out,
             "<rect class=\"downtime\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
-            "<title>downtime (maintenance on to off)</title></rect>\n",
+            "<title>downtime (the application frozen)</title></rect>\n",
             x0, f->top, x1 - x0, f->height);
     if (label && x1 - x0 > 60)
         fprintf(out,

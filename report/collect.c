@@ -67,11 +67,14 @@ static void Report_window_mark(ReportWindow *w, const Event *ev, bool start)
     }
 }
 
-/* The downtime runs from maintenance on to maintenance off, or to the undoing
- * of maintenance on in a rollback (the model's rule, console/model.c). */
+/* Recordings made before the engine posted its downtime marks: from
+ * maintenance on to maintenance off, or to the undoing of maintenance on in
+ * a rollback. */
 static void Report_track_downtime(Report *rep, const ReportStep *s, const Event *ev)
 {
     ReportWindow *w = &rep->downtime;
+    if (rep->downtime_marked)
+        return;
     bool on = strcmp(s->id, "maintenance-on") == 0;
     if (on && ev->state == STEP_RUNNING && !w->present)
         Report_window_mark(w, ev, true);
@@ -81,8 +84,31 @@ static void Report_track_downtime(Report *rep, const ReportStep *s, const Event 
         Report_window_mark(w, ev, false);
 }
 
+/* The engine's window (STEP_DOWNTIME_ID): the only rule. */
+static void Report_downtime_mark(Report *rep, const Event *ev)
+{
+    ReportWindow *w = &rep->downtime;
+    if (!rep->downtime_marked) {
+        rep->downtime_marked = true;
+        memset(w, 0, sizeof *w); /* what the steps' rule found first */
+    }
+    if (ev->state == STEP_RUNNING && (!w->present || w->end_wall_ms))
+        Report_window_mark(w, ev, true);
+    else if (ev->state == STEP_DONE && w->present && !w->end_wall_ms) {
+        Report_window_mark(w, ev, false);
+        if (ev->value2 > 0) { /* the engine's figure, as the screen shows it */
+            w->end_mono_ms = w->start_mono_ms + (int64_t)ev->value2;
+            w->end_wall_ms = w->start_wall_ms + (int64_t)ev->value2;
+        }
+    }
+}
+
 static void Report_step_event(Report *rep, const Event *ev)
 {
+    if (strcmp(ev->key, STEP_DOWNTIME_ID) == 0) {
+        Report_downtime_mark(rep, ev);
+        return;
+    }
     if (strcmp(ev->key, STEP_POINT_ID) == 0) {
         if (ev->state == STEP_DONE && !rep->point.present)
             Report_window_mark(&rep->point, ev, true);

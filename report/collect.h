@@ -78,6 +78,7 @@ typedef struct Report {
     ReportStep steps[REPORT_MAX_STEPS];
     int nsteps;
     ReportWindow downtime;
+    bool downtime_marked; /* the engine's downtime marks decide (older recordings: the steps) */
     ReportWindow point;   /* the point of no return: start = crossed (present when it was) */
     ReportWindow cutover; /* the steps' span, for the close-up */
     bool has_closeup;     /* the cutover is short against the night */

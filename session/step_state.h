@@ -20,6 +20,15 @@ typedef enum {
  * done). */
 #define STEP_POINT_ID "point-of-no-return"
 
+/* The key of the EVENT_STEP that marks the downtime window, decided by the
+ * checklist engine alone (checklist/engine.c): running when the application
+ * is frozen (maintenance-on starts, or read-only without a maintenance
+ * gate), done when it can write again (maintenance-off done, the swap
+ * without one, or the freeze rolled back), with value2 the window in ms as
+ * the engine measured it (also audited). The screen, the report and the
+ * headless summary fold it; none decides the window itself. */
+#define STEP_DOWNTIME_ID "downtime"
+
 /* "pending", "running", ... */
 const char *StepState_name(StepState state);
 

@@ -148,6 +148,42 @@ START_TEST(steps_and_downtime)
 }
 END_TEST
 
+/* A plan without maintenance steps: the engine's marks (read-only start to
+ * swap done) are the window the screen shows; the steps' old rule (which
+ * knows only maintenance) finds none. */
+START_TEST(downtime_from_the_engine_marks)
+{
+    Model_init(&model, "plan", 0);
+    fold_step("read-only", STEP_RUNNING, 1000, "");
+    fold_step(STEP_DOWNTIME_ID, STEP_RUNNING, 1000, "the application is frozen");
+    fold_step("read-only", STEP_DONE, 1005, "read_only=1");
+    Model_tick(&model, 3000, 3000);
+    ck_assert_int_eq(Model_downtime_ms(&model), 2000);
+    fold_step("swap", STEP_DONE, 1600, "file written");
+    fold_step(STEP_DOWNTIME_ID, STEP_DONE, 1600, "can write again"); /* no value2: its time */
+    Model_tick(&model, 9000, 9000);
+    ck_assert_int_eq(Model_downtime_ms(&model), 600);
+    ck_assert_int_eq(model.nsteps, 2); /* a mark, not a step */
+}
+END_TEST
+
+/* After a restart the engine restarts the clock (a new running mark); a
+ * maintenance-off done that the marks did not end (the old rule would) does
+ * not end it. */
+START_TEST(downtime_marks_rule_over_the_steps)
+{
+    Model_init(&model, "plan", 0);
+    fold_step(STEP_DOWNTIME_ID, STEP_RUNNING, 500, "");
+    fold_step("maintenance-on", STEP_RUNNING, 400, "");
+    fold_step("maintenance-off", STEP_DONE, 700, "");
+    Model_tick(&model, 2000, 2000);
+    ck_assert_int_eq(Model_downtime_ms(&model), 1500);
+    fold_step(STEP_DOWNTIME_ID, STEP_RUNNING, 5000, "restarted");
+    Model_tick(&model, 5250, 5250);
+    ck_assert_int_eq(Model_downtime_ms(&model), 250);
+}
+END_TEST
+
 START_TEST(alarms_raise_once_and_clear)
 {
     Model_init(&model, "plan", 0);
@@ -261,6 +297,8 @@ int main(void)
     tcase_add_test(tc, window_stats_percentiles);
     tcase_add_test(tc, buckets_take_the_max);
     tcase_add_test(tc, steps_and_downtime);
+    tcase_add_test(tc, downtime_from_the_engine_marks);
+    tcase_add_test(tc, downtime_marks_rule_over_the_steps);
     tcase_add_test(tc, alarms_raise_once_and_clear);
     tcase_add_test(tc, stopped_replication_is_an_alarm);
     tcase_add_test(tc, alarms_retire_after_stop_replication);
