@@ -118,6 +118,10 @@ static void Exec_post_step(Executor *ex, StepKind k, const char *text)
     Redact_apply(ev.text, sizeof ev.text);
     Bus_post(ex->cfg.bus, &ev);
     Exec_post_downtime(ex);
+    if (ex->cfg.heartbeat_writes && k == STEP_LAG_ZERO && state == STEP_DONE)
+        ex->cfg.heartbeat_writes(ex->cfg.heartbeat_ctx, false);
+    if (ex->cfg.heartbeat_writes && k == STEP_READ_ONLY && state == STEP_ROLLED_BACK)
+        ex->cfg.heartbeat_writes(ex->cfg.heartbeat_ctx, true);
 }
 
 /* The chain's head goes into the recording after every record, so a log

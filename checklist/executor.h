@@ -23,6 +23,12 @@ typedef struct ExecutorConfig {
     const char *audit_path; /* the same log, read at start to resume (NULL: fresh) */
     PlanLock *plan_lock;    /* checked before every action that changes something (NULL: none) */
     bool dry_run;           /* describe every statement/request/command, execute none */
+    /* A safety action, called on the executor's thread: once lag zero is
+     * proven nothing more of the console's is written to the frozen source
+     * (on = false); a rollback of read-only resumes it (on = true). The
+     * heartbeat writer's switch (Probes_set_heartbeat_writes). May be NULL. */
+    void (*heartbeat_writes)(void *ctx, bool on);
+    void *heartbeat_ctx;
 } ExecutorConfig;
 
 /* Starts the thread. It first reads back where a previous run stood (audit

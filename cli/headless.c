@@ -118,7 +118,6 @@ static void Headless_drain(Headless *h, int timeout_ms)
     Event evs[64];
     size_t n = BusQueue_wait(h->rt.events, evs, 64, timeout_ms);
     for (size_t i = 0; i < n; i++) {
-        Runtime_observe(&h->rt, &evs[i]);
         if (h->watching)
             Model_fold(&h->model, &evs[i]);
         Headless_print(h, &evs[i]);

@@ -12,11 +12,6 @@
 #include "cli/runtime.h"
 #include "console/live.h"
 
-static void Run_observe(void *ctx, const Event *ev)
-{
-    Runtime_observe(ctx, ev);
-}
-
 /* The terminal's size for the recording's header, read before curses starts. */
 static void Run_terminal_size(int *cols, int *rows)
 {
@@ -46,8 +41,6 @@ static int Run_console(const RunOptions *opt)
         .yes = opt->yes,
         .ascii = opt->ascii,
         .exit_after_frames = opt->exit_after_frames,
-        .observe = Run_observe,
-        .observe_ctx = &rt,
     };
     rc = Live_run(&cfg);
     Runtime_close(&rt);

@@ -137,6 +137,13 @@ static int Runtime_lock_plan(Runtime *rt)
     return 0;
 }
 
+/* The executor's safety callback: the heartbeat writer's switch. */
+static void Runtime_heartbeat_writes(void *probes, bool on)
+{
+    if (probes)
+        Probes_set_heartbeat_writes(probes, on);
+}
+
 int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
 {
     char err[1024];
@@ -164,22 +171,14 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
                              .audit = rt->audit,
                              .audit_path = rt->dir.audit,
                              .plan_lock = rt->plan_lock,
-                             .dry_run = opt->dry_run};
+                             .dry_run = opt->dry_run,
+                             .heartbeat_writes = Runtime_heartbeat_writes,
+                             .heartbeat_ctx = rt->probes};
         rt->executor = Executor_start(&ec, err, sizeof err);
         if (!rt->executor)
             return Runtime_fail(rt, EXIT_NO, "the checklist could not start", err);
     }
     return 0;
-}
-
-void Runtime_observe(Runtime *rt, const Event *ev)
-{
-    if (ev->kind != EVENT_STEP)
-        return;
-    if (strcmp(ev->key, Plan_step_id(STEP_LAG_ZERO)) == 0 && ev->state == STEP_DONE)
-        Probes_set_heartbeat_writes(rt->probes, false);
-    if (strcmp(ev->key, Plan_step_id(STEP_READ_ONLY)) == 0 && ev->state == STEP_ROLLED_BACK)
-        Probes_set_heartbeat_writes(rt->probes, true);
 }
 
 void Runtime_close(Runtime *rt)

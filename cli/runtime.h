@@ -36,11 +36,6 @@ typedef struct Runtime {
  * directory) after printing why. */
 int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows);
 
-/* Reacts to what the cutover did: once lag zero is proven the heartbeat
- * stops writing to the frozen source; a rollback of read-only resumes it.
- * The loop that drains the events queue calls this for each event. */
-void Runtime_observe(Runtime *rt, const Event *ev);
-
 /* Stops the executor and probes, flushes the recording, releases the lock. */
 void Runtime_close(Runtime *rt);
 

@@ -93,8 +93,6 @@ static void Live_fold_events(Live *live, BusQueue *queue)
     while ((n = BusQueue_take(queue, batch, LIVE_BATCH)) > 0) {
         for (size_t i = 0; i < n; i++) {
             Model_fold(&live->model, &batch[i]);
-            if (live->cfg->observe)
-                live->cfg->observe(live->cfg->observe_ctx, &batch[i]);
             if (batch[i].kind != EVENT_SAMPLE && batch[i].kind != EVENT_HEALTH)
                 live->urgent = true;
         }

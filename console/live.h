@@ -22,9 +22,6 @@ typedef struct LiveConfig {
     bool yes;                 /* confirmations given in advance */
     bool ascii;
     int exit_after_frames;
-    /* Called on the UI thread for every event taken from the queue. */
-    void (*observe)(void *ctx, const Event *ev);
-    void *observe_ctx;
 } LiveConfig;
 
 /* Runs until the operator quits or a terminating signal arrives. Returns the
