@@ -9,21 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int Fs_sync_dir(const char *path, char *err, size_t errsize)
-{
-    char copy[4096];
-    snprintf(copy, sizeof copy, "%s", path);
-    const char *dir = dirname(copy);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return snprintf(err, errsize, "%s: %s", dir, strerror(errno)), -1;
-    int rc = fsync(fd);
-    int e = errno;
-    close(fd);
-    if (rc != 0)
-        return snprintf(err, errsize, "fsync %s: %s", dir, strerror(e)), -1;
-    return 0;
-}
+#include "lib/atomic_file.h"
 
 static int Fs_write_all(int fd, const char *text, size_t len)
 {
@@ -50,14 +36,14 @@ int Fs_write_durable(const char *path, const char *text, int mode, char *err, si
         return snprintf(err, errsize, "%s: %s", path, strerror(e)), -1;
     }
     close(fd);
-    return Fs_sync_dir(path, err, errsize);
+    return AtomicFile_sync_dir(path, err, errsize);
 }
 
 int Fs_remove_durable(const char *path, char *err, size_t errsize)
 {
     if (unlink(path) != 0 && errno != ENOENT)
         return snprintf(err, errsize, "%s: %s", path, strerror(errno)), -1;
-    return Fs_sync_dir(path, err, errsize);
+    return AtomicFile_sync_dir(path, err, errsize);
 }
 
 bool Fs_exists(const char *path)
@@ -205,7 +191,7 @@ static int Fs_replace_key_at(const char *path, const char *key, const char *valu
         unlink(tmp);
         return snprintf(err, errsize, "rename %s: %s", path, strerror(e)), -1;
     }
-    return Fs_sync_dir(path, err, errsize);
+    return AtomicFile_sync_dir(path, err, errsize);
 }
 
 int Fs_replace_key(const char *link, const char *key, const char *value, char *err, size_t errsize)

@@ -6,10 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* fsyncs the directory holding path, so a create/rename/unlink survives a
- * crash. 0 or -1 with err. */
-int Fs_sync_dir(const char *path, char *err, size_t errsize);
-
 /* Creates (or rewrites) path with text, fsyncs it and its directory. */
 int Fs_write_durable(const char *path, const char *text, int mode, char *err, size_t errsize);
 

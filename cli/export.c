@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "lib/atomic_file.h"
 #include "replay/player.h"
 #include "console/snapshot.h"
 #include "report/asciicast.h"
@@ -134,29 +135,24 @@ static int Export_size(ExportArgs *a, const Player *p)
     return 0;
 }
 
-/* Writes to OUT.tmp-PID and renames it into place. */
+typedef struct ExportJob {
+    const ExportArgs *args;
+    Player *player;
+    AsciicastStats *stats;
+} ExportJob;
+
+static int Export_cast(FILE *f, void *ctx, char *err, size_t errsize)
+{
+    ExportJob *job = ctx;
+    return Asciicast_write(f, job->player, &job->args->cast, job->stats, err, errsize);
+}
+
+/* A reader never sees half a cast (lib/atomic_file). */
 static int Export_to_file(const ExportArgs *a, Player *p, AsciicastStats *st, char *err,
                           size_t errsize)
 {
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", a->out, (long)getpid());
-    FILE *f = fopen(tmp, "wx");
-    if (!f) {
-        snprintf(err, errsize, "cannot write %s: %s", a->out, strerror(errno));
-        return -1;
-    }
-    int rc = Asciicast_write(f, p, &a->cast, st, err, errsize);
-    if (fclose(f) != 0 && rc == 0) {
-        snprintf(err, errsize, "cannot write %s: %s", a->out, strerror(errno));
-        rc = -1;
-    }
-    if (rc == 0 && rename(tmp, a->out) != 0) {
-        snprintf(err, errsize, "cannot write %s: %s", a->out, strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0)
-        unlink(tmp);
-    return rc;
+    ExportJob job = {.args = a, .player = p, .stats = st};
+    return AtomicFile_write(a->out, 0644, Export_cast, &job, err, errsize);
 }
 
 int Command_export(int argc, char **argv)

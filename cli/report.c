@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "lib/atomic_file.h"
 #include "report/collect.h"
 #include "report/page.h"
 
@@ -71,33 +72,17 @@ static int Report_parse(ReportArgs *a, int argc, char **argv)
     return 0;
 }
 
-/* Writes the page next to out and renames it into place, so a reader never
- * sees half a report. 0, or -1 with err. */
+static int Report_page(FILE *f, void *rep, char *err, size_t errsize)
+{
+    (void)err;
+    (void)errsize;
+    return Page_write(f, rep);
+}
+
+/* A reader never sees half a report (lib/atomic_file). 0, or -1 with err. */
 static int Report_write_file(const Report *rep, const char *out, char *err, size_t errsize)
 {
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        snprintf(err, errsize, "cannot write %s: %s", out, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    int rc = Page_write(f, rep);
-    int saved = errno;
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-        rc = -1, saved = errno;
-    if (fclose(f) != 0 && rc == 0)
-        rc = -1, saved = errno;
-    if (rc == 0 && rename(tmp, out) != 0)
-        rc = -1, saved = errno;
-    if (rc != 0) {
-        unlink(tmp);
-        snprintf(err, errsize, "cannot write %s: %s", out, strerror(saved));
-    }
-    return rc;
+    return AtomicFile_write(out, 0644, Report_page, (void *)rep, err, errsize);
 }
 
 static void Report_say_audit(const Report *rep)

@@ -1,5 +1,6 @@
 # lib: small shared helpers (time, strings, files).
 libcutover_a_SOURCES += lib/clock.c lib/clock.h
+libcutover_a_SOURCES += lib/atomic_file.c lib/atomic_file.h
 libcutover_a_SOURCES += lib/operator.c lib/operator.h
 libcutover_a_SOURCES += lib/redact.c lib/redact.h
 libcutover_a_SOURCES += lib/subprocess.c lib/subprocess.h
