@@ -378,7 +378,7 @@ static int get_metadata(const char *url, const char *const *headers, size_t n_he
     for (int attempt = 0; attempt < 3; attempt++) {
         if (attempt)
             Fetch_response_free(resp);
-        Fetch_request req = {"GET", url, headers, n_headers, NULL, 0, 1000, 2000};
+        Fetch_request req = {"GET", url, headers, n_headers, NULL, 0, 1000, 2000, NULL};
         rc = Fetch_perform(&req, resp, err, errlen);
         if (rc == 0 && resp->status < 500)
             break;
@@ -445,7 +445,7 @@ static char *imds_token(const char *base, char *err, size_t errlen)
     char url[2048];
     snprintf(url, sizeof url, "%s/latest/api/token", base);
     const char *headers[] = {"X-aws-ec2-metadata-token-ttl-seconds: 21600"};
-    Fetch_request req = {"PUT", url, headers, 1, NULL, 0, 1000, 1000};
+    Fetch_request req = {"PUT", url, headers, 1, NULL, 0, 1000, 1000, NULL};
     Fetch_response resp;
     char *token = NULL;
     if (Fetch_perform(&req, &resp, err, errlen) == 0) {

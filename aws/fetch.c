@@ -19,6 +19,18 @@ static size_t collect(char *data, size_t size, size_t nmemb, void *userdata)
     return size * nmemb;
 }
 
+/* libcurl asks about once a second and at every chunk: an abort stops the
+ * transfer within that. */
+static int cancelled(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
+{
+    (void)a;
+    (void)b;
+    (void)c;
+    (void)d;
+    atomic_bool *cancel = arg;
+    return cancel && atomic_load(cancel) ? 1 : 0;
+}
+
 static struct curl_slist *header_list(const Fetch_request *req)
 {
     /* An empty "Expect:" stops curl from waiting for 100-continue on
@@ -54,6 +66,11 @@ static void set_options(CURL *c, const Fetch_request *req, Fetch_response *resp,
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp->headers);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_err);
+    if (req->cancel) {
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, cancelled);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, req->cancel);
+    }
     if (!strcmp(req->method, "HEAD"))
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
     if (req->body_len || strcmp(req->method, "GET")) {
@@ -85,7 +102,9 @@ int Fetch_perform(const Fetch_request *req, Fetch_response *resp, char *err, siz
     curl_easy_cleanup(c);
     if (rc != CURLE_OK) {
         snprintf(err, errlen, "%s %s: %s", req->method, req->url,
-                 curl_err[0] ? curl_err : curl_easy_strerror(rc));
+                 rc == CURLE_ABORTED_BY_CALLBACK ? "cancelled"
+                 : curl_err[0]                   ? curl_err
+                                                 : curl_easy_strerror(rc));
         return -1;
     }
     return 0;

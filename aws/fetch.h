@@ -1,10 +1,12 @@
-/* One HTTP exchange over libcurl, the layer under the signed AWS transport
- * and the credential endpoints: TLS verification always on, timeouts always
- * set, no redirects, no "Expect: 100-continue". Safe to call from any
- * thread. */
+/* One HTTP exchange over libcurl, the console's only libcurl wrapper: under
+ * the signed AWS transport, the credential endpoints and the plan's
+ * webhooks (checklist/http.c). TLS verification always on, timeouts always
+ * set, no redirects, no "Expect: 100-continue", an optional cancel flag that
+ * stops a transfer at once. Safe to call from any thread. */
 #ifndef CUTOVER_AWS_FETCH_H
 #define CUTOVER_AWS_FETCH_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "aws/buf.h"
@@ -18,6 +20,7 @@ typedef struct {
     size_t body_len;
     long connect_timeout_ms; /* 0: 3 s */
     long timeout_ms;         /* 0: 10 s, for the whole exchange */
+    atomic_bool *cancel;     /* set by an abort: the transfer stops (NULL: none) */
 } Fetch_request;
 
 typedef struct {

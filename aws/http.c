@@ -375,7 +375,8 @@ static int attempt_once(Aws_client *c, const Aws_call *call, const Target *t,
                             call->body,
                             call->body_len,
                             c->opt.connect_timeout_ms,
-                            c->opt.timeout_ms ? c->opt.timeout_ms : 15000};
+                            c->opt.timeout_ms ? c->opt.timeout_ms : 15000,
+                            NULL};
         rc = Fetch_perform(&fq, fr, err, errlen);
         for (int i = 0; i < MAX_LINES; i++)
             Awsbuf_wipe(&lines[i]);

@@ -1,12 +1,11 @@
 #include "checklist/http.h"
 
-#include <curl/curl.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/fetch.h"
 #include "lib/redact.h"
 
 int Http_expand(const char *in, char *out, size_t size, char *err, size_t errsize)
@@ -48,87 +47,56 @@ void Http_describe(const PlanHttp *req, char *out, size_t size)
     Redact_url_password(out, size);
 }
 
-static size_t Http_discard(char *ptr, size_t size, size_t nmemb, void *userdata)
+static int Http_headers(const PlanHttp *req, char lines[][2300], const char **headers, char *err,
+                        size_t errsize)
 {
-    (void)ptr;
-    (void)userdata;
-    return size * nmemb;
-}
-
-/* Returning non-zero makes libcurl stop the transfer: abort is immediate. */
-static int Http_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
-{
-    (void)a;
-    (void)b;
-    (void)c;
-    (void)d;
-    atomic_bool *cancel = arg;
-    return cancel && atomic_load(cancel) ? 1 : 0;
-}
-
-static pthread_once_t http_once = PTHREAD_ONCE_INIT;
-
-static void Http_global_init(void)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-static struct curl_slist *Http_headers(const PlanHttp *req, char *err, size_t errsize, bool *ok)
-{
-    struct curl_slist *list = NULL;
-    *ok = true;
     for (size_t i = 0; i < req->nheaders; i++) {
-        char value[2048], line[2300];
-        if (Http_expand(req->headers[i].value, value, sizeof value, err, errsize) != 0) {
-            *ok = false;
-            break;
-        }
-        snprintf(line, sizeof line, "%s: %s", req->headers[i].name, value);
-        list = curl_slist_append(list, line);
+        char value[2048];
+        if (Http_expand(req->headers[i].value, value, sizeof value, err, errsize) != 0)
+            return -1;
+        snprintf(lines[i], sizeof lines[i], "%s: %s", req->headers[i].name, value);
         memset(value, 0, sizeof value);
-        memset(line, 0, sizeof line);
+        headers[i] = lines[i];
     }
-    return list;
+    return 0;
 }
 
+/* Through the one libcurl wrapper (aws/fetch.h); the expanded URL, headers
+ * and body may hold secrets, so they are wiped and never quoted. */
 int Http_send(const PlanHttp *req, atomic_bool *cancel, long *status, char *err, size_t errsize)
 {
+    enum { MAX_HEADERS = 32 };
+    static char lines[MAX_HEADERS][2300]; /* under the executor's one thread */
+    const char *headers[MAX_HEADERS];
+    char url[2048], body[8192], why[2600];
     *status = 0;
-    pthread_once(&http_once, Http_global_init);
-    char url[2048], body[8192];
+    if (req->nheaders > MAX_HEADERS)
+        return snprintf(err, errsize, "more than %d headers", MAX_HEADERS), -1;
     if (Http_expand(req->url, url, sizeof url, err, errsize) != 0 ||
-        Http_expand(req->body, body, sizeof body, err, errsize) != 0)
+        Http_expand(req->body, body, sizeof body, err, errsize) != 0 ||
+        Http_headers(req, lines, headers, err, errsize) != 0)
         return -1;
-    bool ok;
-    struct curl_slist *headers = Http_headers(req, err, errsize, &ok);
-    CURL *curl = ok ? curl_easy_init() : NULL;
-    if (!curl) {
-        curl_slist_free_all(headers);
-        if (ok)
-            snprintf(err, errsize, "libcurl could not start a request");
-        return -1;
-    }
     long timeout = req->timeout_ms > 0 ? req->timeout_ms : 5000;
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req->method ? req->method : "POST");
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    if (req->body)
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Http_discard);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, Http_progress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, cancel);
-    CURLcode rc = curl_easy_perform(curl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
-    curl_easy_cleanup(curl);
-    curl_slist_free_all(headers);
+    const char *method = req->method ? req->method : "POST";
+    Fetch_request fr = {.method = method,
+                        .url = url,
+                        .headers = headers,
+                        .n_headers = req->nheaders,
+                        .body = req->body ? body : NULL,
+                        .body_len = req->body ? strlen(body) : 0,
+                        .connect_timeout_ms = timeout,
+                        .timeout_ms = timeout,
+                        .cancel = cancel};
+    Fetch_response resp;
+    int rc = Fetch_perform(&fr, &resp, why, sizeof why);
+    *status = resp.status;
+    Fetch_response_free(&resp);
+    size_t prefix = strlen(method) + 1 + strlen(url) + 2; /* "METHOD URL: " */
+    memset(url, 0, sizeof url);
     memset(body, 0, sizeof body);
-    if (rc != CURLE_OK) {
-        snprintf(err, errsize, "%s",
-                 rc == CURLE_ABORTED_BY_CALLBACK ? "cancelled" : curl_easy_strerror(rc));
+    memset(lines, 0, sizeof lines);
+    if (rc != 0) {
+        snprintf(err, errsize, "%s", strlen(why) > prefix ? why + prefix : why);
         return -1;
     }
     if (*status < 200 || *status > 299) {
