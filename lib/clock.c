@@ -26,6 +26,16 @@ int64_t Clock_mono_us(void)
     return Clock_read_ns(CLOCK_MONOTONIC) / 1000LL;
 }
 
+double Clock_wall_s(void)
+{
+    return (double)Clock_read_ns(CLOCK_REALTIME) / 1e9;
+}
+
+double Clock_mono_s(void)
+{
+    return (double)Clock_read_ns(CLOCK_MONOTONIC) / 1e9;
+}
+
 static void Clock_split(int64_t wall_ms, struct tm *tm, int *millis)
 {
     time_t secs = (time_t)(wall_ms / 1000);

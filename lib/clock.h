@@ -14,6 +14,10 @@ int64_t Clock_mono_ms(void);
 
 /* Microseconds on CLOCK_MONOTONIC, for latencies below a millisecond. */
 int64_t Clock_mono_us(void);
+/* Seconds with the nanoseconds as a fraction: heartbeat timestamps and
+ * round trips, compared with the servers' fractional seconds. */
+double Clock_wall_s(void);
+double Clock_mono_s(void);
 
 /* "2026-11-21T00:30:08.123Z" into buf (at least 25 bytes). */
 void Clock_format_utc(int64_t wall_ms, char *buf, size_t size);

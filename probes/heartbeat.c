@@ -91,12 +91,12 @@ static Db *Heartbeat_connect(Probe *p, const PlanServer *server)
 /* One NTP-style offset sample of db's clock. */
 static bool Heartbeat_offset(Db *db, double *offset_s, double *rtt_s, char *err, size_t size)
 {
-    double sent = Probe_wall_s(), m0 = Probe_mono_s();
+    double sent = Clock_wall_s(), m0 = Clock_mono_s();
     double server_now;
     int rc = Db_query_double(db, "SELECT UNIX_TIMESTAMP(NOW(6))", &server_now, err, size);
     if (rc != 1)
         return false;
-    *rtt_s = Probe_mono_s() - m0;
+    *rtt_s = Clock_mono_s() - m0;
     *offset_s = Offset_sample(server_now, sent, *rtt_s);
     return true;
 }
@@ -222,9 +222,9 @@ static bool Heartbeat_read_round(Probe *p, Db *db, HeartbeatReader *r)
     const char **cols;
     size_t n;
     char err[256];
-    double sent = Probe_wall_s(), m0 = Probe_mono_s();
+    double sent = Clock_wall_s(), m0 = Clock_mono_s();
     int rc = Db_query_row(db, r->select, &cols, &n, err, sizeof err);
-    double rtt = Probe_mono_s() - m0;
+    double rtt = Clock_mono_s() - m0;
     if (rc < 0) {
         Probe_health(p, PROBE_ERROR, "heartbeat read failed: %s", err);
         return !Probe_db_lost(db);

@@ -219,20 +219,3 @@ bool Probe_db_lost(const Db *db)
     unsigned e = Db_errno(db);
     return e == 0 || (e >= 2000 && e < 3000);
 }
-
-static double Probe_clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-double Probe_wall_s(void)
-{
-    return Probe_clock_s(CLOCK_REALTIME);
-}
-
-double Probe_mono_s(void)
-{
-    return Probe_clock_s(CLOCK_MONOTONIC);
-}

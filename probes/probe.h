@@ -101,10 +101,4 @@ Db *Probe_connect(Probe *p, const PlanServer *server);
  * server error the connection survives. */
 bool Probe_db_lost(const Db *db);
 
-/* The local wall clock in seconds, with microseconds. */
-double Probe_wall_s(void);
-
-/* Whole seconds and microseconds of the monotonic clock, in seconds. */
-double Probe_mono_s(void);
-
 #endif
