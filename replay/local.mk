@@ -21,8 +21,10 @@ noinst_PROGRAMS += replay/seek-bench
 replay_seek_bench_SOURCES = replay/seek-bench.c
 EXTRA_DIST += bench/replay_seek.sh
 
-TESTS += tests/integration/replay_snapshot.sh tests/tmux/replay_controls.sh tests/tmux/replay_follow.sh
-EXTRA_DIST += tests/integration/replay_snapshot.sh tests/tmux/replay_controls.sh \
+TESTS += tests/integration/replay_snapshot.sh tests/integration/golden_screens.sh \
+	tests/tmux/replay_controls.sh tests/tmux/replay_follow.sh
+EXTRA_DIST += tests/integration/replay_snapshot.sh tests/integration/golden_screens.sh \
+	tests/data/golden tests/tmux/replay_controls.sh \
 	tests/tmux/replay_follow.sh
 
 # The session reader's fuzzer (clang libFuzzer), built by its own script.
