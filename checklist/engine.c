@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "plan/steps.h"
+
 void Engine_init(Engine *e, const bool enabled[STEP_KIND_COUNT])
 {
     memset(e, 0, sizeof *e);
@@ -18,9 +20,7 @@ void Engine_init(Engine *e, const bool enabled[STEP_KIND_COUNT])
 
 int Engine_point_step(const bool enabled[STEP_KIND_COUNT])
 {
-    if (enabled[STEP_MAINTENANCE_ON] && enabled[STEP_MAINTENANCE_OFF])
-        return STEP_MAINTENANCE_OFF;
-    return enabled[STEP_SWAP] ? STEP_SWAP : -1;
+    return Steps_with_role(enabled, STEP_ROLE_POINT);
 }
 
 static bool Engine_valid(StepKind k)
@@ -58,23 +58,23 @@ int Engine_wait(Engine *e, StepKind k)
 }
 
 /* The step whose start stops the application's writes. */
+static int Engine_with_role(const Engine *e, StepRole role)
+{
+    bool enabled[STEP_KIND_COUNT];
+    for (int k = 0; k < STEP_KIND_COUNT; k++)
+        enabled[k] = e->steps[k].enabled;
+    return Steps_with_role(enabled, role);
+}
+
 static int Engine_freeze_step(const Engine *e)
 {
-    if (e->steps[STEP_MAINTENANCE_ON].enabled)
-        return STEP_MAINTENANCE_ON;
-    if (e->steps[STEP_READ_ONLY].enabled)
-        return STEP_READ_ONLY;
-    return -1;
+    return Engine_with_role(e, STEP_ROLE_FREEZE);
 }
 
 /* The step whose completion lets the application write again. */
 static int Engine_thaw_step(const Engine *e)
 {
-    if (e->steps[STEP_MAINTENANCE_OFF].enabled)
-        return STEP_MAINTENANCE_OFF;
-    if (e->steps[STEP_SWAP].enabled)
-        return STEP_SWAP;
-    return -1;
+    return Engine_with_role(e, STEP_ROLE_THAW);
 }
 
 int Engine_begin(Engine *e, StepKind k, int64_t now_ms)
@@ -230,14 +230,7 @@ int Engine_rollback_finish(Engine *e, StepKind k, bool ok, int64_t now_ms)
 
 bool Engine_is_destructive(StepKind k)
 {
-    switch (k) {
-    case STEP_MAINTENANCE_ON:
-    case STEP_READ_ONLY:
-    case STEP_SWAP:
-    case STEP_MAINTENANCE_OFF:
-    case STEP_STOP_REPLICATION: return true;
-    default: return false;
-    }
+    return Steps_facts(k)->destructive;
 }
 
 bool Engine_is_undoable(StepKind k)
@@ -247,14 +240,7 @@ bool Engine_is_undoable(StepKind k)
 
 const char *Engine_undo_describe(StepKind k)
 {
-    switch (k) {
-    case STEP_MAINTENANCE_ON: return "turn maintenance off";
-    case STEP_READ_ONLY: return "make the source writable";
-    case STEP_SWAP: return "put the old connection string back";
-    case STEP_MAINTENANCE_OFF: return "turn maintenance on again";
-    case STEP_STOP_REPLICATION: return "start replication again";
-    default: return NULL;
-    }
+    return Steps_facts(k)->undo;
 }
 
 /* Every enabled step done, or skipped by the operator past the point. */

@@ -14,39 +14,39 @@
 #include "plan/actions.h"
 #include "plan/jsonc.h"
 #include "plan/reader.h"
+#include "plan/steps.h"
 
 /* A plan is a page of settings; anything this big is the wrong file. */
 enum { PLAN_MAX_BYTES = 4 * 1024 * 1024 };
 
 enum { TIMEOUT_MIN_MS = 100, TIMEOUT_MAX_MS = 3600000 };
 
-static const char *const Plan_step_ids[STEP_KIND_COUNT + 1] = {
-    "preflight", "maintenance-on", "read-only",       "lag-zero",         "verify",
-    "swap",      "target-health",  "maintenance-off", "stop-replication", NULL,
-};
-
-static const char *const Plan_step_titles[STEP_KIND_COUNT] = {
-    "Pre-flight checks", "Maintenance on", "Source read-only", "Wait for lag zero", "Verify tables",
-    "Swap connection",   "Target health",  "Maintenance off",  "Stop replication",
-};
-
 static const char *const Plan_tls_names[] = {"off",       "preferred",       "required",
                                              "verify-ca", "verify-identity", NULL};
 
 const char *Plan_step_id(StepKind kind)
 {
-    return kind < STEP_KIND_COUNT ? Plan_step_ids[kind] : "unknown";
+    return Steps_facts(kind)->id;
 }
 
 const char *Plan_step_default_title(StepKind kind)
 {
-    return kind < STEP_KIND_COUNT ? Plan_step_titles[kind] : "Unknown step";
+    return Steps_facts(kind)->title;
+}
+
+/* "preflight, maintenance-on, ...": the ids in order, for messages. */
+static void Plan_step_list(char *out, size_t size)
+{
+    const char *ids[STEP_KIND_COUNT + 1] = {NULL};
+    for (int k = 0; k < STEP_KIND_COUNT; k++)
+        ids[k] = Plan_step_id((StepKind)k);
+    Reader_join(ids, out, size);
 }
 
 int Plan_step_parse(const char *id)
 {
     for (int i = 0; id && i < STEP_KIND_COUNT; i++) {
-        if (strcmp(id, Plan_step_ids[i]) == 0)
+        if (strcmp(id, Steps_facts((StepKind)i)->id) == 0)
             return i;
     }
     return -1;
@@ -439,7 +439,7 @@ static JsoncPos Plan_step_pos(const Reader *r, const ReaderObj *root, json_objec
 static bool Plan_unknown_step(const Reader *r, JsoncPos at, size_t i, const char *id)
 {
     char list[256];
-    Reader_join(Plan_step_ids, list, sizeof list);
+    Plan_step_list(list, sizeof list);
     return Reader_fail(r, at, "steps[%zu]: unknown step \"%.40s\"; expected one of: %s", i, id,
                        list);
 }
@@ -477,12 +477,12 @@ static bool Plan_step_order(const Reader *r, JsoncPos at, size_t i, int kind, in
         return true;
     if (kind == last)
         return Reader_fail(r, at, "steps[%zu]: \"%s\" is listed twice; expected each step once", i,
-                           Plan_step_ids[kind]);
-    Reader_join(Plan_step_ids, list, sizeof list);
+                           Plan_step_id((StepKind)kind));
+    Plan_step_list(list, sizeof list);
     return Reader_fail(r, at,
                        "steps[%zu]: \"%s\" comes after \"%s\"; expected the steps in this order: "
                        "%s",
-                       i, Plan_step_ids[kind], Plan_step_ids[last], list);
+                       i, Plan_step_id((StepKind)kind), Plan_step_id((StepKind)last), list);
 }
 
 static bool Plan_read_step_list(const Reader *r, const ReaderObj *root, json_object *steps,
@@ -511,7 +511,7 @@ static bool Plan_read_steps(const Reader *r, const ReaderObj *root, Plan *plan)
 {
     json_object *steps = NULL;
     for (int i = 0; i < STEP_KIND_COUNT; i++) {
-        if (!(plan->steps[i].title = strdup(Plan_step_titles[i])))
+        if (!(plan->steps[i].title = strdup(Plan_step_default_title((StepKind)i))))
             return Reader_out_of_memory(r);
     }
     if (!json_object_object_get_ex(root->jso, "steps", &steps)) {
@@ -544,8 +544,8 @@ static bool Plan_check_step_sections(const Reader *r, const ReaderObj *root, con
         return Reader_fail(r, at,
                            "step \"%s\" is on but the plan has no \"%s\" section; expected a "
                            "\"%s\" section, or a \"steps\" list without \"%s\"",
-                           Plan_step_ids[needs[i].kind], needs[i].section, needs[i].section,
-                           Plan_step_ids[needs[i].kind]);
+                           Plan_step_id(needs[i].kind), needs[i].section, needs[i].section,
+                           Plan_step_id(needs[i].kind));
     }
     return true;
 }

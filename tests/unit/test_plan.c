@@ -14,6 +14,7 @@
 
 #include "lib/redact.h"
 #include "plan/jsonc.h"
+#include "plan/steps.h"
 #include "plan/plan.h"
 #include "plan/secret.h"
 #include "tests/unit/unit.h"
@@ -596,6 +597,39 @@ START_TEST(test_endpoint_defaults_per_field)
 }
 END_TEST
 
+/* The step table: every kind named once; whatever changes something can be
+ * undone or is the one-way stop of replication; the roles follow the plan. */
+START_TEST(test_step_facts)
+{
+    for (int k = 0; k < STEP_KIND_COUNT; k++) {
+        const StepFacts *f = Steps_facts((StepKind)k);
+        ck_assert_ptr_nonnull(f->id);
+        ck_assert_ptr_nonnull(f->title);
+        ck_assert_int_eq(Plan_step_parse(f->id), k);
+        ck_assert_msg(!f->undo || f->destructive, "%s has an undo but changes nothing", f->id);
+        ck_assert_msg(!f->destructive || f->undo, "%s changes something with no undo", f->id);
+    }
+    ck_assert_str_eq(Steps_facts((StepKind)99)->id, "unknown");
+    bool all[STEP_KIND_COUNT], bare[STEP_KIND_COUNT], half[STEP_KIND_COUNT];
+    for (int k = 0; k < STEP_KIND_COUNT; k++) {
+        all[k] = true;
+        bare[k] = k != STEP_MAINTENANCE_ON && k != STEP_MAINTENANCE_OFF;
+        half[k] = k != STEP_MAINTENANCE_ON;
+    }
+    ck_assert_int_eq(Steps_with_role(all, STEP_ROLE_FREEZE), STEP_MAINTENANCE_ON);
+    ck_assert_int_eq(Steps_with_role(all, STEP_ROLE_THAW), STEP_MAINTENANCE_OFF);
+    ck_assert_int_eq(Steps_with_role(all, STEP_ROLE_POINT), STEP_MAINTENANCE_OFF);
+    ck_assert_int_eq(Steps_with_role(bare, STEP_ROLE_FREEZE), STEP_READ_ONLY);
+    ck_assert_int_eq(Steps_with_role(bare, STEP_ROLE_THAW), STEP_SWAP);
+    ck_assert_int_eq(Steps_with_role(bare, STEP_ROLE_POINT), STEP_SWAP);
+    /* maintenance-off without maintenance-on never held the application */
+    ck_assert_int_eq(Steps_with_role(half, STEP_ROLE_POINT), STEP_SWAP);
+    ck_assert_int_eq(Steps_with_role(half, STEP_ROLE_THAW), STEP_SWAP);
+    bool none[STEP_KIND_COUNT] = {false};
+    ck_assert_int_eq(Steps_with_role(none, STEP_ROLE_FREEZE), -1);
+}
+END_TEST
+
 START_TEST(test_step_names)
 {
     for (int i = 0; i < STEP_KIND_COUNT; i++) {
@@ -878,6 +912,7 @@ static Suite *plan_suite(void)
     tcase_add_test(good, test_sha256_known);
     tcase_add_test(good, test_endpoint_defaults_per_field);
     tcase_add_test(good, test_step_names);
+    tcase_add_test(good, test_step_facts);
     tcase_add_test(good, test_positions_of_values);
     suite_add_tcase(s, good);
     TCase *secret = tcase_create("secret");
