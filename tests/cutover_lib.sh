@@ -51,6 +51,20 @@
 #                                   as ${OPS_TOKEN}, from the environment); PY
 #                                   (Python over the dict p) changes it further;
 #                                   prints its path
+#   cutover_console_held PLAN       (tests/tmux.sh sourced, the ops API started)
+#                                   the console in tmux on PLAN, armed with
+#                                   maintenance-off failing after it switched:
+#                                   returns once the screen says HELD and the
+#                                   application writes to the target
+#   cutover_carried_count           the transactions the audit's carried-back
+#                                   record says went back to the source
+#   cutover_assert_carried_back COUNT
+#                                   after a rollback past the point with
+#                                   reverse replication: the application is back
+#                                   on the source and stopped, COUNT equals the
+#                                   writes it acknowledged from the target (and
+#                                   is not 0), and every write it acknowledged
+#                                   anywhere is on the source; prints the line
 #   cutover_run OUT PLAN OUTCOME    a headless run in the foreground, its output
 #                                   shown; it must end OUTCOME (completed: exit
 #                                   0, rolled-back: exit 3, held: exit 4), as
@@ -283,4 +297,37 @@ p["swap"] = {"method": "exec", "value": value,
 json.dump(p, open(out, "w"), indent=1)
 PY
     echo "$out"
+}
+
+cutover_carried_count() {
+    grep -o '"action":"carried-back".*"result":"[0-9]* transaction' "$(cutover_audit)" |
+        grep -o '[0-9]* transaction' | grep -o '[0-9]*'
+}
+
+cutover_assert_carried_back() {
+    local count=$1 acked result
+    [ -n "$count" ] || fail "the audit has no carried-back record"
+    wait_until 15 app_last_server_is 1 || fail "the application did not return to the source"
+    sleep 1
+    "$LAB_BIN/app" "$LAB_DIR" stop >/dev/null
+    acked=$(awk '$1 == "ack" && $3 == 2' "$LAB_APP_LOG" | wc -l)
+    result=$("$LAB_BIN/check-app-log" "$LAB_DIR" --on source) ||
+        { echo "$result"; fail "acknowledged writes are missing on the source"; }
+    note "carried back $count transaction(s) (the application acknowledged $acked from the target); on the source: $(echo "$result" | head -n 1)"
+    [ "$count" = "$acked" ] || fail "carried $count, the application acknowledged $acked writes from the target"
+    [ "$count" -gt 0 ] || fail "nothing was written to the target: not the moment under test"
+}
+
+cutover_console_held() {
+    touch "$LAB_MAINTENANCE_FLAG.fail-off"
+    sleep 1
+    tmux_start 130 42 "$CUTOVER" --session-dir "$LAB_SESSION_DIR" "$1"
+    trap 'st=$?; tmux_stop; kill "${OPS_PID:-}" 2>/dev/null || true; lab_cleanup $st' EXIT
+    tmux_wait_for 'source:ok target:ok heartbeat:ok endpoint:ok' 15 || fail "probes not healthy"
+    tmux_send a
+    tmux_wait_for 'Arm the cutover' 3 || fail "no confirmation after a"
+    tmux_send y
+    tmux_wait_for 'HELD past the point of no return: maintenance-off failed' 30 ||
+        { tmux_capture; fail "the console did not say HELD"; }
+    wait_until 10 app_last_server_is 2 || fail "the application did not resume on the target"
 }

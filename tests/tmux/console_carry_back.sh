@@ -18,18 +18,7 @@ export LAB_APP_PASSWORD
 ops_api_start
 plan=$(cutover_http_plan carry-back)
 grep -q '"reverse_replication"' "$plan" || fail "the lab's plan has no reverse_replication"
-touch "$LAB_MAINTENANCE_FLAG.fail-off"
-sleep 1
-tmux_start 130 42 "$CUTOVER" --session-dir "$LAB_SESSION_DIR" "$plan"
-trap 'st=$?; tmux_stop; kill "${OPS_PID:-}" 2>/dev/null || true; lab_cleanup $st' EXIT
-tmux_wait_for 'source:ok target:ok heartbeat:ok endpoint:ok' 15 || fail "probes not healthy"
-
-tmux_send a
-tmux_wait_for 'Arm the cutover' 3 || fail "no confirmation after a"
-tmux_send y
-tmux_wait_for 'HELD past the point of no return: maintenance-off failed' 30 ||
-    { tmux_capture; fail "the console did not say HELD"; }
-wait_until 10 app_last_server_is 2 || fail "the application did not resume on the target"
+cutover_console_held "$plan"
 sleep 2 # the application writes to the target for a while
 rm -f "$LAB_MAINTENANCE_FLAG.fail-off" # the webhook mended: maintenance can go off at the end
 
@@ -57,20 +46,13 @@ tmux_send y
 cutover_wait_audit 60 maintenance-on rolled-back || { tmux_capture; fail "the rollback past the point did not finish"; }
 audit=$(cutover_audit)
 grep -q '"action":"carried-back"' "$audit" || fail "the audit has no carried-back record"
-count=$(grep -o '"action":"carried-back".*"result":"[0-9]* transaction' "$audit" | grep -o '[0-9]* transaction' | grep -o '[0-9]*')
 fence_ms=$(grep -o 'fence cutover-back-[0-9-]* there after [0-9.]* ms' "$audit" | grep -o '[0-9.]* ms' | head -n 1)
 # The carry-back comes before anything but the refreeze is undone.
 carried_line=$(grep -n '"action":"carried-back"' "$audit" | cut -d: -f1)
 swap_line=$(grep -n '"step":"swap","action":"rolled-back"' "$audit" | cut -d: -f1)
 [ -n "$swap_line" ] && [ "$carried_line" -lt "$swap_line" ] || fail "the swap was undone before the writes were carried back"
-wait_until 10 app_last_server_is 1 || fail "the application did not return to the source"
-sleep 1
-"$LAB_BIN/app" "$LAB_DIR" stop >/dev/null
-acked=$(awk '$1 == "ack" && $3 == 2' "$LAB_APP_LOG" | wc -l)
-result=$("$LAB_BIN/check-app-log" "$LAB_DIR" --on source) || { echo "$result"; fail "acknowledged writes are missing on the source"; }
-note "carried back $count transaction(s) (the application acknowledged $acked from the target), fence after $fence_ms; on the source: $(echo "$result" | head -n 1)"
-[ "$count" = "$acked" ] || fail "carried $count, the application acknowledged $acked writes from the target"
-[ "$count" -gt 0 ] || fail "nothing was written to the target: not the moment under test"
+note "the fence reached the source after $fence_ms"
+cutover_assert_carried_back "$(cutover_carried_count)"
 [ "$(cutover_source_frozen)" = 0 ] || fail "the source is still read-only"
 cutover_conn_names "$LAB_SOURCE_PORT" || fail "the connection string does not name the source"
 # The way forward is intact: it did not carry the carried-back writes again.

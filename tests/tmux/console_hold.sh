@@ -18,23 +18,12 @@ export LAB_APP_PASSWORD
 ops_api_start
 # The typed count: a plan that cannot carry the target's writes back.
 plan=$(cutover_http_plan console-hold 'p.pop("reverse_replication", None)')
-touch "$LAB_MAINTENANCE_FLAG.fail-off"
-sleep 1
-tmux_start 130 42 "$CUTOVER" --session-dir "$LAB_SESSION_DIR" "$plan"
-trap 'st=$?; tmux_stop; kill "${OPS_PID:-}" 2>/dev/null || true; lab_cleanup $st' EXIT
-tmux_wait_for 'source:ok target:ok heartbeat:ok endpoint:ok' 15 || fail "probes not healthy"
-
-tmux_send a
-tmux_wait_for 'Arm the cutover' 3 || fail "no confirmation after a"
-tmux_send y
-tmux_wait_for 'HELD past the point of no return: maintenance-off failed' 30 ||
-    { tmux_capture; fail "the console did not say HELD"; }
+cutover_console_held "$plan"
 tmux_capture >"$LAB_DIR/held.txt"
 grep -q '── point of no return ── crossed' "$LAB_DIR/held.txt" || { cat "$LAB_DIR/held.txt"; fail "the checklist does not draw the point crossed"; }
 grep -q 'r retry  s skip  d done by hand  R roll back past the point' "$LAB_DIR/held.txt" ||
     fail "the held line does not say what the lead can do"
 ! cutover_audit_has maintenance-on rolled-back || fail "something was rolled back past the point"
-wait_until 10 app_last_server_is 2 || fail "the application did not resume on the target"
 
 rm -f "$LAB_MAINTENANCE_FLAG.fail-off"
 tmux_send r
