@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/operator.h"
+
 enum {
     SIDES = 2,
     LOCK_IDLE_S = 60,     /* the lock connections' wait_timeout */
@@ -29,7 +31,8 @@ struct PlanLock {
     pthread_cond_t cv;
     pthread_t keeper;
     bool keeper_started, stopping;
-    Db *db[SIDES]; /* source, target; NULL while not held there */
+    bool announced[SIDES]; /* who holds it was written there (once, before anything) */
+    Db *db[SIDES];         /* source, target; NULL while not held there */
 };
 
 static const char *const SIDE_NAMES[SIDES] = {"source", "target"};
@@ -49,8 +52,58 @@ static const PlanServer *PlanLock_server(const PlanLock *l, int side)
     return side == 0 ? &l->plan->source : &l->plan->target;
 }
 
-/* Who holds the lock, from the processlist: the holder's connection id,
- * account, client address and how long its connection has been idle. */
+/* The holder's person and machine: a row beside the fence table, keyed by
+ * the lock and the server, trusted only while its connection id is the one
+ * holding the lock. Written once per server when the lock is first taken,
+ * before anything changes (never again on the frozen source). Best effort:
+ * the lock is what protects, this only names who holds it. */
+static void PlanLock_announce(PlanLock *l, Db *db, int side)
+{
+    char schema[80], sql[900], who[400], e[256], esc[820];
+    if (l->announced[side] || Plan_fence_schema(l->plan, schema, sizeof schema) != 0)
+        return;
+    l->announced[side] = true;
+    Operator op;
+    Operator_describe(&op);
+    snprintf(who, sizeof who, "%s@%s%s%s", op.user, op.host, op.ssh[0] ? " via ssh from " : "",
+             op.ssh);
+    Db_escape(db, who, esc, sizeof esc);
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE IF NOT EXISTS `%s`.console_lock (lock_name VARCHAR(64) NOT NULL, "
+             "server_id BIGINT NOT NULL, connection_id BIGINT NOT NULL, operator VARCHAR(400) "
+             "NOT NULL, since DATETIME(3) NOT NULL, PRIMARY KEY (lock_name, server_id))",
+             schema);
+    if (Db_exec(db, sql, e, sizeof e) != 0)
+        return;
+    snprintf(sql, sizeof sql,
+             "REPLACE INTO `%s`.console_lock VALUES ('%s', @@server_id, CONNECTION_ID(), '%s', "
+             "UTC_TIMESTAMP(3))",
+             schema, l->name, esc);
+    Db_exec(db, sql, e, sizeof e);
+}
+
+/* "alice@bastion-2 since 2026-12-06 21:03:04 UTC", when the row is there and
+ * names the connection that holds the lock; else "". */
+static void PlanLock_holder_person(PlanLock *l, Db *db, int64_t id, char *out, size_t size)
+{
+    char schema[80], sql[400], e[256];
+    const char **cols = NULL;
+    size_t n = 0;
+    out[0] = '\0';
+    if (Plan_fence_schema(l->plan, schema, sizeof schema) != 0)
+        return;
+    snprintf(sql, sizeof sql,
+             "SELECT operator, DATE_FORMAT(since, '%%Y-%%m-%%d %%H:%%i:%%s') FROM "
+             "`%s`.console_lock WHERE lock_name = '%s' AND server_id = @@server_id AND "
+             "connection_id = %lld",
+             schema, l->name, (long long)id);
+    if (Db_query_row(db, sql, &cols, &n, e, sizeof e) == 1 && n == 2 && cols[0] && cols[1])
+        snprintf(out, size, "%s since %s UTC, ", cols[0], cols[1]);
+}
+
+/* Who holds the lock: the person and machine it announced, and from the
+ * processlist the holder's connection id, account, client address and how
+ * long its connection has been idle. */
 static void PlanLock_describe_holder(PlanLock *l, Db *db, int side, char *err, size_t errsize)
 {
     char sql[256], e[256];
@@ -68,13 +121,20 @@ static void PlanLock_describe_holder(PlanLock *l, Db *db, int side, char *err, s
     snprintf(sql, sizeof sql,
              "SELECT user, host, time FROM information_schema.processlist WHERE id = %lld",
              (long long)id);
-    if (Db_query_row(db, sql, &cols, &n, e, sizeof e) == 1 && n == 3)
+    char person[500];
+    bool found = Db_query_row(db, sql, &cols, &n, e, sizeof e) == 1 && n == 3;
+    char account[200], from[200], idle[40];
+    snprintf(account, sizeof account, "%s", found && cols[0] ? cols[0] : "?");
+    snprintf(from, sizeof from, "%s", found && cols[1] ? cols[1] : "?");
+    snprintf(idle, sizeof idle, "%s", found && cols[2] ? cols[2] : "?");
+    PlanLock_holder_person(l, db, id, person, sizeof person);
+    if (found)
         snprintf(err, errsize,
-                 "plan '%s' is held by another console: connection %lld of %s from %s on the "
-                 "%s, last heard from %s s ago (waited %d s; a console that dies releases it "
-                 "within %d s); open it with --readonly to watch",
-                 l->plan->name, (long long)id, cols[0] ? cols[0] : "?", cols[1] ? cols[1] : "?",
-                 SIDE_NAMES[side], cols[2] ? cols[2] : "?", LOCK_WAIT_S, LOCK_IDLE_S);
+                 "plan '%s' is held by another console: %sconnection %lld of %s from %s on "
+                 "the %s, last heard from %s s ago (waited %d s; a console that dies releases "
+                 "it within %d s); open it with --readonly to watch",
+                 l->plan->name, person, (long long)id, account, from, SIDE_NAMES[side], idle,
+                 LOCK_WAIT_S, LOCK_IDLE_S);
     else
         snprintf(err, errsize, "plan '%s' is held by another console: connection %lld on the %s",
                  l->plan->name, (long long)id, SIDE_NAMES[side]);
@@ -107,6 +167,7 @@ static PlanLockResult PlanLock_take(PlanLock *l, int side, bool *unreachable, ch
         return PLAN_LOCK_HELD;
     }
     l->db[side] = db;
+    PlanLock_announce(l, db, side);
     return PLAN_LOCK_TAKEN;
 }
 

@@ -25,8 +25,9 @@ status=0
 "$CUTOVER" run --headless --yes --session-dir "$LAB_DIR/bastion-b" "$plan" >"$out2" 2>&1 || status=$?
 cat "$out2"
 [ "$status" = 5 ] || fail "the second console exited $status, 5 (lock held by another console) expected"
-grep -q "plan 'lab cutover' is held by another console: connection [0-9]* of cutover from 127.0.0.1:[0-9]* on the source, last heard from [0-9]* s ago (waited 10 s" "$out2" ||
-    fail "the refusal does not name the first console's connection"
+who="$(id -un)@$(hostname)"
+grep -q "plan 'lab cutover' is held by another console: $who since 20[0-9-]* [0-9:]* UTC, connection [0-9]* of cutover from 127.0.0.1:[0-9]* on the source, last heard from [0-9]* s ago (waited 10 s" "$out2" ||
+    fail "the refusal does not name the first console's person, machine and connection"
 ! ls "$LAB_DIR/bastion-b"/*.audit.jsonl "$LAB_DIR/bastion-b"/*.session.jsonl >/dev/null 2>&1 ||
     fail "the refused console left an audit log or a recording: $(ls "$LAB_DIR/bastion-b")"
 
