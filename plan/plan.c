@@ -418,7 +418,10 @@ static bool Plan_read_general(const Reader *r, const ReaderObj *root, Plan *plan
 {
     static const char *const confirms[] = {"armed", "per-step", NULL};
     int confirm = (int)plan->confirm;
-    if (!Reader_string(r, root, "name", true, &plan->name) ||
+    char *schema = NULL; /* for editors (completion, hover text): read, checked, not kept */
+    bool ok = Reader_string(r, root, "$schema", false, &schema);
+    free(schema);
+    if (!ok || !Reader_string(r, root, "name", true, &plan->name) ||
         !Reader_string(r, root, "session_dir", false, &plan->session_dir) ||
         !Reader_string(r, root, "theme", false, &plan->theme) ||
         !Reader_enum(r, root, "confirm", confirms, false, &confirm))
@@ -577,6 +580,7 @@ static bool Plan_read(const Reader *r, Plan *plan)
         "replication",
         "audit",
         "reverse_replication",
+        "$schema",
         NULL,
     };
     ReaderObj root = Reader_root(r);

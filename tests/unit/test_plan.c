@@ -262,6 +262,7 @@ static const BadCase bad_cases[] = {
           "\"steps\": [\"stop-replication\"]}",
      "replication: external, but stop-replication would STOP SLAVE on a target that is no "
      "replica"},
+    {HEAD "\"$schema\": `42, " STEPS_NONE, "$schema: expected a non-empty string, got an integer"},
     {HEAD "\"reverse_replication\": `{\"method\": \"replica\", \"host\": \"t\"}, " STEPS_NONE,
      "reverse_replication: missing required key \"user\""},
     {HEAD "\"reverse_replication\": {\"method\": \"dms\", `\"host\": \"t\"}, " STEPS_NONE,
