@@ -12,7 +12,7 @@ mkdir -p "$out/corpus"
 command -v clang >/dev/null || { echo "SKIP: clang is not installed" >&2; exit 77; }
 srcs=(tests/fuzz/fuzz_session.c replay/reader.c replay/quickscan.c replay/index.c
     replay/player.c replay/timearg.c session/event.c session/event_json.c model/model.c
-    checklist/step_state.c lib/clock.c)
+    session/step_state.c lib/clock.c)
 bin="$out/fuzz_session"
 if ! clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -I"$here" $(pkg-config --cflags json-c) \
