@@ -15,3 +15,7 @@ TESTS += tests/unit/test_redact
 endif
 noinst_PROGRAMS += plan/plan-check
 plan_plan_check_SOURCES = plan/plan_check.c
+# The plan's JSON Schema: real plans validate, and it agrees with the parser.
+EXTRA_DIST += doc/cutover-plan.schema.json tests/plan_validate.py tests/integration/plan_schema.py
+TESTS += tests/integration/plan_schema.sh
+EXTRA_DIST += tests/integration/plan_schema.sh

@@ -265,6 +265,7 @@ p["maintenance"] = {"method": "http", "on": req(True), "off": req(False)}
 exec(extra)
 json.dump(p, open(out, "w"), indent=1)
 PY
+    plan_validate "$out"
     echo "$out"
 }
 

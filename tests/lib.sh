@@ -121,7 +121,18 @@ lab_start() {
     rm -f "$LAB_DIR.up.out"
     # shellcheck source=/dev/null
     . "$LAB_DIR/lab.env"
+    plan_validate "$LAB_PLAN"
     note "lab up in ${LAB_UP_MS} ms: $LAB_DIR"
+}
+
+# plan_validate PLAN: the plan passes the parser and validates against the
+# plan's JSON Schema (every plan the tests make goes through here).
+plan_validate() {
+    local json="$1.schema-check.json" out
+    "$top_builddir/plan/plan-check" --json "$1" >"$json" 2>&1 || { cat "$json" >&2; fail "the parser refuses $1"; }
+    out=$(/usr/bin/python3 "$top_srcdir/tests/plan_validate.py" "$top_srcdir/doc/cutover-plan.schema.json" "$json" 2>&1) ||
+        fail "$1 does not validate against doc/cutover-plan.schema.json: $out"
+    rm -f "$json"
 }
 
 lab_cdc_stop() {

@@ -99,6 +99,7 @@ if cdc == "dms":
 exec(extra)
 json.dump(p, open(out, "w"), indent=1)
 PY
+    plan_validate "$out"
 }
 
 # aws_cutover_plan OUT [PYTHON]: the plan whose AWS-backed steps the cutover

@@ -62,8 +62,11 @@ tmux_send q
 tmux_wait_for 'EXITED 0' 10 || fail "console did not quit cleanly"
 session=$(ls "$LAB_DIR"/sessions/*.session.jsonl | head -n 1)
 grep -qF "\"x\":\"$emoji_note\"" "$session" || fail "the note was not recorded as typed (UTF-8): $(grep '"k":"note"' "$session")"
-t=$(grep '"k":"note"' "$session" | grep -o '"t":[0-9]*' | head -n 1 | cut -d: -f2)
+# At the recording's last event (the quit), the note is among the newest.
+t=$(tail -n 1 "$session" | grep -o '"t":[0-9]*' | cut -d: -f2)
 at="$(date -u -d "@$((t / 1000))" +%Y-%m-%dT%H:%M:%S).$(printf %03d $((t % 1000)))Z"
-"$CUTOVER" replay --snapshot "$at" --size 120x40 "$session" | grep -q 'note: endpoint back ? ok' ||
-    fail "the replayed screen does not show the note as the live one did"
+replayed=$("$CUTOVER" replay --snapshot "$at" --size 120x40 "$session")
+echo "$replayed" | grep -q 'note: endpoint back ? ok' ||
+    fail "the replayed screen does not show the note as the live one did:
+$replayed"
 note "an emoji note round-trips: typed, recorded, replayed"
