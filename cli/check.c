@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "checklist/preflight.h"
+#include "cli/check_offline.h"
 #include "cli/commands.h"
 #include "lib/redact.h"
 
@@ -34,12 +35,16 @@ static void Check_log(void *arg, LogLevel level, const char *text)
 int Command_check(int argc, char **argv)
 {
     if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("Usage: cutover check PLAN\nThe pre-flight checks: exit 0 go, 1 no-go, 2 plan "
-               "error.\n");
+        printf("Usage: cutover check [--offline] PLAN\nThe pre-flight checks: exit 0 go, 1 "
+               "no-go, 2 plan error.\n  --offline  the plan alone: parses, passwords resolve, "
+               "files and programs are there;\n             connects to nothing, writes "
+               "nothing\n");
         return EXIT_OK;
     }
+    if (argc == 3 && strcmp(argv[1], "--offline") == 0)
+        return CheckOffline_run(argv[2]);
     if (argc != 2) {
-        fprintf(stderr, "cutover check: one plan expected: cutover check PLAN\n");
+        fprintf(stderr, "cutover check: one plan expected: cutover check [--offline] PLAN\n");
         return EXIT_USAGE;
     }
     char err[1024];

@@ -11,7 +11,8 @@
 static const Command commands[] = {
     {"console", Command_console, "open the live console on PLAN (the default)"},
     {"run", Command_run, "carry out the cutover in PLAN (--headless for no screen)"},
-    {"check", Command_check, "pre-flight only: exit 0 go, 1 no-go, 2 plan error"},
+    {"check", Command_check,
+     "pre-flight only (--offline: the plan alone): exit 0 go, 1 no-go, 2 plan error"},
     {"verify", Command_verify, "check an audit log's hash chain: exit 0 intact, 1 broken"},
     {"replay", Command_replay, "replay a recorded session (--snapshot TIME prints one screen)"},
     {"follow", Command_follow, "watch a session another console is recording, read-only"},

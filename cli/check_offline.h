@@ -1,0 +1,8 @@
+/* `cutover check --offline PLAN` (cli/check_offline.c). */
+#ifndef CUTOVER_CLI_CHECK_OFFLINE_H
+#define CUTOVER_CLI_CHECK_OFFLINE_H
+
+/* Prints the checks; returns the exit status (0 ready, 1 not, 2 plan error). */
+int CheckOffline_run(const char *path);
+
+#endif
