@@ -517,7 +517,8 @@ static int Exec_carry_back(Executor *ex, const TargetWrites *w)
     char why[sizeof c->error];
     snprintf(why, sizeof why, "%s", c->error);
     Step_reset(c);
-    if (Reverse_stop(c) != 0 && rc == 0) {
+    /* Failed: paused, so the next try resumes instead of applying again. */
+    if (Reverse_stop(c, rc == 0) != 0 && rc == 0) {
         rc = -1;
         snprintf(why, sizeof why, "stopping the reverse replication: %s", c->error);
     }

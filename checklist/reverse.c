@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +19,12 @@
 #define REVERSE_CONNECTION "cutover_reverse"
 
 enum { POLL_MS = 20, HEALTH_EVERY_MS = 1000, START_WAIT_MS = 15000, DMS_WAIT_MS = 300000 };
+
+/* "FILE:POS", as DMS's CdcStartPosition and {point.binlog} take it. */
+static void Reverse_position(const TargetMark *m, char *out, size_t size)
+{
+    snprintf(out, size, "%s:%lld", m->file, m->pos);
+}
 
 void Reverse_describe(const Plan *plan, char *out, size_t size)
 {
@@ -99,6 +106,23 @@ static int ReverseReplica_filter(StepCtx *c, Db *src, bool on)
     return Step_exec(c, src, "source", sql);
 }
 
+/* 1 when a paused connection applied up to at or past the mark (a failed
+ * try of this carry-back: resume it), 0 when there is none or it is older
+ * (start afresh). Binlog names of one server sort in order. */
+static int ReverseReplica_paused(Db *src, const TargetMark *m)
+{
+    DbRow *row = NULL;
+    char err[400];
+    int rc =
+        Db_query_named(src, "SHOW SLAVE '" REVERSE_CONNECTION "' STATUS", &row, err, sizeof err);
+    const char *file = rc == 1 ? DbRow_get(row, "Relay_Master_Log_File") : NULL;
+    const char *pos = rc == 1 ? DbRow_get(row, "Exec_Master_Log_Pos") : NULL;
+    int cmp = file ? strcmp(file, m->file) : -1;
+    bool at_or_past = file && pos && (cmp > 0 || (cmp == 0 && atoll(pos) >= m->pos));
+    DbRow_free(row);
+    return at_or_past;
+}
+
 static int ReverseReplica_start(StepCtx *c, const TargetMark *m)
 {
     Db *src = Step_source(c);
@@ -109,11 +133,15 @@ static int ReverseReplica_start(StepCtx *c, const TargetMark *m)
                             "source (a named replication connection); for MySQL or RDS use "
                             "a reverse DMS task (method dms) or commands (method exec)");
     char err[400];
-    /* A carry-back tried before: start again from the mark. */
-    Db_exec(src, "STOP SLAVE '" REVERSE_CONNECTION "'", err, sizeof err);
-    Db_exec(src, "RESET SLAVE '" REVERSE_CONNECTION "' ALL", err, sizeof err);
-    if (ReverseReplica_change(c, src, m) != 0 || ReverseReplica_filter(c, src, true) != 0 ||
-        Step_exec(c, src, "source", "START SLAVE '" REVERSE_CONNECTION "'") != 0)
+    if (ReverseReplica_paused(src, m)) {
+        Step_log(c, LOG_INFO, "the reverse replication resumes where the last try stopped");
+    } else {
+        Db_exec(src, "STOP SLAVE '" REVERSE_CONNECTION "'", err, sizeof err);
+        Db_exec(src, "RESET SLAVE '" REVERSE_CONNECTION "' ALL", err, sizeof err);
+        if (ReverseReplica_change(c, src, m) != 0 || ReverseReplica_filter(c, src, true) != 0)
+            return -1;
+    }
+    if (Step_exec(c, src, "source", "START SLAVE '" REVERSE_CONNECTION "'") != 0)
         return -1;
     int64_t deadline = Clock_mono_ms() + START_WAIT_MS;
     for (;;) {
@@ -128,13 +156,16 @@ static int ReverseReplica_start(StepCtx *c, const TargetMark *m)
     }
 }
 
-static int ReverseReplica_stop(StepCtx *c)
+static int ReverseReplica_stop(StepCtx *c, bool remove)
 {
     Db *src = Step_source(c);
     if (!src)
         return -1;
-    if (Step_exec(c, src, "source", "STOP SLAVE '" REVERSE_CONNECTION "'") != 0 ||
-        ReverseReplica_filter(c, src, false) != 0)
+    if (Step_exec(c, src, "source", "STOP SLAVE '" REVERSE_CONNECTION "'") != 0)
+        return -1;
+    if (!remove) /* paused: the coordinates stay for the next try */
+        return 0;
+    if (ReverseReplica_filter(c, src, false) != 0)
         return -1;
     return Step_exec(c, src, "source", "RESET SLAVE '" REVERSE_CONNECTION "' ALL");
 }
@@ -169,8 +200,11 @@ static int ReverseDms_set(StepCtx *c, const TargetMark *m)
         return -1;
     const char *arn = c->plan->reverse.task_arn;
     int rc;
-    if (m) {
-        snprintf(at, sizeof at, "%s:%lld", m->file, m->pos);
+    if (m && c->memo->reverse_paused) {
+        Step_log(c, LOG_INFO, "the reverse DMS task resumes where the last try stopped");
+        rc = Dms_resume_task(a, arn, err, sizeof err);
+    } else if (m) {
+        Reverse_position(m, at, sizeof at);
         rc = Dms_start_task_at(a, arn, at, err, sizeof err);
     } else {
         rc = Dms_stop_task(a, arn, err, sizeof err);
@@ -190,7 +224,7 @@ static int ReverseExec_run(StepCtx *c, const PlanCommand *cmd, const char *what,
 {
     char at[200] = "", out[512], err[512];
     if (m)
-        snprintf(at, sizeof at, "%s:%lld", m->file, m->pos);
+        Reverse_position(m, at, sizeof at);
     ProcVars vars = {.plan = c->plan, .point_binlog = at};
     char **argv = Proc_expand(cmd, &vars);
     if (!argv)
@@ -219,11 +253,15 @@ int Reverse_start(StepCtx *c, const TargetMark *m)
     return Step_fail(c, "the plan has no reverse_replication");
 }
 
-int Reverse_stop(StepCtx *c)
+int Reverse_stop(StepCtx *c, bool remove)
 {
     switch (c->plan->reverse.method) {
-    case REVERSE_REPLICA: return ReverseReplica_stop(c);
-    case REVERSE_DMS: return ReverseDms_set(c, NULL);
+    case REVERSE_REPLICA: return ReverseReplica_stop(c, remove);
+    case REVERSE_DMS:
+        if (ReverseDms_set(c, NULL) != 0)
+            return -1;
+        c->memo->reverse_paused = !remove;
+        return 0;
     case REVERSE_EXEC: return ReverseExec_run(c, &c->plan->reverse.stop, "stop", NULL);
     case REVERSE_NONE: break;
     }

@@ -35,6 +35,7 @@ typedef struct StepMemo {
     bool anchor_table_ready;     /* SCHEMA.audit_head exists on the target */
     bool anchor_warned;          /* the anchor could not be written: said once */
     TargetMark point_mark;       /* the target's binlog there (to count its writes) */
+    bool reverse_paused;         /* a failed carry-back's DMS task: resume, not restart */
 } StepMemo;
 
 typedef void (*StepLogFn)(void *arg, LogLevel level, const char *text);

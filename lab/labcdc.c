@@ -243,7 +243,8 @@ static int target_connect(Cdc *c)
     if (target_sql(c, "CREATE DATABASE IF NOT EXISTS awsdms_control") != 0)
         return -1;
     if (target_sql(c, "CREATE TABLE IF NOT EXISTS awsdms_control.awsdms_loopback_prevention ("
-                      "task VARCHAR(64) PRIMARY KEY, at DATETIME(6) NOT NULL)") != 0)
+                      "task VARCHAR(64) PRIMARY KEY, seq BIGINT NOT NULL, at DATETIME(6) NOT "
+                      "NULL)") != 0)
         return -1;
     return target_sql(c, "CREATE TABLE IF NOT EXISTS awsdms_control.lab_cdc_checkpoint ("
                          "task VARCHAR(64) PRIMARY KEY, binlog_file VARCHAR(255) NOT NULL, "
@@ -254,13 +255,15 @@ static int target_connect(Cdc *c)
  * rollback that carries the target's writes back): every target
  * transaction begins with a row in awsdms_loopback_prevention, and a source
  * transaction that begins so was applied by a replicator, not written by the
- * application, and is not carried again. */
+ * application, and is not carried again. The row must change every time:
+ * NOW(6) is pinned to the applied event's whole second (SET TIMESTAMP), and
+ * an update to the same value writes no row event, so no mark. */
 static int loopback_mark(Cdc *c)
 {
     char sql[300];
     snprintf(sql, sizeof sql,
-             "INSERT INTO awsdms_control.awsdms_loopback_prevention VALUES ('%s', NOW(6)) "
-             "ON DUPLICATE KEY UPDATE at = VALUES(at)",
+             "INSERT INTO awsdms_control.awsdms_loopback_prevention VALUES ('%s', 1, NOW(6)) "
+             "ON DUPLICATE KEY UPDATE seq = seq + 1, at = VALUES(at)",
              c->task);
     return target_sql(c, sql);
 }
