@@ -1,12 +1,13 @@
-/* The headless runner. Signals (SIGINT, SIGTERM, SIGHUP) are blocked in every
- * thread and taken here synchronously, so a signal becomes an abort request:
- * the in-flight step is cancelled, its outcome ("interrupted") is audited,
- * and only then does the process exit. The next run resumes from the audit
- * log. Any failure once something was changed rolls back (there is nobody
- * to ask), and so does a lag-zero timeout; a rollback found half done after a
- * restart is finished. Events are folded into a model as the console folds
- * them, so the plan's thresholds raise and clear the same alarms, recorded
- * and counted in the report like the console's. */
+/* The headless runner: the loop (console/loop.h) over the bus, as the
+ * console runs it, with lines on stdout for a view and this file in the
+ * operator's place. The loop folds the events and evaluates the plan's
+ * thresholds exactly as in the console, so the same alarms are raised,
+ * recorded and counted in the report. A signal (SIGINT, SIGTERM, SIGHUP)
+ * becomes an abort request: the in-flight step is cancelled, its outcome
+ * ("interrupted") is audited, and only then does the process exit. The next
+ * run resumes from the audit log. Any failure once something was changed
+ * rolls back (there is nobody to ask), and so does a lag-zero timeout; a
+ * rollback found half done after a restart is finished. */
 #include "config.h"
 
 #include <signal.h>
@@ -14,14 +15,12 @@
 #include <string.h>
 
 #include "checklist/executor.h"
-#include "session/step_state.h"
 #include "cli/commands.h"
 #include "cli/headless.h"
 #include "cli/runtime.h"
-#include "lib/clock.h"
-#include "model/alarms.h"
-#include "model/model.h"
-#include "session/metrics.h"
+#include "console/lines.h"
+#include "console/loop.h"
+#include "session/step_state.h"
 
 typedef struct Timing {
     int64_t start_ms[STEP_KIND_COUNT]; /* bus monotonic offsets; -1 none */
@@ -32,26 +31,15 @@ typedef struct Timing {
     int64_t down_start_ms, down_end_ms; /* the engine's downtime marks; -1 none */
 } Timing;
 
+#define HEADLESS_STATUS_MS 50 /* how often the executor's status is looked at */
+
 typedef struct Headless {
     Runtime rt;
-    sigset_t signals;
+    Loop loop; /* the model, the alarms */
+    ExecutorStatus status;
     int signal; /* the first signal taken, 0 none */
     Timing timing;
-    bool watching; /* model and alarms set up (not in a dry run) */
-    Model model;   /* what the console would show: the alarms' input */
-    Alarms alarms;
 } Headless;
-
-static const char *Headless_health_name(int state)
-{
-    static const char *const names[] = {"connecting", "ok", "stale", "error"};
-    return state >= 0 && state <= PROBE_ERROR ? names[state] : "?";
-}
-
-static const char *Headless_level_name(int level)
-{
-    return level == LOG_ERROR ? "error" : level == LOG_WARN ? "warn" : "info";
-}
 
 static void Headless_track(Timing *t, const Event *ev)
 {
@@ -78,60 +66,41 @@ static void Headless_track(Timing *t, const Event *ev)
     }
 }
 
-static void Headless_print(Headless *h, const Event *ev)
+static void Headless_event(void *self, const Event *ev)
 {
-    char when[32];
-    Clock_format_utc(ev->wall_ms, when, sizeof when);
-    switch (ev->kind) {
-    case EVENT_SAMPLE: return;
-    case EVENT_STEP:
+    Headless *h = self;
+    if (ev->kind == EVENT_STEP)
         Headless_track(&h->timing, ev);
-        printf("%s  %s  %s  %s\n", when, ev->key, StepState_name((StepState)ev->state), ev->text);
-        break;
-    case EVENT_LOG:
-        printf("%s  %s  %s  %s\n", when, ev->key, Headless_level_name(ev->state), ev->text);
-        break;
-    case EVENT_HEALTH:
-        printf("%s  %s  %s  %s\n", when, ev->key, Headless_health_name(ev->state), ev->text);
-        break;
-    case EVENT_ALARM:
-        printf("%s  %s  %s  %s\n", when, ev->key, ev->state ? "alarm" : "cleared", ev->text);
-        break;
-    default: printf("%s  %s  %s  %s\n", when, Event_kind_name(ev->kind), ev->key, ev->text); break;
+}
+
+/* The bus's events; the loop ends when the executor has nothing queued or
+ * running (after one more look, for what it posted last). */
+static unsigned Headless_take(void *self, Loop *loop)
+{
+    Headless *h = self;
+    unsigned what = Loop_take_bus(self, loop);
+    h->status = Executor_status(h->rt.executor);
+    if (!h->status.busy) {
+        what |= Loop_take_bus(self, loop);
+        Loop_quit(loop);
     }
-    fflush(stdout);
+    return what;
 }
 
-/* The thresholds after each batch, as the console evaluates them; raised
- * and cleared alarms go on the bus (recorded) and come back to be printed. */
-static void Headless_post_alarms(Headless *h)
+static int Headless_wake_ms(void *self, Loop *loop)
 {
-    Event alarms[ALARMS_MAX];
-    Model_tick(&h->model, Clock_wall_ms(), Bus_now_mono_ms(h->rt.bus));
-    int n = Alarms_evaluate(&h->alarms, &h->model, alarms, ALARMS_MAX);
-    for (int i = 0; i < n; i++)
-        Bus_post(h->rt.bus, &alarms[i]);
+    (void)self;
+    (void)loop;
+    return HEADLESS_STATUS_MS;
 }
 
-static void Headless_drain(Headless *h, int timeout_ms)
+/* The first signal turns into an abort; the loop goes on until the step in
+ * flight has recorded how it ended. */
+static void Headless_signal(void *self, Loop *loop, int sig)
 {
-    Event evs[64];
-    size_t n = BusQueue_wait(h->rt.events, evs, 64, timeout_ms);
-    for (size_t i = 0; i < n; i++) {
-        if (h->watching)
-            Model_fold(&h->model, &evs[i]);
-        Headless_print(h, &evs[i]);
-    }
-    if (h->watching)
-        Headless_post_alarms(h);
-}
-
-/* A pending signal turns into an abort (once). */
-static void Headless_poll_signal(Headless *h)
-{
-    struct timespec zero = {0, 0};
-    int sig = sigtimedwait(&h->signals, NULL, &zero);
-    if (sig <= 0 || h->signal)
+    (void)loop;
+    Headless *h = self;
+    if (h->signal)
         return;
     h->signal = sig;
     fprintf(stderr, "cutover: %s: aborting; the step in flight is recorded before exit\n",
@@ -139,18 +108,33 @@ static void Headless_poll_signal(Headless *h)
     Executor_abort(h->rt.executor);
 }
 
-/* Prints events until the executor has nothing queued or running. */
+static const LoopModeClass HEADLESS_MODE = {
+    .name = "headless",
+    .event_fd = Loop_bus_fd,
+    .take = Headless_take,
+    .model = Loop_bus_model,
+    .wake_ms = Headless_wake_ms,
+    .event = Headless_event,
+    .signal = Headless_signal,
+};
+
+/* Runs the loop until the executor is idle. */
 static ExecutorStatus Headless_wait(Headless *h)
 {
-    for (;;) {
-        Headless_drain(h, 50);
-        Headless_poll_signal(h);
-        ExecutorStatus s = Executor_status(h->rt.executor);
-        if (!s.busy) {
-            Headless_drain(h, 0);
-            return s;
-        }
+    Loop_run(&h->loop);
+    return h->status;
+}
+
+/* The loop over the runtime's bus, lines for a view. */
+static int Headless_open_loop(Headless *h)
+{
+    char err[256];
+    if (Loop_open(&h->loop, &HEADLESS_MODE, h, &LINES_VIEW, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "cutover: %s\n", err);
+        return -1;
     }
+    Loop_watch_bus(&h->loop, h->rt.bus, h->rt.events, h->rt.plan);
+    return 0;
 }
 
 static void Headless_summary(const Headless *h, const ExecutorStatus *s)
@@ -185,7 +169,7 @@ static void Headless_summary(const Headless *h, const ExecutorStatus *s)
 static int Headless_dry_run(const RunOptions *opt)
 {
     char err[1024];
-    Headless h;
+    static Headless h; /* holds a model: not on the stack */
     memset(&h, 0, sizeof h);
     h.rt.plan = Plan_load(opt->plan_path, err, sizeof err);
     if (!h.rt.plan) {
@@ -193,17 +177,20 @@ static int Headless_dry_run(const RunOptions *opt)
         return EXIT_USAGE;
     }
     h.rt.bus = Bus_new();
-    h.rt.events = h.rt.bus ? Bus_attach(h.rt.bus, 0) : NULL;
+    h.rt.events = h.rt.bus ? Bus_attach(h.rt.bus, 1) : NULL;
     ExecutorConfig ec = {.plan = h.rt.plan, .bus = h.rt.bus, .dry_run = true};
     h.rt.executor = h.rt.events ? Executor_start(&ec, err, sizeof err) : NULL;
     int rc = EXIT_OK;
     if (!h.rt.executor) {
         fprintf(stderr, "cutover: %s\n", h.rt.events ? err : "out of memory");
         rc = EXIT_NO;
+    } else if (Headless_open_loop(&h) != 0) {
+        Executor_stop(h.rt.executor);
+        rc = EXIT_NO;
     } else {
-        sigemptyset(&h.signals);
         Executor_arm(h.rt.executor);
         Headless_wait(&h);
+        Loop_close(&h.loop);
         Executor_stop(h.rt.executor);
     }
     Bus_free(h.rt.bus);
@@ -283,6 +270,7 @@ int Headless_run(const RunOptions *opt)
                         "the console\n");
         return EXIT_USAGE;
     }
+    Loop_block_signals(); /* before any thread starts: only the loop takes them */
     if (opt->dry_run)
         return Headless_dry_run(opt);
     if (!opt->yes) {
@@ -290,26 +278,21 @@ int Headless_run(const RunOptions *opt)
                         "confirm them in advance, or --dry-run to see what would run\n");
         return EXIT_USAGE;
     }
-    static Headless h;
+    static Headless h; /* holds a model: not on the stack */
     memset(&h, 0, sizeof h);
     for (int k = 0; k < STEP_KIND_COUNT; k++)
         h.timing.start_ms[k] = h.timing.end_ms[k] = -1;
     h.timing.down_start_ms = h.timing.down_end_ms = -1;
-    /* Blocked before any thread starts, so every thread inherits the mask
-     * and the signals wait for sigtimedwait here. */
-    sigemptyset(&h.signals);
-    sigaddset(&h.signals, SIGINT);
-    sigaddset(&h.signals, SIGTERM);
-    sigaddset(&h.signals, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &h.signals, NULL);
     int rc = Runtime_open(&h.rt, opt, 0, 0);
     if (rc != 0)
         return rc;
-    Model_init(&h.model, h.rt.plan->name, Bus_start_wall_ms(h.rt.bus));
-    Alarms_init(&h.alarms, &h.rt.plan->thresholds);
-    h.watching = true;
+    if (Headless_open_loop(&h) != 0) {
+        Runtime_close(&h.rt);
+        return EXIT_NO;
+    }
     ExecutorStatus s = Headless_drive(&h);
     Headless_summary(&h, &s);
+    Loop_close(&h.loop);
     Runtime_close(&h.rt);
     return Headless_status(&s);
 }

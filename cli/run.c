@@ -11,6 +11,7 @@
 #include "cli/options.h"
 #include "cli/runtime.h"
 #include "console/live.h"
+#include "console/loop.h"
 
 /* The terminal's size for the recording's header, read before curses starts. */
 static void Run_terminal_size(int *cols, int *rows)
@@ -28,6 +29,7 @@ static int Run_console(const RunOptions *opt)
     Runtime rt;
     int cols, rows;
     Run_terminal_size(&cols, &rows);
+    Loop_block_signals(); /* before any thread starts: only the loop takes them */
     int rc = Runtime_open(&rt, opt, cols, rows);
     if (rc != 0)
         return rc;

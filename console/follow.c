@@ -6,17 +6,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console/loop.h"
+#include "console/shell.h"
 #include "lib/clock.h"
 #include "replay/player.h"
-#include "console/shell.h"
-#include "tui/term.h"
 
 typedef struct Follow {
+    Loop loop;
     Player *player;
     Shell view;
-    Model frozen; /* what the screen shows while frozen */
-    bool dirty;
-    int64_t last_draw_ms;
 } Follow;
 
 /* A console that just started may not have written its header yet: wait a
@@ -36,48 +34,47 @@ static void Follow_wait_header(const char *path)
     }
 }
 
-static void Follow_toggle_freeze(Follow *f)
+static void Follow_key(void *self, Loop *loop, const LoopKey *k)
 {
-    f->view.screen.frozen = !f->view.screen.frozen;
-    if (f->view.screen.frozen)
-        f->frozen = *Player_model(f->player);
-    Shell_banner(&f->view, f->view.screen.frozen ? "display frozen: the file is still read (f to "
-                                                   "thaw)"
-                                                 : "display live again");
+    (void)self;
+    if (k->kind == SHELL_ACTION && k->binding->action == ACTION_QUIT)
+        Loop_quit(loop);
 }
 
-static void Follow_keys(Follow *f)
+/* The lines written since the last look: a frame when there were any. */
+static unsigned Follow_take(void *self, Loop *loop)
 {
-    for (;;) {
-        const KeyBinding *kb;
-        int key;
-        ShellResult res = Shell_key(&f->view, Player_model(f->player), &kb, &key);
-        if (key == KEYCODE_NONE || f->view.quit)
-            return;
-        f->dirty = true;
-        if (res == SHELL_ACTION && kb->action == ACTION_FREEZE)
-            Follow_toggle_freeze(f);
+    (void)loop;
+    Follow *f = self;
+    long n = Player_follow(f->player, Clock_wall_ms());
+    if (n < 0) {
+        Shell_banner(&f->view, "%s", Player_error(f->player));
+        return LOOP_URGENT;
     }
+    return n > 0 ? LOOP_DATA : 0;
 }
 
-static void Follow_loop(Follow *f)
+/* A file has no wake-up: it is read again every FOLLOW_POLL_MS. */
+static int Follow_wake_ms(void *self, Loop *loop)
 {
-    f->dirty = true;
-    while (!f->view.quit) {
-        long n = Player_follow(f->player, Clock_wall_ms());
-        if (n < 0)
-            Shell_banner(&f->view, "%s", Player_error(f->player));
-        int64_t now = Clock_mono_ms();
-        /* New lines, a key, or the clock's next second. */
-        if (n != 0 || f->dirty || now - f->last_draw_ms >= 1000) {
-            Shell_draw(&f->view, f->view.screen.frozen ? &f->frozen : Player_model(f->player));
-            f->last_draw_ms = now;
-            f->dirty = false;
-        }
-        Shell_wait(&f->view, FOLLOW_POLL_MS);
-        Follow_keys(f);
-    }
+    (void)self;
+    (void)loop;
+    return FOLLOW_POLL_MS;
 }
+
+static const Model *Follow_model(void *self, Loop *loop)
+{
+    (void)loop;
+    return Player_model(((Follow *)self)->player);
+}
+
+static const LoopModeClass FOLLOW_MODE = {
+    .name = "follow",
+    .take = Follow_take,
+    .model = Follow_model,
+    .wake_ms = Follow_wake_ms,
+    .key = Follow_key,
+};
 
 int Follow_run(const FollowOptions *opt)
 {
@@ -90,15 +87,18 @@ int Follow_run(const FollowOptions *opt)
         fprintf(stderr, "cutover follow: %s\n", err);
         return 2;
     }
-    if (Shell_open(&f.view, KEYS_FOLLOW, opt->theme ? opt->theme : "dark", opt->ascii, err,
+    if (Loop_open(&f.loop, &FOLLOW_MODE, &f, &SHELL_VIEW, &f.view, err, sizeof err) != 0 ||
+        Shell_open(&f.view, KEYS_FOLLOW, opt->theme ? opt->theme : "dark", opt->ascii, err,
                    sizeof err) != 0) {
         fprintf(stderr, "cutover follow: %s\n", err);
+        Loop_close(&f.loop);
         Player_close(f.player);
         return 2;
     }
     f.view.screen.session_file = opt->path;
-    Follow_loop(&f);
+    Loop_run(&f.loop);
     Shell_close(&f.view);
+    Loop_close(&f.loop);
     char problems[512];
     Player_problems(f.player, problems, sizeof problems);
     if (problems[0])

@@ -1,8 +1,5 @@
-/* The live console: the UI thread's loop. It waits on the keyboard, the
- * bus's wake pipe and a signal pipe, folds new events into the model, and
- * redraws only when something changed, at most ten times a second. It never
- * waits on a database or the network: probes and the executor do that on
- * their own threads. */
+/* The live console: the loop (console/loop.h) over the bus, drawn by the
+ * shell, with the keys that drive the executor. */
 #ifndef CUTOVER_CONSOLE_LIVE_H
 #define CUTOVER_CONSOLE_LIVE_H
 

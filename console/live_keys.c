@@ -1,6 +1,7 @@
 /* What each key does in the live console. Anything that changes a server
  * goes through a confirmation that names the plan, the step and the servers,
  * unless the operator confirmed in advance with --yes. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,7 @@ static void Live_do(Live *live, Action action)
         break;
     case ACTION_QUIT:
         Live_decision(live, "quit", "quit while a step was running");
-        live->shell.quit = true;
+        Loop_quit(&live->loop);
         break;
     default: break;
     }
@@ -194,16 +195,15 @@ void Live_count_ready(Live *live)
         Executor_rollback_past(live->cfg->executor, st.writes_counted);
         return;
     }
-    ScreenState *s = &live->shell.screen;
-    s->overlay = OVERLAY_INPUT;
-    s->input[0] = '\0';
-    live->input_for = ACTION_ROLLBACK;
-    snprintf(s->overlay_title, sizeof s->overlay_title, "Roll back past the point of no return");
-    snprintf(s->overlay_text, sizeof s->overlay_text,
+    char text[sizeof live->shell.screen.overlay_text];
+    snprintf(text, sizeof text,
              "The target has %lld transaction(s) of the application since the point of no "
              "return that the source lacks. Rolling back leaves them on the target, out of "
              "the application's reach. Type %lld to roll back anyway (Esc cancels):",
              st.writes_counted, st.writes_counted);
+    live->input_for = ACTION_ROLLBACK;
+    Shell_ask(&live->shell, "Roll back past the point of no return", text);
+    Loop_changed(&live->loop, LOOP_URGENT);
 }
 
 static void Live_request(Live *live, Action action)
@@ -233,7 +233,7 @@ static void Live_request(Live *live, Action action)
         Live_request_rollback_past(live, &st);
         return;
     }
-    const char *blocked = action == ACTION_ARM ? Alarms_blocking_arm(&live->model) : NULL;
+    const char *blocked = action == ACTION_ARM ? Alarms_blocking_arm(&live->loop.model) : NULL;
     if (blocked) {
         Live_banner(live, "not armed: %s", blocked);
         return;
@@ -267,7 +267,6 @@ static void Live_request(Live *live, Action action)
 static void Live_confirm_key(Live *live, int key)
 {
     Action action = live->pending;
-    live->shell.screen.overlay = OVERLAY_NONE;
     live->pending = ACTION_NONE;
     if (key == 'y' || key == 'Y')
         Live_do(live, action);
@@ -278,7 +277,6 @@ static void Live_confirm_key(Live *live, int key)
 /* The count typed to roll back past the point: it must be the count. */
 static void Live_typed_count(Live *live, const char *typed)
 {
-    live->input_for = ACTION_NONE;
     ExecutorStatus st = Executor_status(live->cfg->executor);
     char *end = NULL;
     long long n = strtoll(typed, &end, 10);
@@ -294,31 +292,20 @@ static void Live_typed_count(Live *live, const char *typed)
     Executor_rollback_past(live->cfg->executor, n);
 }
 
-/* The line of input: edited by the shell; Enter answers the count or posts
- * the note. */
-static void Live_input_key(Live *live, int key)
+/* Enter on the line of input: the count, or the note. */
+static void Live_input_done(Live *live, const char *text)
 {
-    ScreenState *s = &live->shell.screen;
-    if (Shell_input_key(&live->shell, key) != SHELL_INPUT_DONE) {
-        if (s->overlay == OVERLAY_NONE)
-            live->input_for = ACTION_NONE; /* Esc */
-        return;
-    }
-    if (live->input_for == ACTION_ROLLBACK) {
-        Live_typed_count(live, s->input);
+    Action input_for = live->input_for;
+    live->input_for = ACTION_NONE;
+    if (input_for == ACTION_ROLLBACK) {
+        Live_typed_count(live, text);
         return;
     }
     Event ev;
     memset(&ev, 0, sizeof ev);
     ev.kind = EVENT_NOTE;
-    Event_copy_field(ev.text, sizeof ev.text, s->input);
+    Event_copy_field(ev.text, sizeof ev.text, text);
     Bus_post(live->cfg->bus, &ev);
-}
-
-static void Live_select(Live *live, int delta)
-{
-    int n = live->model.nsteps, sel = live->shell.screen.selected_step + delta;
-    live->shell.screen.selected_step = sel < -1 ? n - 1 : sel >= n ? -1 : sel;
 }
 
 static void Live_quit(Live *live)
@@ -330,36 +317,17 @@ static void Live_quit(Live *live)
     else {
         /* The recording ends with the operator leaving, not with the last sample. */
         Live_decision(live, "quit", "the operator quit");
-        live->shell.quit = true;
+        Loop_quit(&live->loop);
     }
-}
-
-static void Live_toggle_freeze(Live *live)
-{
-    live->shell.screen.frozen = !live->shell.screen.frozen;
-    if (live->shell.screen.frozen)
-        live->frozen = live->model;
-    Live_banner(live, live->shell.screen.frozen ? "display frozen: recording goes on (f to thaw)"
-                                                : "display live again");
 }
 
 static void Live_action(Live *live, Action action)
 {
     switch (action) {
-    case ACTION_HELP: live->shell.screen.overlay = OVERLAY_HELP; break;
-    case ACTION_REDRAW: live->shell.force = true; break;
-    case ACTION_FREEZE: Live_toggle_freeze(live); break;
     case ACTION_QUIT: Live_quit(live); break;
-    case ACTION_THEME: Shell_next_theme(&live->shell); break;
-    case ACTION_SELECT_UP: Live_select(live, -1); break;
-    case ACTION_SELECT_DOWN: Live_select(live, 1); break;
     case ACTION_NOTE:
         live->input_for = ACTION_NOTE;
-        live->shell.screen.overlay = OVERLAY_INPUT;
-        live->shell.screen.input[0] = '\0';
-        snprintf(live->shell.screen.overlay_title, sizeof live->shell.screen.overlay_title, "Note");
-        snprintf(live->shell.screen.overlay_text, sizeof live->shell.screen.overlay_text,
-                 "A remark for the recording (who, what, why):");
+        Shell_ask(&live->shell, "Note", "A remark for the recording (who, what, why):");
         break;
     case ACTION_PREFLIGHT:
         Live_decision(live, "preflight", "run the pre-flight checks");
@@ -379,20 +347,29 @@ static void Live_action(Live *live, Action action)
     }
 }
 
-void Live_key(Live *live, int key)
+void Live_key(void *self, Loop *loop, const LoopKey *k)
 {
-    live->answer = live->dirty = true;
-    switch (live->shell.screen.overlay) {
-    case OVERLAY_HELP: live->shell.screen.overlay = OVERLAY_NONE; return;
-    case OVERLAY_CONFIRM: Live_confirm_key(live, key); return;
-    case OVERLAY_INPUT: Live_input_key(live, key); return;
+    (void)loop;
+    Live *live = self;
+    switch (k->kind) {
+    case SHELL_CONFIRM: Live_confirm_key(live, k->key); break;
+    case SHELL_INPUT_DONE: Live_input_done(live, k->input); break;
+    case SHELL_INPUT_CLOSED: live->input_for = ACTION_NONE; break;
+    case SHELL_ACTION: Live_action(live, k->binding->action); break;
     default: break;
     }
-    if (key == KEYCODE_CTRL('c')) {
-        Live_quit(live);
+}
+
+void Live_signal(void *self, Loop *loop, int sig)
+{
+    Live *live = self;
+    if (sig == SIGINT) {
+        LoopKey k = {.kind = SHELL_ACTION, .key = 'q'};
+        k.binding = Keys_find('q', KEYS_LIVE, live->shell.screen.readonly);
+        Live_key(live, loop, &k); /* as q: asks first while a step runs */
         return;
     }
-    const KeyBinding *kb = Keys_find(key, KEYS_LIVE, live->cfg->executor == NULL);
-    if (kb)
-        Live_action(live, kb->action);
+    Live_decision(live, "signal",
+                  sig == SIGHUP ? "terminal went away (SIGHUP)" : "terminated (SIGTERM)");
+    Loop_quit(loop);
 }

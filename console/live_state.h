@@ -8,28 +8,24 @@
 
 #include "console/keys.h"
 #include "console/live.h"
+#include "console/loop.h"
 #include "console/shell.h"
-#include "model/alarms.h"
-#include "model/model.h"
 
 typedef struct Live {
     const LiveConfig *cfg;
-    Shell shell; /* the terminal, canvas, theme, banner, screen state, quit */
-    Model model;
-    Model frozen; /* what the screen shows while frozen */
-    Alarms alarms;
+    Loop loop;           /* the model, the alarms, the pacing */
+    Shell shell;         /* the terminal, canvas, theme, banner, screen state */
     Action pending;      /* the action an open confirmation is for */
     Action input_for;    /* the open input line: ACTION_NOTE or ACTION_ROLLBACK (the count) */
     bool awaiting_count; /* the executor counts the target's writes for a rollback */
-    bool dirty;          /* the model or the screen state changed */
-    bool urgent;         /* a step moved, an alarm: draw within a frame */
-    bool answer;         /* a key was pressed: draw now, the operator waits for it */
-    int64_t last_draw_ms;
-    int frames;
 } Live;
 
-/* Handles one key (live_keys.c). */
-void Live_key(Live *live, int key);
+/* A key the shell did not keep (live_keys.c). */
+void Live_key(void *self, Loop *loop, const LoopKey *key);
+
+/* SIGINT is q (it asks while a step runs); SIGTERM and SIGHUP leave, and
+ * the executor records where the cutover stands (live_keys.c). */
+void Live_signal(void *self, Loop *loop, int sig);
 
 /* After the executor counted the target's writes for a rollback past the
  * point of no return: asks for the count to be typed (live_keys.c). */

@@ -4,15 +4,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "console/loop.h"
+#include "console/shell.h"
 #include "lib/clock.h"
 #include "replay/player.h"
 #include "replay/timearg.h"
-#include "console/shell.h"
 #include "tui/term.h"
 
 #define REPLAY_FRAME_MS 100 /* ten frames a second while playing */
 
 typedef struct Replay {
+    Loop loop;
     Player *player;
     Shell view;
     double speed;
@@ -118,35 +120,50 @@ static void Replay_action(Replay *r, Action action, int key)
     }
 }
 
-static void Replay_keys(Replay *r)
+static void Replay_key(void *self, Loop *loop, const LoopKey *k)
 {
-    for (;;) {
-        const KeyBinding *kb;
-        int key;
-        ShellResult res = Shell_key(&r->view, Player_model(r->player), &kb, &key);
-        if (key == KEYCODE_NONE || r->view.quit)
-            return;
-        if (res == SHELL_INPUT_DONE)
-            Replay_goto(r, r->view.screen.input);
-        else if (res == SHELL_ACTION)
-            Replay_action(r, kb->action, key);
-    }
+    Replay *r = self;
+    if (k->kind == SHELL_INPUT_DONE)
+        Replay_goto(r, k->input);
+    else if (k->kind == SHELL_ACTION && k->binding->action == ACTION_QUIT)
+        Loop_quit(loop);
+    else if (k->kind == SHELL_ACTION)
+        Replay_action(r, k->binding->action, k->key);
 }
 
-static void Replay_loop(Replay *r)
+/* The recorded clock moves with the real one while playing: a frame for
+ * each move. */
+static unsigned Replay_take(void *self, Loop *loop)
 {
-    r->last_real_ms = Clock_mono_ms();
-    while (!r->view.quit) {
-        Replay_play(r);
-        r->view.screen.speed = r->speed;
-        r->view.screen.playing = r->playing;
-        r->view.screen.position_percent = Player_percent(r->player);
-        Shell_draw(&r->view, Player_model(r->player));
-        /* Paused, only keys and the banner's end need a frame. */
-        Shell_wait(&r->view, r->playing ? REPLAY_FRAME_MS : r->view.banner[0] ? 500 : -1);
-        Replay_keys(r);
-    }
+    (void)loop;
+    Replay *r = self;
+    int64_t before = Player_position(r->player);
+    Replay_play(r);
+    r->view.screen.speed = r->speed;
+    r->view.screen.playing = r->playing;
+    r->view.screen.position_percent = Player_percent(r->player);
+    return Player_position(r->player) != before ? LOOP_URGENT : 0;
 }
+
+static int Replay_wake_ms(void *self, Loop *loop)
+{
+    (void)loop;
+    return ((Replay *)self)->playing ? REPLAY_FRAME_MS : -1;
+}
+
+static const Model *Replay_model(void *self, Loop *loop)
+{
+    (void)loop;
+    return Player_model(((Replay *)self)->player);
+}
+
+static const LoopModeClass REPLAY_MODE = {
+    .name = "replay",
+    .take = Replay_take,
+    .model = Replay_model,
+    .wake_ms = Replay_wake_ms,
+    .key = Replay_key,
+};
 
 /* The start position from --start, checked before the terminal is taken. */
 static int Replay_start_at(Replay *r, const char *text)
@@ -181,17 +198,21 @@ int Replay_run(const ReplayOptions *opt)
         Player_close(r.player);
         return 2;
     }
-    if (Shell_open(&r.view, KEYS_REPLAY, opt->theme ? opt->theme : "dark", opt->ascii, err,
+    if (Loop_open(&r.loop, &REPLAY_MODE, &r, &SHELL_VIEW, &r.view, err, sizeof err) != 0 ||
+        Shell_open(&r.view, KEYS_REPLAY, opt->theme ? opt->theme : "dark", opt->ascii, err,
                    sizeof err) != 0) {
         fprintf(stderr, "cutover replay: %s\n", err);
+        Loop_close(&r.loop);
         Player_close(r.player);
         return 2;
     }
     Player_problems(r.player, problems, sizeof problems);
     if (problems[0])
         Shell_banner(&r.view, "%s", problems);
-    Replay_loop(&r);
+    r.last_real_ms = Clock_mono_ms();
+    Loop_run(&r.loop);
     Shell_close(&r.view);
+    Loop_close(&r.loop);
     if (problems[0])
         fprintf(stderr, "cutover replay: %s: %s\n", opt->path, problems);
     Player_close(r.player);

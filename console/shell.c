@@ -1,62 +1,14 @@
 #include "console/shell.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lib/clock.h"
 #include "tui/term.h"
 
 #define SHELL_BANNER_MS 4000
-
-/* Signals become bytes on a pipe, read by the mode's loop like any other
- * input (as tmux does), so no handler touches curses or the model. */
-static int shell_signal_pipe[2] = {-1, -1};
-
-static void Shell_on_signal(int sig)
-{
-    int saved = errno;
-    unsigned char byte = (unsigned char)sig;
-    ssize_t n = write(shell_signal_pipe[1], &byte, 1);
-    (void)n;
-    errno = saved;
-}
-
-static int Shell_install_signals(void)
-{
-    if (pipe(shell_signal_pipe) != 0)
-        return -1;
-    for (int i = 0; i < 2; i++) {
-        fcntl(shell_signal_pipe[i], F_SETFL, fcntl(shell_signal_pipe[i], F_GETFL) | O_NONBLOCK);
-        fcntl(shell_signal_pipe[i], F_SETFD, FD_CLOEXEC);
-    }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = Shell_on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    return 0;
-}
-
-static void Shell_close_signals(void)
-{
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGHUP, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
-    for (int i = 0; i < 2; i++) {
-        if (shell_signal_pipe[i] >= 0)
-            close(shell_signal_pipe[i]);
-        shell_signal_pipe[i] = -1;
-    }
-}
 
 void Shell_banner(Shell *v, const char *fmt, ...)
 {
@@ -98,13 +50,8 @@ int Shell_open(Shell *v, unsigned mode, const char *theme, bool ascii, char *err
     Theme probe;
     if (Theme_load(theme, &probe, err, errsize) != 0)
         return -1;
-    if (Shell_install_signals() != 0) {
-        snprintf(err, errsize, "cannot set up the event loop: %s", strerror(errno));
-        return -1;
-    }
     TermInfo info;
     if (Term_init(v->no_color, &info) != 0) {
-        Shell_close_signals();
         snprintf(err, errsize, "cannot use this terminal (TERM=%s)", getenv("TERM"));
         return -1;
     }
@@ -123,7 +70,6 @@ int Shell_open(Shell *v, unsigned mode, const char *theme, bool ascii, char *err
 void Shell_close(Shell *v)
 {
     Term_end();
-    Shell_close_signals();
     Canvas_free(v->canvas);
     v->canvas = NULL;
 }
@@ -142,32 +88,9 @@ void Shell_draw(Shell *v, const Model *m)
     v->screen.banner = banner ? v->banner : NULL;
     if (!banner)
         v->banner[0] = '\0';
-    Screen_render(v->canvas, m, &v->screen);
+    Screen_render(v->canvas, v->screen.frozen ? &v->frozen : m, &v->screen);
     Term_present(v->canvas, v->force);
     v->force = false;
-}
-
-int Shell_signal_fd(const Shell *v)
-{
-    (void)v;
-    return shell_signal_pipe[0];
-}
-
-int Shell_take_signal(Shell *v)
-{
-    (void)v;
-    unsigned char sig;
-    return read(shell_signal_pipe[0], &sig, 1) == 1 ? sig : 0;
-}
-
-void Shell_wait(Shell *v, int timeout_ms)
-{
-    struct pollfd fds[2] = {{.fd = Term_input_fd(), .events = POLLIN},
-                            {.fd = shell_signal_pipe[0], .events = POLLIN}};
-    if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR)
-        Clock_sleep_ms(10); /* never spin */
-    while (Shell_take_signal(v))
-        v->quit = true;
 }
 
 /* Appends the key's UTF-8 (one to four bytes: an emoji in a note is a
@@ -202,9 +125,10 @@ ShellResult Shell_input_key(Shell *v, int key)
     size_t len = strlen(s->input);
     if (key == KEYCODE_ESCAPE) {
         s->overlay = OVERLAY_NONE;
+        return SHELL_INPUT_CLOSED;
     } else if (key == KEYCODE_ENTER) {
         s->overlay = OVERLAY_NONE;
-        return len ? SHELL_INPUT_DONE : SHELL_NOTHING;
+        return len ? SHELL_INPUT_DONE : SHELL_INPUT_CLOSED;
     } else if (key == KEYCODE_BACKSPACE) {
         while (len > 0 && ((unsigned char)s->input[len - 1] & 0xC0) == 0x80)
             len--; /* a whole UTF-8 character */
@@ -242,34 +166,35 @@ bool Shell_resize(Shell *v)
 }
 
 /* The binding for key. In replay the digits 1-9 share the entry of 0 (one
- * line of help, "0-9"). */
+ * line of help, "0-9"). Ctrl-C is the quit key: the mode decides (the live
+ * console asks first while a step runs). */
 static const KeyBinding *Shell_binding(const Shell *v, int key)
 {
     if (v->screen.mode == KEYS_REPLAY && key >= '1' && key <= '9')
         key = '0';
-    return Keys_find(key, v->screen.mode, true);
+    if (key == KEYCODE_CTRL('c'))
+        key = 'q';
+    return Keys_find(key, v->screen.mode, v->screen.readonly);
 }
 
-ShellResult Shell_key(Shell *v, const Model *m, const KeyBinding **binding, int *key_out)
+/* f: the screen keeps what it shows; the events are still taken. */
+static void Shell_toggle_freeze(Shell *v, const Model *m)
 {
-    int key = Term_read_key();
-    *key_out = key;
+    v->screen.frozen = !v->screen.frozen;
+    if (v->screen.frozen)
+        v->frozen = *m;
+    Shell_banner(v, v->screen.frozen ? "display frozen: events are still taken (f to thaw)"
+                                     : "display live again");
+}
+
+ShellResult Shell_key(Shell *v, const Model *m, int key, const KeyBinding **binding)
+{
     *binding = NULL;
-    if (key == KEYCODE_NONE)
-        return SHELL_NOTHING;
-    if (key == KEYCODE_RESIZE) {
-        Shell_resize(v);
-        return SHELL_NOTHING;
-    }
-    if (v->screen.overlay == OVERLAY_HELP) {
-        v->screen.overlay = OVERLAY_NONE;
-        return SHELL_NOTHING;
-    }
-    if (v->screen.overlay == OVERLAY_INPUT)
-        return Shell_input_key(v, key);
-    if (key == KEYCODE_CTRL('c')) {
-        v->quit = true;
-        return SHELL_NOTHING;
+    switch (v->screen.overlay) {
+    case OVERLAY_HELP: v->screen.overlay = OVERLAY_NONE; return SHELL_NOTHING;
+    case OVERLAY_CONFIRM: v->screen.overlay = OVERLAY_NONE; return SHELL_CONFIRM;
+    case OVERLAY_INPUT: return Shell_input_key(v, key);
+    default: break;
     }
     const KeyBinding *kb = Shell_binding(v, key);
     if (!kb)
@@ -277,11 +202,51 @@ ShellResult Shell_key(Shell *v, const Model *m, const KeyBinding **binding, int 
     switch (kb->action) {
     case ACTION_HELP: v->screen.overlay = OVERLAY_HELP; break;
     case ACTION_REDRAW: v->force = true; break;
-    case ACTION_QUIT: v->quit = true; break;
     case ACTION_THEME: Shell_next_theme(v); break;
+    case ACTION_FREEZE: Shell_toggle_freeze(v, m); break;
     case ACTION_SELECT_UP: Shell_select(v, m, -1); break;
     case ACTION_SELECT_DOWN: Shell_select(v, m, 1); break;
     default: *binding = kb; return SHELL_ACTION;
     }
     return SHELL_NOTHING;
 }
+
+/* The view's input: every waiting key; what the shell does not keep goes to
+ * the mode. */
+static void Shell_view_input(void *self, Loop *loop)
+{
+    Shell *v = self;
+    int key;
+    while (!loop->quit && (key = Term_read_key()) != KEYCODE_NONE) {
+        Loop_changed(loop, LOOP_ANSWER);
+        if (key == KEYCODE_RESIZE) {
+            if (Shell_resize(v))
+                Loop_resized(loop, v->canvas->cols, v->canvas->rows);
+            continue;
+        }
+        LoopKey k = {.key = key, .input = v->screen.input};
+        k.kind = (int)Shell_key(v, Loop_model(loop), key, &k.binding);
+        if (k.kind != SHELL_NOTHING && loop->mode->key)
+            loop->mode->key(loop->mode_self, loop, &k);
+        else if (k.kind == SHELL_ACTION && k.binding->action == ACTION_QUIT)
+            Loop_quit(loop);
+    }
+}
+
+static int Shell_view_input_fd(void *self)
+{
+    (void)self;
+    return Term_input_fd();
+}
+
+static void Shell_view_draw(void *self, const Model *m)
+{
+    Shell_draw(self, m);
+}
+
+const LoopViewClass SHELL_VIEW = {
+    .name = "terminal",
+    .input_fd = Shell_view_input_fd,
+    .input = Shell_view_input,
+    .draw = Shell_view_draw,
+};

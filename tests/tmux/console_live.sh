@@ -70,3 +70,16 @@ echo "$replayed" | grep -q 'note: endpoint back ? ok' ||
     fail "the replayed screen does not show the note as the live one did:
 $replayed"
 note "an emoji note round-trips: typed, recorded, replayed"
+
+# The terminal goes away (SIGHUP, a closed ssh session): the console leaves
+# at once, and the recording's last word says why.
+tmux_start 120 40 "$CUTOVER" --session-dir "$LAB_DIR/sessions2" "$LAB_PLAN"
+tmux_wait_for 'Replication lag' 15 || fail "console did not start again"
+pid=$(pgrep -f -- "^$CUTOVER --session-dir $LAB_DIR/sessions2" | head -n 1)
+[ -n "$pid" ] || fail "no console process"
+kill -HUP "$pid"
+tmux_wait_for 'EXITED 0' 10 || fail "the console did not leave on SIGHUP"
+session=$(ls "$LAB_DIR"/sessions2/*.session.jsonl | head -n 1)
+tail -n 1 "$session" | grep -q '"k":"decision","key":"signal","x":"terminal went away (SIGHUP)"' ||
+    fail "the recording does not end with the signal: $(tail -n 2 "$session")"
+note "SIGHUP: left at once, recorded as the last event"
