@@ -12,8 +12,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "aws/assume.h"
 #include "aws/fetch.h"
 #include "aws/profile.h"
+#include "aws/sts.h"
 #include "lib/clock.h"
 #include "lib/subprocess.h"
 #include "lib/redact.h"
@@ -294,20 +296,40 @@ static int from_process(const char *command, const char *profile, Credentials *o
     return rc < 0 ? -1 : 1;
 }
 
-/* 2. The profile, from both files. An AWS_PROFILE that names nothing is an
- * error rather than a silent fall-through to other sources. */
-static int from_profile(const char *profile, Credentials *out, char *err, size_t errlen)
+/* Whether the profile's settings say where its credentials come from; a
+ * profile with none of them (only a region, say) lets the chain go on, as
+ * the AWS CLI does. */
+static bool profile_has_credential_settings(const char *profile)
 {
-    bool explicit = profile || (getenv("AWS_PROFILE") && *getenv("AWS_PROFILE"));
-    if (!profile)
-        profile = Profile_name();
-    if (!Profile_exists(profile)) {
-        if (!explicit)
-            return 0;
-        snprintf(err, errlen, "profile \"%s\" is in neither %s nor %s", profile,
-                 "the credentials file", "the config file");
-        return -1;
-    }
+    static const char *const KEYS[] = {"role_arn",           "web_identity_token_file",
+                                       "sso_session",        "sso_start_url",
+                                       "credential_process", "aws_access_key_id"};
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++)
+        for (int f = PROFILE_CREDENTIALS_FILE; f <= PROFILE_CONFIG_FILE; f++) {
+            char *v = NULL, e[8];
+            int rc = Profile_get((Profile_file)f, profile, KEYS[i], &v, e, sizeof e);
+            free(v);
+            if (rc != 0)
+                return true;
+        }
+    return false;
+}
+
+/* The profile's own credentials, in the AWS CLI's order: a role (assumed
+ * with a source profile's or a credential source's credentials), a web
+ * identity token, an SSO session, static keys in the credentials file,
+ * credential_process, static keys in the config file. A profile that has
+ * such a setting and cannot give credentials is an error: never a silent
+ * fall-through to another principal. */
+int Credentials_from_profile(const CredentialsConfig *cfg, const char *profile, int depth,
+                             Credentials *out, char *err, size_t errlen)
+{
+    int rc = Assume_profile(cfg, profile, depth, out, err, errlen);
+    return rc ? rc : Credentials_from_profile_keys(profile, out, err, errlen);
+}
+
+int Credentials_from_profile_keys(const char *profile, Credentials *out, char *err, size_t errlen)
+{
     int rc = from_profile_keys(PROFILE_CREDENTIALS_FILE, profile, out, err, errlen);
     if (rc)
         return rc;
@@ -322,6 +344,28 @@ static int from_profile(const char *profile, Credentials *out, char *err, size_t
     if (rc)
         return rc;
     return from_profile_keys(PROFILE_CONFIG_FILE, profile, out, err, errlen);
+}
+
+/* 2. The profile. One named by the plan or AWS_PROFILE must exist. */
+static int from_profile(const CredentialsConfig *cfg, Credentials *out, char *err, size_t errlen)
+{
+    const char *profile = cfg->profile;
+    bool explicit = profile || (getenv("AWS_PROFILE") && *getenv("AWS_PROFILE"));
+    if (!profile)
+        profile = Profile_name();
+    if (!Profile_exists(profile)) {
+        if (!explicit)
+            return 0;
+        snprintf(err, errlen, "profile \"%s\" is in neither %s nor %s", profile,
+                 "the credentials file", "the config file");
+        return -1;
+    }
+    int rc = Credentials_from_profile(cfg, profile, 0, out, err, errlen);
+    if (rc == 0 && profile_has_credential_settings(profile)) {
+        snprintf(err, errlen, "profile \"%s\" gave no credentials", profile);
+        return -1;
+    }
+    return rc;
 }
 
 static bool allowed_container_url(const char *url)
@@ -519,12 +563,43 @@ static int from_imds(Credentials *out, char *err, size_t errlen)
     return rc < 0 ? 0 : 1;
 }
 
-int Credentials_resolve(const char *profile, Credentials *out, char *err, size_t errlen)
+int Credentials_from_source(const char *source, Credentials *out, char *err, size_t errlen)
+{
+    int rc;
+    char inner[512] = "";
+    if (!strcmp(source, "Environment"))
+        rc = from_env(out, inner, sizeof inner);
+    else if (!strcmp(source, "EcsContainer"))
+        rc = from_container(out, inner, sizeof inner);
+    else if (!strcmp(source, "Ec2InstanceMetadata"))
+        rc = from_imds(out, inner, sizeof inner);
+    else {
+        snprintf(err, errlen,
+                 "credential_source \"%.60s\" is not one of Environment, EcsContainer, "
+                 "Ec2InstanceMetadata",
+                 source);
+        return -1;
+    }
+    if (rc > 0)
+        return 0;
+    snprintf(err, errlen, "credential_source %s gave no credentials%s%s", source,
+             inner[0] ? ": " : "", inner);
+    return -1;
+}
+
+/* The chain. An explicit profile (the plan's) takes the place of the
+ * environment's keys, as the AWS CLI's --profile does: stale keys exported
+ * for another account must not decide which account a named profile uses.
+ * A role of the plan's is then assumed with whatever the chain found. */
+static int Credentials_chain(const CredentialsConfig *cfg, Credentials *out, char *err,
+                             size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    int rc = from_env(out, err, errlen);
+    int rc = cfg->profile ? 0 : from_env(out, err, errlen);
     if (rc == 0)
-        rc = from_profile(profile, out, err, errlen);
+        rc = from_profile(cfg, out, err, errlen);
+    if (rc == 0)
+        rc = Assume_env_web_identity(cfg, out, err, errlen);
     if (rc == 0)
         rc = from_container(out, err, errlen);
     if (rc < 0)
@@ -537,26 +612,69 @@ int Credentials_resolve(const char *profile, Credentials *out, char *err, size_t
     snprintf(err, errlen,
              "no AWS credentials: none in the environment, profile \"%s\", or container "
              "variables, and IMDS gave none (%s)",
-             profile ? profile : Profile_name(), imds_err);
+             cfg->profile ? cfg->profile : Profile_name(), imds_err);
     return -1;
+}
+
+int Credentials_resolve_config(const CredentialsConfig *cfg, Credentials *out, char *err,
+                               size_t errlen)
+{
+    if (Credentials_chain(cfg, out, err, errlen) != 0)
+        return -1;
+    if (!cfg->role_arn || !cfg->role_arn[0])
+        return 0;
+    Credentials base = *out;
+    Sts_role role = {.role_arn = cfg->role_arn, .external_id = cfg->external_id};
+    int rc = Assume_role_with(cfg, &base, &role, out, err, errlen);
+    Credentials_clear(&base);
+    return rc;
+}
+
+int Credentials_resolve(const char *profile, Credentials *out, char *err, size_t errlen)
+{
+    CredentialsConfig cfg = {.profile = profile};
+    return Credentials_resolve_config(&cfg, out, err, errlen);
 }
 
 struct Credentials_provider {
     pthread_mutex_t lock;
     Credentials cached;
     bool have;
-    char *profile;
+    bool fixed; /* given, never resolved */
+    char *profile, *role_arn, *external_id, *region, *endpoint_url;
     int64_t (*now_ms)(void);
 };
 
-Credentials_provider *Credentials_provider_new(const char *profile, int64_t (*now_ms)(void))
+Credentials_provider *Credentials_provider_new_config(const CredentialsConfig *cfg,
+                                                      int64_t (*now_ms)(void))
 {
     Credentials_provider *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->profile = dup_or_null(profile);
+    p->profile = dup_or_null(cfg->profile);
+    p->role_arn = dup_or_null(cfg->role_arn);
+    p->external_id = dup_or_null(cfg->external_id);
+    p->region = dup_or_null(cfg->region);
+    p->endpoint_url = dup_or_null(cfg->endpoint_url);
     pthread_mutex_init(&p->lock, NULL);
     p->now_ms = now_ms ? now_ms : Clock_wall_ms;
+    return p;
+}
+
+Credentials_provider *Credentials_provider_new(const char *profile, int64_t (*now_ms)(void))
+{
+    CredentialsConfig cfg = {.profile = profile};
+    return Credentials_provider_new_config(&cfg, now_ms);
+}
+
+Credentials_provider *Credentials_provider_fixed(const Credentials *c)
+{
+    CredentialsConfig none = {0};
+    Credentials_provider *p = Credentials_provider_new_config(&none, NULL);
+    if (p) {
+        Credentials_copy(&p->cached, c);
+        p->have = p->fixed = true;
+    }
     return p;
 }
 
@@ -570,9 +688,14 @@ int Credentials_provider_get(Credentials_provider *p, Credentials *out, char *er
     pthread_mutex_lock(&p->lock);
     int64_t now = p->now_ms();
     int rc = 0;
-    if (!p->have || !fresh(&p->cached, now)) {
+    if (!p->fixed && (!p->have || !fresh(&p->cached, now))) {
+        CredentialsConfig cfg = {.profile = p->profile,
+                                 .role_arn = p->role_arn,
+                                 .external_id = p->external_id,
+                                 .region = p->region,
+                                 .endpoint_url = p->endpoint_url};
         Credentials next;
-        if (Credentials_resolve(p->profile, &next, err, errlen) == 0) {
+        if (Credentials_resolve_config(&cfg, &next, err, errlen) == 0) {
             Credentials_clear(&p->cached);
             p->cached = next;
             p->have = true;
@@ -590,6 +713,8 @@ int Credentials_provider_get(Credentials_provider *p, Credentials *out, char *er
 
 void Credentials_provider_invalidate(Credentials_provider *p)
 {
+    if (p->fixed)
+        return;
     pthread_mutex_lock(&p->lock);
     Credentials_clear(&p->cached);
     p->have = false;
@@ -602,6 +727,10 @@ void Credentials_provider_free(Credentials_provider *p)
         return;
     Credentials_clear(&p->cached);
     free(p->profile);
+    free(p->role_arn);
+    free(p->external_id);
+    free(p->region);
+    free(p->endpoint_url);
     pthread_mutex_destroy(&p->lock);
     free(p);
 }

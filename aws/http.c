@@ -29,6 +29,7 @@ const Aws_service AWS_SECRETS_MANAGER = {"Secrets Manager", "Secrets Manager", "
                                          "secretsmanager",  JSON_1_1,          NULL};
 const Aws_service AWS_SSM = {"SSM", "SSM", "ssm", "ssm", JSON_1_1, NULL};
 const Aws_service AWS_RDS = {"RDS", "RDS", "rds", "rds", NULL, NULL};
+const Aws_service AWS_STS = {"STS", "STS", "sts", "sts", NULL, NULL};
 const Aws_service AWS_ROUTE53 = {"Route 53", "Route 53", "route53",
                                  "route53",  NULL,       "route53.amazonaws.com"};
 
@@ -123,7 +124,15 @@ Aws_client *Aws_client_new(const Aws_options *opt, char *err, size_t errlen)
         Aws_client_free(c);
         return NULL;
     }
-    c->creds = Credentials_provider_new(c->profile, NULL);
+    CredentialsConfig cc = {.profile = c->profile,
+                            .role_arn = opt->role_arn,
+                            .external_id = opt->external_id,
+                            .region = c->region,
+                            .endpoint_url = c->endpoint_url};
+    c->creds = opt->credentials ? Credentials_provider_fixed(opt->credentials)
+                                : Credentials_provider_new_config(&cc, NULL);
+    c->opt.role_arn = c->opt.external_id = NULL;
+    c->opt.credentials = NULL;
     return c;
 }
 
@@ -319,6 +328,7 @@ static void build_target(Aws_client *c, const Aws_call *call, Target *t)
         t->host[0] = '\0';
 }
 
+/* sig NULL: an unsigned call. */
 static size_t header_lines(Awsbuf *lines, const char *host, const char *ctype, const char *target,
                            const Sigv4_result *sig, const char *token)
 {
@@ -328,10 +338,12 @@ static size_t header_lines(Awsbuf *lines, const char *host, const char *ctype, c
         Awsbuf_printf(&lines[n++], "Content-Type: %s", ctype);
     if (target)
         Awsbuf_printf(&lines[n++], "X-Amz-Target: %s", target);
-    Awsbuf_printf(&lines[n++], "X-Amz-Date: %s", sig->amz_date);
-    if (token)
+    if (sig)
+        Awsbuf_printf(&lines[n++], "X-Amz-Date: %s", sig->amz_date);
+    if (sig && token)
         Awsbuf_printf(&lines[n++], "X-Amz-Security-Token: %s", token);
-    Awsbuf_printf(&lines[n++], "Authorization: %s", sig->authorization);
+    if (sig)
+        Awsbuf_printf(&lines[n++], "Authorization: %s", sig->authorization);
     Awsbuf_printf(&lines[n++], "User-Agent: cutover/%s", PACKAGE_VERSION);
     return n;
 }
@@ -359,13 +371,17 @@ static int attempt_once(Aws_client *c, const Aws_call *call, const Target *t,
     Sigv4_request req = {method, t->path, call->query, h, nh, call->body, call->body_len};
     Sigv4_credentials sc = {cred->access_key_id, cred->secret_access_key, cred->session_token};
     Sigv4_result sig;
-    int rc = Sigv4_sign(&req, &sc, region, call->service->signing, time(NULL), &sig, err, errlen);
+    memset(&sig, 0, sizeof sig);
+    int rc = c->opt.anonymous ? 0
+                              : Sigv4_sign(&req, &sc, region, call->service->signing, time(NULL),
+                                           &sig, err, errlen);
     if (rc == 0) {
         Awsbuf lines[MAX_LINES];
         const char *hl[MAX_LINES];
         for (int i = 0; i < MAX_LINES; i++)
             Awsbuf_init(&lines[i]);
-        size_t n = header_lines(lines, t->host, ctype, call->target, &sig, sc.session_token);
+        size_t n = header_lines(lines, t->host, ctype, call->target, c->opt.anonymous ? NULL : &sig,
+                                sc.session_token);
         for (size_t i = 0; i < n; i++)
             hl[i] = lines[i].data;
         Fetch_request fq = {method,
@@ -442,8 +458,8 @@ int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *e
     int max = c->opt.max_attempts > 0 ? c->opt.max_attempts : 5;
     bool refreshed = false;
     for (int attempt = 0; attempt < max; attempt++) {
-        Credentials cred;
-        if (Credentials_provider_get(c->creds, &cred, err, errlen) < 0) {
+        Credentials cred = {0};
+        if (!c->opt.anonymous && Credentials_provider_get(c->creds, &cred, err, errlen) < 0) {
             prefix_error(call, err, errlen);
             return -1;
         }

@@ -21,7 +21,7 @@ typedef struct {
 } Aws_service;
 
 extern const Aws_service AWS_CLOUDWATCH, AWS_DMS, AWS_SECRETS_MANAGER, AWS_SSM, AWS_RDS,
-    AWS_ROUTE53;
+    AWS_ROUTE53, AWS_STS;
 
 /* Told of each retry before its wait, in words ("RDS ModifyDBParameterGroup:
  * throttled (Throttling, HTTP 400); attempt 2 of 5 in 183 ms"): a step
@@ -29,15 +29,19 @@ extern const Aws_service AWS_CLOUDWATCH, AWS_DMS, AWS_SECRETS_MANAGER, AWS_SSM, 
 typedef void (*Aws_retry_fn)(void *arg, const char *text);
 
 typedef struct {
-    const char *region;       /* the plan's; NULL: AWS_REGION, AWS_DEFAULT_REGION, profile */
-    const char *profile;      /* the plan's; NULL: AWS_PROFILE, "default" */
-    const char *endpoint_url; /* the plan's override for every service; NULL: none */
-    int max_attempts;         /* 0: 5 */
-    int backoff_base_ms;      /* 0: 200; attempt n waits rand(0, base * 2^n) */
-    int backoff_max_ms;       /* 0: 5000 */
-    long connect_timeout_ms;  /* 0: 3000 */
-    long timeout_ms;          /* 0: 15000 per attempt */
-    Aws_retry_fn on_retry;    /* NULL: retries are silent */
+    const char *region;             /* the plan's; NULL: AWS_REGION, AWS_DEFAULT_REGION, profile */
+    const char *profile;            /* the plan's; NULL: AWS_PROFILE, "default" */
+    const char *endpoint_url;       /* the plan's override for every service; NULL: none */
+    const char *role_arn;           /* the plan's role for this side, assumed last; NULL: none */
+    const char *external_id;        /* for role_arn */
+    const Credentials *credentials; /* these keys (copied), not the chain: NULL */
+    bool anonymous;                 /* unsigned (AssumeRoleWithWebIdentity) */
+    int max_attempts;               /* 0: 5 */
+    int backoff_base_ms;            /* 0: 200; attempt n waits rand(0, base * 2^n) */
+    int backoff_max_ms;             /* 0: 5000 */
+    long connect_timeout_ms;        /* 0: 3000 */
+    long timeout_ms;                /* 0: 15000 per attempt */
+    Aws_retry_fn on_retry;          /* NULL: retries are silent */
     void *on_retry_arg;
 } Aws_options;
 

@@ -1,7 +1,8 @@
 # aws: SigV4 signing, credentials, the HTTP transport and the service calls.
 libcutover_a_SOURCES += aws/buf.c aws/buf.h aws/sigv4.c aws/sigv4.h
 libcutover_a_SOURCES += aws/fetch.c aws/fetch.h aws/profile.c aws/profile.h
-libcutover_a_SOURCES += aws/credentials.c aws/credentials.h
+libcutover_a_SOURCES += aws/credentials.c aws/credentials.h aws/assume.c aws/assume.h
+libcutover_a_SOURCES += aws/sts.c aws/sts.h
 libcutover_a_SOURCES += aws/xml.c aws/xml.h aws/http.c aws/http.h
 libcutover_a_SOURCES += aws/secrets.c aws/secrets.h
 
@@ -18,9 +19,10 @@ tests_aws_aws_call_SOURCES = tests/aws/aws_call.c
 EXTRA_DIST += tests/aws/fake_aws.py tests/aws/dms_lab.py tests/aws/fake_state.json tests/aws/fake_lib.sh
 
 TESTS += tests/integration/aws_sigv4_botocore.sh tests/integration/aws_fake_vs_cli.sh
-TESTS += tests/integration/aws_http_fake.sh
+TESTS += tests/integration/aws_http_fake.sh tests/integration/aws_accounts.sh
 EXTRA_DIST += tests/integration/aws_sigv4_botocore.sh tests/integration/aws_fake_vs_cli.sh
-EXTRA_DIST += tests/integration/aws_http_fake.sh
+EXTRA_DIST += tests/integration/aws_http_fake.sh tests/integration/aws_accounts.sh
+EXTRA_DIST += tests/aws/botocore_chain.py
 # The published SigV4 test suite (Apache-2.0; LICENSE and NOTICE inside).
 EXTRA_DIST += tests/data/aws4_testsuite
 

@@ -3,8 +3,14 @@
  *                                              secretsmanager, ssm, cloudwatch
  *   aws_call rds OPERATION FORM-BODY           Query protocol
  *   aws_call route53 METHOD PATH [BODY]        REST-XML
+ *   aws_call sts OPERATION FORM-BODY           Query protocol
  *   aws_call secret-swap SECRET_ID HOST PORT   aws/secrets: read, rewrite
  *                                              host/port, read back
+ *   aws_call whoami [PROFILE [ROLE_ARN [EXTERNAL_ID]]]
+ *                                              the whole credential chain
+ *                                              (PROFILE "-": none named),
+ *                                              then STS GetCallerIdentity:
+ *                                              prints "ACCOUNT ARN"
  * Credentials, region and endpoint come from the environment as for the
  * console. Prints the reply body on stdout, "attempts=N" on stderr, and the
  * error on stderr with exit status 1. AWS_CALL_MAX_ATTEMPTS caps retries. */
@@ -14,6 +20,7 @@
 
 #include "aws/http.h"
 #include "aws/secrets.h"
+#include "aws/sts.h"
 
 static const struct {
     const char *name;
@@ -26,7 +33,27 @@ static const struct {
     {"cloudwatch", &AWS_CLOUDWATCH, "GraniteServiceVersion20100801"},
     {"rds", &AWS_RDS, NULL},
     {"route53", &AWS_ROUTE53, NULL},
+    {"sts", &AWS_STS, NULL},
 };
+
+/* The chain as the console runs it for a plan's side. */
+static int whoami(int argc, char **argv)
+{
+    char err[2048];
+    Aws_options opt = {.profile = argc > 2 && strcmp(argv[2], "-") ? argv[2] : NULL,
+                       .role_arn = argc > 3 ? argv[3] : NULL,
+                       .external_id = argc > 4 ? argv[4] : NULL,
+                       .max_attempts = 1};
+    Aws_client *c = Aws_client_new(&opt, err, sizeof err);
+    Sts_identity id;
+    int rc = c ? Sts_get_caller_identity(c, &id, err, sizeof err) : -1;
+    if (rc == 0)
+        printf("%s %s\n", id.account, id.arn);
+    else
+        fprintf(stderr, "%s\n", err);
+    Aws_client_free(c);
+    return rc == 0 ? 0 : 1;
+}
 
 /* Prints "old_host:old_port -> new_host:new_port" as read back. */
 static int secret_swap(Aws_client *c, const char *id, const char *host, int port)
@@ -55,6 +82,8 @@ static int secret_swap(Aws_client *c, const char *id, const char *host, int port
 
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && argc <= 5 && !strcmp(argv[1], "whoami"))
+        return whoami(argc, argv);
     if (argc == 5 && !strcmp(argv[1], "secret-swap")) {
         char err[512];
         Aws_client *c = Aws_client_new(NULL, err, sizeof err);

@@ -12,7 +12,20 @@ It answers from a JSON state file, re-read when it changes and written back
 (atomically) after every call, so tests can both script it and inspect its
 effects:
 
-  credentials   {AKID: {"secret": S, "token": T or null, "expired": false}}
+  credentials   {AKID: {"secret": S, "token": T or null, "expired": false,
+                        "account": twelve digits (default 123456789012),
+                        "arn": the principal (default ...:user/cutover),
+                        "expires": epoch seconds (temporary keys)}}
+  sts           {"roles": {ROLE_ARN: {"trust": [principal ARN or account id],
+                                      "external_id": X or null,
+                                      "web_identity_tokens": [tokens it accepts],
+                                      "max_duration": seconds (3600)}}}:
+                AssumeRole, AssumeRoleWithWebIdentity (unsigned) and
+                GetCallerIdentity; assumed keys are added to credentials
+  owners        {"SERVICE/RESOURCE": account}: a call on a resource of
+                another account than the caller's is AccessDenied, in the
+                service's own format (DMS task and secret ARNs carry their
+                account already)
   region        the only region accepted in signatures (optional)
   knobs         {"throttle": N, "throttle_status": 400|429,
                  "server_errors": N,
@@ -73,11 +86,13 @@ JSON_TARGETS = {
     "secretsmanager": ("secretsmanager", "application/x-amz-json-1.1"),
     "AmazonSSM": ("ssm", "application/x-amz-json-1.1"),
 }
-QUERY_VERSIONS = {"2014-10-31": "rds", "2010-08-01": "monitoring"}
+QUERY_VERSIONS = {"2014-10-31": "rds", "2010-08-01": "monitoring", "2011-06-15": "sts"}
+DEFAULT_ACCOUNT = "123456789012"
 XMLNS = {
     "rds": "http://rds.amazonaws.com/doc/2014-10-31/",
     "monitoring": "http://monitoring.amazonaws.com/doc/2010-08-01/",
     "route53": "https://route53.amazonaws.com/doc/2013-04-01/",
+    "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
 }
 R53 = "{https://route53.amazonaws.com/doc/2013-04-01/}"
 
@@ -154,7 +169,7 @@ def verify_sigv4(handler, body, state, expect_service):
     if creds.get("token") and handler.headers.get("X-Amz-Security-Token") != creds["token"]:
         raise AwsError(403, "UnrecognizedClientException" if handler.json_protocol else "InvalidClientTokenId",
                        "The security token included in the request is invalid.")
-    if creds.get("expired"):
+    if creds.get("expired") or (creds.get("expires") and time.time() > creds["expires"]):
         raise AwsError(400 if handler.json_protocol else 403,
                        "ExpiredTokenException" if handler.json_protocol else "ExpiredToken",
                        "The security token included in the request is expired")
@@ -739,10 +754,134 @@ def query_get_metric_data(st, params):
     return metric_results_xml(results), False
 
 
+# ----------------------------------------------------------------- STS --
+
+def principal(state, akid):
+    c = state.get("credentials", {}).get(akid, {})
+    account = c.get("account", DEFAULT_ACCOUNT)
+    return account, c.get("arn", f"arn:aws:iam::{account}:user/cutover")
+
+
+def arn_account(arn):
+    parts = (arn or "").split(":")
+    return parts[4] if len(parts) > 5 and parts[0] == "arn" else None
+
+
+def sts_role(state, caller_arn, role_arn, action):
+    role = state.get("sts", {}).get("roles", {}).get(role_arn)
+    if role is None:
+        raise AwsError(403, "AccessDenied", f"User: {caller_arn} is not authorized to perform: "
+                       f"sts:{action} on resource: {role_arn}")
+    return role
+
+
+def sts_session_name(params):
+    name = need(params, "RoleSessionName")
+    if not re.match(r"^[\w+=,.@-]{2,64}$", name):
+        raise AwsError(400, "ValidationError", f"1 validation error detected: Value '{name}' at "
+                       "'roleSessionName' failed to satisfy constraint: Member must satisfy regular "
+                       "expression pattern: [\\w+=,.@-]*")
+    return name
+
+
+def sts_issue(state, role_arn, role, params):
+    """New temporary keys for the role, kept in credentials like any others."""
+    duration = int(params.get("DurationSeconds") or 3600)
+    if duration < 900 or duration > role.get("max_duration", 3600):
+        raise AwsError(400, "ValidationError", "The requested DurationSeconds exceeds the "
+                       "MaxSessionDuration set for this role.")
+    session = sts_session_name(params)
+    akid = "ASIA" + uuid.uuid4().hex[:16].upper()
+    secret = base64.b64encode(os.urandom(30)).decode()
+    token = base64.b64encode(os.urandom(120)).decode()
+    account, name = arn_account(role_arn), role_arn.rsplit("/", 1)[-1]
+    arn = f"arn:aws:sts::{account}:assumed-role/{name}/{session}"
+    expires = time.time() + duration
+    state.setdefault("credentials", {})[akid] = {"secret": secret, "token": token, "account": account,
+                                                 "arn": arn, "expires": expires}
+    return (f"<Credentials><AccessKeyId>{akid}</AccessKeyId><SecretAccessKey>{escape(secret)}</SecretAccessKey>"
+            f"<SessionToken>{escape(token)}</SessionToken><Expiration>{iso(expires)}</Expiration></Credentials>"
+            f"<AssumedRoleUser><AssumedRoleId>AROA{akid[4:]}:{escape(session)}</AssumedRoleId>"
+            f"<Arn>{escape(arn)}</Arn></AssumedRoleUser>")
+
+
+def sts_assume_role(state, params):
+    account, caller = principal(state, params.caller)
+    role_arn = need(params, "RoleArn")
+    role = sts_role(state, caller, role_arn, "AssumeRole")
+    trust = role.get("trust", [])
+    if caller not in trust and account not in trust:
+        raise AwsError(403, "AccessDenied", f"User: {caller} is not authorized to perform: "
+                       f"sts:AssumeRole on resource: {role_arn}")
+    if role.get("external_id") and params.get("ExternalId") != role["external_id"]:
+        raise AwsError(403, "AccessDenied", f"User: {caller} is not authorized to perform: "
+                       f"sts:AssumeRole on resource: {role_arn}")
+    inner = sts_issue(state, role_arn, role, params)
+    return inner + "<PackedPolicySize>0</PackedPolicySize>", True
+
+
+def sts_assume_role_with_web_identity(state, params):
+    role_arn = need(params, "RoleArn")
+    token = need(params, "WebIdentityToken")
+    role = sts_role(state, "a web identity", role_arn, "AssumeRoleWithWebIdentity")
+    if token not in role.get("web_identity_tokens", []):
+        raise AwsError(400, "InvalidIdentityToken", "The web identity token that was passed could "
+                       "not be validated by AWS. Get a new identity token from the identity provider "
+                       "and then retry the request.")
+    inner = sts_issue(state, role_arn, role, params)
+    return (inner + "<SubjectFromWebIdentityToken>cutover-test</SubjectFromWebIdentityToken>"
+            "<Audience>sts.amazonaws.com</Audience><Provider>cutover.test</Provider>"), True
+
+
+def sts_get_caller_identity(state, params):
+    account, arn = principal(state, params.caller)
+    return (f"<Arn>{escape(arn)}</Arn><UserId>{escape(params.caller)}</UserId>"
+            f"<Account>{account}</Account>"), False
+
+
+UNSIGNED_OPS = {("sts", "AssumeRoleWithWebIdentity")}
+
+
+# ------------------------------------------------------------ accounts --
+
+def resource_of(service, operation, req):
+    """(owner key, ARN or name) of the resource a call acts on, or None."""
+    if service == "dms":
+        arn = req.get("ReplicationTaskArn") if isinstance(req, dict) else None
+        return ("dms/" + arn, arn) if arn else None
+    if service == "secretsmanager":
+        sid = req.get("SecretId")
+        return ("secretsmanager/" + sid, sid) if sid else None
+    if service == "ssm":
+        name = req.get("Name")
+        return ("ssm/" + name, name) if name else None
+    if service == "rds":
+        name = req.get("DBParameterGroupName")
+        return ("rds/" + name, name) if name else None
+    return None
+
+
+def check_owner(state, caller, service, operation, req, json_protocol):
+    res = resource_of(service, operation, req)
+    if not res:
+        return
+    key, name = res
+    owner = state.get("owners", {}).get(key) or arn_account(name)
+    account, arn = principal(state, caller)
+    if owner and owner != account:
+        code = {"dms": "AccessDeniedFault"}.get(service, "AccessDeniedException" if json_protocol else "AccessDenied")
+        raise AwsError(400 if service == "dms" else 403, code,
+                       f"User: {arn} is not authorized to perform: {service}:{operation} on resource: "
+                       f"{name} because no resource-based policy allows the {service}:{operation} action")
+
+
 QUERY_OPS = {
     ("rds", "ModifyDBParameterGroup"): rds_modify,
     ("rds", "DescribeDBParameters"): rds_describe,
     ("monitoring", "GetMetricData"): query_get_metric_data,
+    ("sts", "AssumeRole"): sts_assume_role,
+    ("sts", "AssumeRoleWithWebIdentity"): sts_assume_role_with_web_identity,
+    ("sts", "GetCallerIdentity"): sts_get_caller_identity,
 }
 
 
@@ -807,8 +946,10 @@ class Handler(BaseHTTPRequestHandler):
                 return
             service, operation, ctype, run = route
             status, code = 200, ""
+            self.caller = None
             try:
-                verify_sigv4(self, body, state.data, service)
+                if (service, operation) not in UNSIGNED_OPS:
+                    self.caller = verify_sigv4(self, body, state.data, service)
                 err = knob_failure(state.data, operation,
                                    "ThrottlingException" if self.json_protocol else "Throttling")
                 if err:
@@ -873,6 +1014,7 @@ class Handler(BaseHTTPRequestHandler):
                         req = json.loads(body or b"{}")
                     except ValueError:
                         raise AwsError(400, "SerializationException", "The request body is not JSON")
+                    check_owner(self.server.state.data, self.caller, service, op, req, True)
                     reply, changed = fn(self.server.state.data, req)
                     return 200, json.dumps(reply), ctype, changed
                 return service, op, ctype, run
@@ -890,6 +1032,8 @@ class Handler(BaseHTTPRequestHandler):
                 def run():
                     if fn is None:
                         raise AwsError(400, "InvalidAction", f"{op} is not scripted")
+                    params.caller = self.caller
+                    check_owner(self.server.state.data, self.caller, service, op, params, False)
                     inner, changed = fn(self.server.state.data, params)
                     ns = XMLNS[service]
                     xml = (f"<{op}Response xmlns=\"{ns}\"><{op}Result>{inner}</{op}Result>"
