@@ -190,7 +190,7 @@ cutover_assert_no_loss() {
     fi
     check=$("$LAB_BIN/check-app-log" "$LAB_DIR" "${args[@]}") || fail "lab/check-app-log: $check"
     echo "$check"
-    echo "$check" | grep -q ' missing=0 ' || fail "acknowledged writes are missing on the target"
+    grep -q ' missing=0 ' <<<"$check" || fail "acknowledged writes are missing on the target"
     note "app-observed downtime (longest gap between acknowledged writes): $(echo "$check" | sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p') ms"
 }
 

@@ -70,7 +70,7 @@ wait_until 60 test_row_on_target "$id" || fail "CDC did not resume after the end
 "$LAB_BIN/app" "$LAB_DIR" stop >/dev/null
 check=$("$LAB_BIN/check-app-log" "$LAB_DIR" --catch-up) || fail "lab/check-app-log: $check"
 echo "$check"
-echo "$check" | grep -q ' missing=0 ' || fail "acknowledged writes are missing on the target"
+grep -q ' missing=0 ' <<<"$check" || fail "acknowledged writes are missing on the target"
 src=$(sql_source "SELECT COUNT(*), COALESCE(SUM(id % 1000003), 0) FROM shop.orders")
 dst=$(sql_target "SELECT COUNT(*), COALESCE(SUM(id % 1000003), 0) FROM shop.orders")
 [ "$src" = "$dst" ] || fail "shop.orders differs: source $src, target $dst"

@@ -24,14 +24,14 @@ records=$(wc -l <"$audit")
 out=$("$CUTOVER" verify --session "$session" --against-target "$plan" --hmac "$plan" "$audit") ||
     fail "verify against the recording and the target: $out"
 echo "$out"
-echo "$out" | grep -q "every record carries a valid HMAC" || fail "the records' HMACs were not checked"
+grep -q "every record carries a valid HMAC" <<<"$out" || fail "the records' HMACs were not checked"
 ! grep -qF "$CUTOVER_AUDIT_KEY" "$audit" "$session" "$LAB_DIR/run.out" || fail "the HMAC key was written somewhere"
 status=0
 CUTOVER_AUDIT_KEY=wrong-key "$CUTOVER" verify --hmac "$plan" "$audit" >"$LAB_DIR/wrong-key.out" || status=$?
 [ "$status" = 1 ] && grep -q "line 1: HMAC does not match" "$LAB_DIR/wrong-key.out" ||
     fail "another key was not refused: $(cat "$LAB_DIR/wrong-key.out")"
-echo "$out" | grep -q "anchored: the recording saw record $records with head" || fail "not anchored in the recording"
-echo "$out" | grep -q "anchored: the target saw record $records with head" || fail "not anchored on the target"
+grep -q "anchored: the recording saw record $records with head" <<<"$out" || fail "not anchored in the recording"
+grep -q "anchored: the target saw record $records with head" <<<"$out" || fail "not anchored on the target"
 [ "$(sql_target "SELECT seq FROM cutover.audit_head WHERE plan = 'lab cutover'")" = "$records" ] ||
     fail "the target's head is not record $records"
 
@@ -44,12 +44,12 @@ status=0
 out=$("$CUTOVER" verify --session "$session" "$audit") || status=$?
 echo "$out"
 [ "$status" = 1 ] || fail "verify --session exited $status on a cut log, 1 expected"
-echo "$out" | grep -q "CUT or edited against the recording: the log ends at record $((records - 1)), but record $records" ||
+grep -q "CUT or edited against the recording: the log ends at record $((records - 1)), but record $records" <<<"$out" ||
     fail "verify --session does not say the tail was cut"
 status=0
 out=$("$CUTOVER" verify --against-target "$plan" "$audit") || status=$?
 [ "$status" = 1 ] || fail "verify --against-target exited $status on a cut log, 1 expected"
-echo "$out" | grep -q "CUT or edited against the target" || fail "verify --against-target does not say CUT"
+grep -q "CUT or edited against the target" <<<"$out" || fail "verify --against-target does not say CUT"
 
 # A run on the cut log refuses to act on it.
 status=0

@@ -17,8 +17,8 @@ out=$("$CUTOVER" check --offline "$LAB_PLAN") || fail "the lab's plan is not rea
 $out"
 after=$(connections)
 echo "$out"
-echo "$out" | grep -q '^READY (offline)$' || fail "no READY line"
-! echo "$out" | grep -q '^FAIL' || fail "a check failed on the lab's plan"
+grep -q '^READY (offline)$' <<<"$out" || fail "no READY line"
+! grep -q '^FAIL' <<<"$out" || fail "a check failed on the lab's plan"
 [ "$after" = $((before + 1)) ] || fail "the source counted $((after - before - 1)) connection(s) from the offline check"
 
 nowhere="$LAB_DIR/nowhere.json"
@@ -33,9 +33,9 @@ status=0
 out=$(env -u LAB_APP_PASSWORD "$CUTOVER" check --offline "$broken") || status=$?
 echo "$out"
 [ "$status" = 1 ] || fail "expected exit 1 for a plan that is not ready, got $status"
-echo "$out" | grep -q '^FAIL  target_health password.*LAB_APP_PASSWORD is not set' || fail "the unset variable is not named"
-echo "$out" | grep -q '^FAIL  swap file .*/nonexistent/app.conf: not there' || fail "the missing file is not named"
-echo "$out" | grep -q '^FAIL  reverse.start .*no-such-program-xyz: not found' || fail "the missing program is not named"
+grep -q '^FAIL  target_health password.*LAB_APP_PASSWORD is not set' <<<"$out" || fail "the unset variable is not named"
+grep -q '^FAIL  swap file .*/nonexistent/app.conf: not there' <<<"$out" || fail "the missing file is not named"
+grep -q '^FAIL  reverse.start .*no-such-program-xyz: not found' <<<"$out" || fail "the missing program is not named"
 
 printf '{ "name": "x",\n  "source": 3 }\n' >"$LAB_DIR/bad.json"
 status=0

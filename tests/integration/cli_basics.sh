@@ -6,7 +6,7 @@
 "$CUTOVER" --version | grep -Eq '^cutover [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
 help=$("$CUTOVER" --help)
 for word in run check verify --readonly --headless --yes --dry-run --session-dir --theme; do
-    echo "$help" | grep -q -- "$word" || fail "--help does not mention $word"
+    grep -q -- "$word" <<<"$help" || fail "--help does not mention $word"
 done
 
 expect_usage() {
@@ -17,7 +17,7 @@ expect_usage() {
     rc=$?
     set -e
     [ $rc -eq 2 ] || fail "'cutover $*' exited $rc, expected 2"
-    echo "$out" | grep -q -- "$expect" || fail "'cutover $*' said: $out (expected: $expect)"
+    grep -q -- "$expect" <<<"$out" || fail "'cutover $*' said: $out (expected: $expect)"
 }
 expect_usage "unknown option: --bogus" --bogus
 expect_usage "unknown option: --bogus" run --bogus plan.json

@@ -71,4 +71,4 @@ wait_until 10 bash -c "tail -n 1 '$LAB_APP_LOG' | awk '{exit !(\$3 == 2)}'" ||
     fail "the application is not writing to the target"
 check=$("$LAB_BIN/check-app-log" "$LAB_DIR") || fail "lab/check-app-log: $check"
 echo "$check"
-echo "$check" | grep -q ' missing=0 ' || fail "acknowledged writes are missing"
+grep -q ' missing=0 ' <<<"$check" || fail "acknowledged writes are missing"

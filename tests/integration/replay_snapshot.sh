@@ -59,7 +59,7 @@ expect_error() {
     rc=$?
     set -e
     [ $rc -eq 2 ] || fail "$*: exit $rc, expected 2 ($msg)"
-    echo "$msg" | grep -qF -- "$want" || fail "$*: \"$msg\" does not say \"$want\""
+    grep -qF -- "$want" <<<"$msg" || fail "$*: \"$msg\" does not say \"$want\""
     note "$msg"
 }
 echo "hello, world" >"$work/text.txt"
@@ -80,5 +80,5 @@ out=$("$CUTOVER" replay --snapshot +2m --size 120x40 "$work/bad.session" 2>"$wor
 grep -q "3 garbage lines skipped (lines [0-9]" "$work/err" || fail "garbage not reported: $(cat "$work/err")"
 grep -q "the last line is incomplete (the recorder stopped mid-write); replaying everything before it" \
     "$work/err" || fail "truncation not reported: $(cat "$work/err")"
-echo "$out" | grep -q "Replication lag" || fail "no screen for a damaged file"
+grep -q "Replication lag" <<<"$out" || fail "no screen for a damaged file"
 exit 0

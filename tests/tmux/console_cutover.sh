@@ -19,8 +19,8 @@ tmux_wait_for 'preflight done' 20 || fail "pre-flight did not pass"
 tmux_send a
 tmux_wait_for 'Arm the cutover' 3 || fail "no confirmation after a"
 screen=$(tmux_capture)
-echo "$screen" | grep -q "plan 'lab cutover'" || fail "the confirmation does not name the plan"
-echo "$screen" | grep -q "127.0.0.1:$LAB_ENDPOINT_PORT  ->  target 127.0.0.1:$LAB_TARGET_PORT" ||
+grep -q "plan 'lab cutover'" <<<"$screen" || fail "the confirmation does not name the plan"
+grep -q "127.0.0.1:$LAB_ENDPOINT_PORT  ->  target 127.0.0.1:$LAB_TARGET_PORT" <<<"$screen" ||
     fail "the confirmation does not name both servers"
 tmux_send n
 tmux_wait_for 'cancelled' 3 || fail "n did not cancel"

@@ -66,7 +66,7 @@ grep -qF "\"x\":\"$emoji_note\"" "$session" || fail "the note was not recorded a
 t=$(tail -n 1 "$session" | grep -o '"t":[0-9]*' | cut -d: -f2)
 at="$(date -u -d "@$((t / 1000))" +%Y-%m-%dT%H:%M:%S).$(printf %03d $((t % 1000)))Z"
 replayed=$("$CUTOVER" replay --snapshot "$at" --size 120x40 "$session")
-echo "$replayed" | grep -q 'note: endpoint back ? ok' ||
+grep -q 'note: endpoint back ? ok' <<<"$replayed" ||
     fail "the replayed screen does not show the note as the live one did:
 $replayed"
 note "an emoji note round-trips: typed, recorded, replayed"

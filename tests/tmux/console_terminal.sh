@@ -32,7 +32,7 @@ msg=$("$CUTOVER" --readonly "$work/bad.json" 2>&1)
 rc=$?
 set -e
 [ $rc -eq 2 ] || fail "malformed plan: exit $rc, expected 2 ($msg)"
-echo "$msg" | grep -q "bad.json:3:[0-9]*:" || fail "malformed plan: no line:col in: $msg"
+grep -q "bad.json:3:[0-9]*:" <<<"$msg" || fail "malformed plan: no line:col in: $msg"
 note "malformed plan: $msg"
 
 # With the screen frozen, checks a repaint (Ctrl-L) changes nothing: whatever
