@@ -3,14 +3,22 @@
 #ifndef CUTOVER_AWS_AWSPLAN_H
 #define CUTOVER_AWS_AWSPLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "aws/http.h"
 #include "plan/plan.h"
 
-/* A client with the plan's region, profile and endpoint override; each
- * attempt bounded by timeout_ms (0: the transport's default). */
-Aws_client *Awsplan_client(const PlanAws *aws, long timeout_ms, char *err, size_t errlen);
+/* A client for one side's account: its region, profile and role (the
+ * plan's top level filling what the side leaves out) and the endpoint
+ * override; each attempt bounded by timeout_ms (0: the transport's
+ * default). */
+Aws_client *Awsplan_client(const PlanAws *aws, AwsSide side, long timeout_ms, char *err,
+                           size_t errlen);
+
+/* Whether both sides resolve to the same settings (one account, one
+ * client is enough). */
+bool Awsplan_one_account(const PlanAws *aws);
 
 /* Makes passwords given as { "aws_secret": ID } resolvable, with the plan's
  * AWS settings (copied: the plan may be freed before the process ends). */

@@ -195,7 +195,7 @@ static int ReverseDms_wait(StepCtx *c, Aws_client *a, const char *want)
 static int ReverseDms_set(StepCtx *c, const TargetMark *m)
 {
     char err[1024], at[200];
-    Aws_client *a = Step_aws(c, "reverse replication");
+    Aws_client *a = Step_aws(c, AWS_SIDE_TARGET, "reverse replication");
     if (!a)
         return -1;
     const char *arn = c->plan->reverse.task_arn;

@@ -111,9 +111,10 @@ int Step_string(StepCtx *c, Db *db, const char *who, const char *sql, char *out,
  * the target. Returns how many are on the target, or -1 (c->error). */
 int TargetHealth_wait_app(StepCtx *c, bool need_target);
 
-/* An AWS client with the plan's settings whose retries are logged as
- * warnings; NULL with c->error ("WHAT: ...") when it cannot be made. */
-Aws_client *Step_aws(StepCtx *c, const char *what);
+/* An AWS client in one side's account (the plan's settings for it) whose
+ * retries are logged as warnings; NULL with c->error ("WHAT: ...") when it
+ * cannot be made. */
+Aws_client *Step_aws(StepCtx *c, AwsSide side, const char *what);
 
 /* "`schema`.`table`" from "schema.table"; -1 when the name is not plain. */
 int Step_quote_table(const char *name, char *out, size_t size);

@@ -12,10 +12,10 @@ static void StepAws_retried(void *arg, const char *text)
     Step_log((StepCtx *)arg, LOG_WARN, "AWS retry: %s", text);
 }
 
-Aws_client *Step_aws(StepCtx *c, const char *what)
+Aws_client *Step_aws(StepCtx *c, AwsSide side, const char *what)
 {
     char err[512];
-    Aws_client *a = Awsplan_client(&c->plan->aws, 10000, err, sizeof err);
+    Aws_client *a = Awsplan_client(&c->plan->aws, side, 10000, err, sizeof err);
     if (!a) {
         Step_fail(c, "%s: %s", what, err);
         return NULL;

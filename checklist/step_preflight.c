@@ -9,6 +9,7 @@
 #include "aws/dms.h"
 #include "aws/dms_mappings.h"
 #include "aws/route53.h"
+#include "aws/sts.h"
 #include "checklist/preflight.h"
 #include "checklist/replication.h"
 #include "lib/clock.h"
@@ -58,6 +59,8 @@ static double Pf_threshold_s(const StepCtx *c)
 /* Route 53 clients keep the old name this long: AWS advises 5 s or less. */
 #define PF_TTL_WARN_S 60
 
+static bool Pf_side_used(const Plan *p, AwsSide side);
+
 static void Pf_describe_aws(StepCtx *c)
 {
     const Plan *p = c->plan;
@@ -77,6 +80,16 @@ static void Pf_describe_aws(StepCtx *c)
                  p->swap.aws_id, p->swap.from);
     if (Sentinel_host(p))
         Step_say(c, "resolve %s (the address recorded at start expected)", Sentinel_host(p));
+    static const AwsSide sides[] = {AWS_SIDE_SOURCE, AWS_SIDE_TARGET};
+    for (size_t i = 0; i < 2; i++) {
+        AwsSide side = sides[i];
+        if (Pf_side_used(p, side)) {
+            const char *expected = Plan_aws_side(&p->aws, side).account_id;
+            Step_say(c, "STS GetCallerIdentity with the %s side's credentials%s%s%s",
+                     side == AWS_SIDE_SOURCE ? "source" : "target", expected ? " (account " : "",
+                     expected ? expected : "", expected ? ")" : "");
+        }
+    }
 }
 
 void Preflight_describe(StepCtx *c)
@@ -530,6 +543,50 @@ static void Pf_route53(Checks *k, Aws_client *a)
         Check(k, "Route 53 record", true, "%s CNAME %s, TTL %ld s", r.name, value, ttl);
 }
 
+/* Whether a side's account is used at all by this plan (its own AWS calls,
+ * its password from Secrets Manager, or an account the plan expects). */
+static bool Pf_side_used(const Plan *p, AwsSide side)
+{
+    PlanAwsSide s = Plan_aws_side(&p->aws, side);
+    if (s.account_id)
+        return true;
+    if (side == AWS_SIDE_SOURCE)
+        return p->source.rds_instance || p->readonly.method == READONLY_RDS_PARAMETER_GROUP ||
+               p->source.password.kind == SECRET_AWS_SECRET;
+    return p->target.rds_instance || p->aws.dms_task_arn || p->swap.method == SWAP_SSM ||
+           p->swap.method == SWAP_ROUTE53 || p->swap.method == SWAP_AWS_SECRET ||
+           p->reverse.method == REVERSE_DMS || p->target.password.kind == SECRET_AWS_SECRET;
+}
+
+/* Who the console is in each account (STS GetCallerIdentity), and a no-go
+ * when the plan expects another account: a swap written into the wrong
+ * account is worse than no cutover. */
+static void Pf_identity(Checks *k, AwsSide side)
+{
+    const Plan *p = k->c->plan;
+    const char *name = side == AWS_SIDE_SOURCE ? "AWS source side" : "AWS target side";
+    if (!Pf_side_used(p, side))
+        return;
+    PlanAwsSide s = Plan_aws_side(&p->aws, side);
+    Aws_client *a = Step_aws(k->c, side, name);
+    Sts_identity id;
+    char err[1024];
+    if (!a) {
+        Check(k, name, false, "%s", k->c->error);
+        return;
+    }
+    int rc = Sts_get_caller_identity(a, &id, err, sizeof err);
+    Aws_client_free(a);
+    if (rc != 0)
+        Check(k, name, false, "%s", err);
+    else if (s.account_id && strcmp(s.account_id, id.account) != 0)
+        Check(k, name, false, "account %s (%s), but the plan expects account %s", id.account,
+              id.arn, s.account_id);
+    else
+        Check(k, name, true, "account %s as %s%s", id.account, id.arn,
+              s.account_id ? " (as the plan expects)" : "");
+}
+
 static void Pf_aws(Checks *k)
 {
     const Plan *p = k->c->plan;
@@ -540,7 +597,7 @@ static void Pf_aws(Checks *k)
     }
     if (!p->aws.dms_task_arn && p->swap.method != SWAP_ROUTE53)
         return;
-    Aws_client *a = Step_aws(k->c, "AWS");
+    Aws_client *a = Step_aws(k->c, AWS_SIDE_TARGET, "AWS");
     if (!a) {
         Check(k, "AWS", false, "%s", k->c->error);
         return;
@@ -582,6 +639,8 @@ int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
     Pf_table(&k, "fence table", Pf_fence_table(c), true);
     Pf_fence_round_trip(&k);
     Pf_lag(&k);
+    Pf_identity(&k, AWS_SIDE_SOURCE);
+    Pf_identity(&k, AWS_SIDE_TARGET);
     Pf_aws(&k);
     Pf_swap_from(&k);
     return k.failed;

@@ -80,7 +80,7 @@ static int Ro_rds(StepCtx *c, bool on)
     const char *pg = c->plan->readonly.parameter_group;
     const char *want = on ? "1" : "0";
     char err[1024], value[64];
-    Aws_client *a = Step_aws(c, "read-only");
+    Aws_client *a = Step_aws(c, AWS_SIDE_SOURCE, "read-only");
     if (!a)
         return -1;
     int rc = Rds_modify_parameter(a, pg, "read_only", want, "immediate", err, sizeof err);

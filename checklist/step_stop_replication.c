@@ -100,7 +100,7 @@ static int ReplDms_wait(StepCtx *c, Aws_client *a, const char *want)
 static int ReplDms_set(StepCtx *c, bool running)
 {
     char err[1024], status[32];
-    Aws_client *a = Step_aws(c, "stop-replication");
+    Aws_client *a = Step_aws(c, AWS_SIDE_TARGET, "stop-replication");
     if (!a)
         return -1;
     const char *arn = c->plan->aws.dms_task_arn;
@@ -121,7 +121,7 @@ static int ReplDms_set(StepCtx *c, bool running)
 static Effect ReplDms_effect(StepCtx *c)
 {
     char status[32];
-    Aws_client *a = Step_aws(c, "stop-replication");
+    Aws_client *a = Step_aws(c, AWS_SIDE_TARGET, "stop-replication");
     if (!a)
         return EFFECT_UNKNOWN;
     int rc = ReplDms_status(c, a, status, sizeof status);

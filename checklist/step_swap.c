@@ -82,7 +82,7 @@ static bool Swap_is_aws(const StepCtx *c)
 
 static Aws_client *Swap_client(StepCtx *c)
 {
-    return Step_aws(c, "swap");
+    return Step_aws(c, AWS_SIDE_TARGET, "swap");
 }
 
 /* The endpoint the secret is to name: swap.value "HOST[:PORT]", else the

@@ -182,6 +182,7 @@ static bool Plan_read_server(const Reader *r, const ReaderObj *root, const char 
         !Reader_string(r, &o, "tls_ca", false, &s->tls_ca) ||
         !Reader_string(r, &o, "rds_instance", false, &s->rds_instance))
         return false;
+    s->password.aws_side = strcmp(key, "source") == 0 ? AWS_SIDE_SOURCE : AWS_SIDE_TARGET;
     s->tls = (TlsMode)tls;
     bool given = Reader_has(&o, "tls");
     if (!Plan_server_target(r, &o, s))
@@ -329,15 +330,68 @@ static bool Plan_read_audit(const Reader *r, const ReaderObj *root, Plan *plan)
            Reader_secret(r, &o, "hmac_key", true, &plan->audit_hmac_key);
 }
 
+/* An account id is twelve digits; anything else would make every identity
+ * check a no-go for a typo. */
+static bool Plan_read_account(const Reader *r, const ReaderObj *o, const char *where, char **out)
+{
+    if (!Reader_string(r, o, "account_id", false, out))
+        return false;
+    if (!*out)
+        return true;
+    size_t n = strlen(*out);
+    if (n == 12 && strspn(*out, "0123456789") == 12)
+        return true;
+    return Reader_fail(r, Reader_value_pos(r, o, "account_id"),
+                       "%s.account_id: expected the twelve digits of an AWS account id, got \"%s\"",
+                       where, *out);
+}
+
+static bool Plan_read_aws_side(const Reader *r, const ReaderObj *aws, const char *name,
+                               PlanAwsSide *side)
+{
+    static const char *const keys[] = {"region",      "profile",    "role_arn",
+                                       "external_id", "account_id", NULL};
+    char where[32];
+    snprintf(where, sizeof where, "aws.%s", name);
+    ReaderObj o;
+    return Reader_object(r, aws, name, false, &o) &&
+           (!o.jso || (Reader_allow_keys(r, &o, keys, NULL) &&
+                       Reader_string(r, &o, "region", false, &side->region) &&
+                       Reader_string(r, &o, "profile", false, &side->profile) &&
+                       Reader_string(r, &o, "role_arn", false, &side->role_arn) &&
+                       Reader_string(r, &o, "external_id", false, &side->external_id) &&
+                       Plan_read_account(r, &o, where, &side->account_id)));
+}
+
+PlanAwsSide Plan_aws_side(const PlanAws *aws, AwsSide which)
+{
+    const PlanAwsSide *s = &aws->side[which];
+    PlanAwsSide out = {
+        .region = s->region ? s->region : aws->region,
+        .profile = s->profile ? s->profile : aws->profile,
+        .role_arn = s->role_arn ? s->role_arn : aws->role_arn,
+        .external_id = s->role_arn ? s->external_id : aws->external_id,
+        .account_id = s->account_id ? s->account_id : aws->account_id,
+    };
+    return out;
+}
+
 static bool Plan_read_aws(const Reader *r, const ReaderObj *root, PlanAws *aws)
 {
-    static const char *const keys[] = {"region", "profile", "endpoint_url", "dms_task_arn", NULL};
+    static const char *const keys[] = {
+        "region",       "profile",      "role_arn", "external_id", "account_id",
+        "endpoint_url", "dms_task_arn", "source",   "target",      NULL};
     ReaderObj o;
     if (!Reader_object(r, root, "aws", false, &o) || !Reader_allow_keys(r, &o, keys, NULL) ||
         !Reader_string(r, &o, "region", false, &aws->region) ||
         !Reader_string(r, &o, "profile", false, &aws->profile) ||
+        !Reader_string(r, &o, "role_arn", false, &aws->role_arn) ||
+        !Reader_string(r, &o, "external_id", false, &aws->external_id) ||
+        !Plan_read_account(r, &o, "aws", &aws->account_id) ||
         !Reader_string(r, &o, "endpoint_url", false, &aws->endpoint_url) ||
-        !Reader_string(r, &o, "dms_task_arn", false, &aws->dms_task_arn))
+        !Reader_string(r, &o, "dms_task_arn", false, &aws->dms_task_arn) ||
+        (o.jso && (!Plan_read_aws_side(r, &o, "source", &aws->side[AWS_SIDE_SOURCE]) ||
+                   !Plan_read_aws_side(r, &o, "target", &aws->side[AWS_SIDE_TARGET]))))
         return false;
     if (aws->endpoint_url && strncmp(aws->endpoint_url, "http://", 7) != 0 &&
         strncmp(aws->endpoint_url, "https://", 8) != 0)
@@ -695,8 +749,19 @@ static void Plan_free_aws(PlanAws *aws)
 {
     free(aws->region);
     free(aws->profile);
+    free(aws->role_arn);
+    free(aws->external_id);
+    free(aws->account_id);
     free(aws->endpoint_url);
     free(aws->dms_task_arn);
+    for (int i = 0; i < 2; i++) {
+        PlanAwsSide *s = &aws->side[i];
+        free(s->region);
+        free(s->profile);
+        free(s->role_arn);
+        free(s->external_id);
+        free(s->account_id);
+    }
 }
 
 void Plan_free(Plan *plan)

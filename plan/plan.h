@@ -22,6 +22,7 @@ typedef struct SecretRef {
     char *file;
     char *group;
     char *secret_id;
+    int aws_side; /* an AwsSide: whose account holds secret_id (the source's for its own) */
 } SecretRef;
 
 typedef enum {
@@ -157,12 +158,38 @@ typedef struct PlanTargetHealth {
 
 /* AWS access for the CloudWatch/DMS panels and the AWS-backed steps. Every
  * field is optional; NULL means "from the environment / not used". */
+/* Who the console is in one account: a profile, a role assumed with it, the
+ * account it must turn out to be. NULL: the plan's top-level setting. */
+typedef struct PlanAwsSide {
+    char *region;
+    char *profile;
+    char *role_arn;    /* assumed with the profile's (or the chain's) credentials */
+    char *external_id; /* for role_arn */
+    char *account_id;  /* twelve digits: pre-flight is a no-go when the identity differs */
+} PlanAwsSide;
+
+/* Which account an AWS call acts in: the source's RDS instance and its
+ * CloudWatch figures, or everything else (the target's instance, DMS, the
+ * swap's parameter, secret or record), which lives with the target. */
+typedef enum {
+    AWS_SIDE_TARGET = 0, /* 0: what is not the source's lives with the target */
+    AWS_SIDE_SOURCE = 1,
+} AwsSide;
+
 typedef struct PlanAws {
-    char *region;       /* else AWS_REGION, AWS_DEFAULT_REGION, the profile */
-    char *profile;      /* else AWS_PROFILE, "default" */
-    char *endpoint_url; /* one endpoint for every service (tests, VPC endpoints) */
-    char *dms_task_arn; /* the DMS replication task: DMS panel, stop-replication */
+    char *region;        /* else AWS_REGION, AWS_DEFAULT_REGION, the profile */
+    char *profile;       /* else AWS_PROFILE, "default" */
+    char *role_arn;      /* both sides, unless a side names its own */
+    char *external_id;   /* for role_arn */
+    char *account_id;    /* both sides, unless a side names its own */
+    char *endpoint_url;  /* one endpoint for every service (tests, VPC endpoints) */
+    char *dms_task_arn;  /* the DMS replication task: DMS panel, stop-replication */
+    PlanAwsSide side[2]; /* by AwsSide ("source", "target"): each overrides the above */
 } PlanAws;
+
+/* The settings of one side, the top level filling what the side leaves
+ * out (pointers into aws). */
+PlanAwsSide Plan_aws_side(const PlanAws *aws, AwsSide side);
 
 /* How the last step stops the flow from the old source. */
 typedef enum {

@@ -236,7 +236,7 @@ static int Secret_from_aws(const SecretRef *ref, char *out, size_t outsize, char
                  ref->secret_id);
         return -1;
     }
-    return resolver(ref->secret_id, out, outsize, err, errsize);
+    return resolver(ref->secret_id, ref->aws_side, out, outsize, err, errsize);
 }
 
 int Secret_resolve(const SecretRef *ref, char *out, size_t outsize, char *err, size_t errsize)

@@ -12,8 +12,8 @@
 
 /* Fetches the password of an AWS Secrets Manager secret (an RDS-style JSON
  * secret's "password" field). Same contract as Secret_resolve. */
-typedef int (*SecretAwsResolver)(const char *secret_id, char *out, size_t outsize, char *err,
-                                 size_t errsize);
+typedef int (*SecretAwsResolver)(const char *secret_id, int aws_side, char *out, size_t outsize,
+                                 char *err, size_t errsize);
 
 /* The aws module plugs its resolver in at start-up; plan/ does not depend
  * on aws/. NULL unplugs it. */

@@ -47,10 +47,14 @@ static size_t Cloudwatch_rds(const char *instance, const char *prefix, const cha
     return n;
 }
 
-size_t Cloudwatch_queries(const Plan *plan, const char *dms_instance_id, Cw_query *q,
-                          CloudwatchFigure *f, size_t max)
+size_t Cloudwatch_queries(const Plan *plan, unsigned sides, const char *dms_instance_id,
+                          Cw_query *q, CloudwatchFigure *f, size_t max)
 {
-    size_t n = Cloudwatch_rds(plan->source.rds_instance, M_RDS_SOURCE_PREFIX, "src", q, f, 0, max);
+    size_t n = 0;
+    if (sides & CLOUDWATCH_SOURCE)
+        n = Cloudwatch_rds(plan->source.rds_instance, M_RDS_SOURCE_PREFIX, "src", q, f, n, max);
+    if (!(sides & CLOUDWATCH_TARGET))
+        return n;
     n = Cloudwatch_rds(plan->target.rds_instance, M_RDS_TARGET_PREFIX, "tgt", q, f, n, max);
     if (!plan->aws.dms_task_arn || !dms_instance_id || !dms_instance_id[0])
         return n;
@@ -99,26 +103,27 @@ int Cloudwatch_post(Probe *p, const CloudwatchFigure *f, const Cw_result *res, s
     return posted;
 }
 
+/* One client per account; when both sides are the same settings, the
+ * source's figures ride along in the target's call (client[0] NULL). */
 typedef struct AwsLoop {
-    Aws_client *client;
+    Aws_client *client[2]; /* by AwsSide */
     DmsProbe dms;
     int64_t next_cw_ms, next_dms_ms;
     char cw_error[512], dms_error[512];
 } AwsLoop;
 
-static void Cloudwatch_round(Probe *p, AwsLoop *l)
+/* One GetMetricData in one account; 0 nothing asked, -1 failed (cw_error). */
+static int Cloudwatch_ask(Probe *p, AwsLoop *l, Aws_client *client, unsigned sides)
 {
     Cw_query q[CLOUDWATCH_MAX_QUERIES];
     CloudwatchFigure f[CLOUDWATCH_MAX_QUERIES];
     Cw_result res[CLOUDWATCH_MAX_QUERIES];
-    size_t n = Cloudwatch_queries(p->plan, l->dms.instance_id, q, f, CLOUDWATCH_MAX_QUERIES);
-    l->cw_error[0] = '\0';
+    size_t n = Cloudwatch_queries(p->plan, sides, l->dms.instance_id, q, f, CLOUDWATCH_MAX_QUERIES);
     if (n == 0)
-        return;
+        return 0;
     int attempts = 0;
-    if (Cw_get_metric_data(l->client, q, n, 600, res, &attempts, l->cw_error, sizeof l->cw_error) !=
-        0)
-        return;
+    if (Cw_get_metric_data(client, q, n, 600, res, &attempts, l->cw_error, sizeof l->cw_error) != 0)
+        return -1;
     int posted = Cloudwatch_post(p, f, res, n);
     if (attempts > 1)
         Probe_log(p, LOG_WARN, "CloudWatch GetMetricData answered after %d attempts (throttled)",
@@ -126,6 +131,25 @@ static void Cloudwatch_round(Probe *p, AwsLoop *l)
     if (posted == 0)
         snprintf(l->cw_error, sizeof l->cw_error,
                  "CloudWatch: no datapoints in the last 10 minutes for %zu metrics", n);
+    return posted == 0 ? -1 : (int)posted;
+}
+
+static void Cloudwatch_round(Probe *p, AwsLoop *l)
+{
+    l->cw_error[0] = '\0';
+    if (l->client[AWS_SIDE_SOURCE]) {
+        /* Each account asked, whatever the other answered; the first
+         * failure is the one shown. */
+        char source_error[sizeof l->cw_error] = "";
+        if (Cloudwatch_ask(p, l, l->client[AWS_SIDE_SOURCE], CLOUDWATCH_SOURCE) < 0)
+            snprintf(source_error, sizeof source_error, "source account: %s", l->cw_error);
+        l->cw_error[0] = '\0';
+        Cloudwatch_ask(p, l, l->client[AWS_SIDE_TARGET], CLOUDWATCH_TARGET);
+        if (source_error[0])
+            snprintf(l->cw_error, sizeof l->cw_error, "%s", source_error);
+    } else {
+        Cloudwatch_ask(p, l, l->client[AWS_SIDE_TARGET], CLOUDWATCH_SOURCE | CLOUDWATCH_TARGET);
+    }
 }
 
 static void Cloudwatch_health(Probe *p, AwsLoop *l)
@@ -152,7 +176,8 @@ static void Cloudwatch_loop(Probe *p, AwsLoop *l)
         int64_t now = Clock_mono_ms();
         if (plan->aws.dms_task_arn && now >= l->next_dms_ms) {
             l->dms_error[0] = '\0';
-            DmsProbe_round(p, &l->dms, l->client, l->dms_error, sizeof l->dms_error);
+            DmsProbe_round(p, &l->dms, l->client[AWS_SIDE_TARGET], l->dms_error,
+                           sizeof l->dms_error);
             l->next_dms_ms = now + dms_every;
         }
         if (now >= l->next_cw_ms) {
@@ -174,11 +199,16 @@ void Cloudwatch_run(Probe *p)
     memset(&l, 0, sizeof l);
     char err[512];
     /* Short attempts: a slow AWS must not hold up the console's stop. */
-    l.client = Awsplan_client(&p->plan->aws, 5000, err, sizeof err);
-    if (!l.client) {
+    const PlanAws *aws = &p->plan->aws;
+    l.client[AWS_SIDE_TARGET] = Awsplan_client(aws, AWS_SIDE_TARGET, 5000, err, sizeof err);
+    if (l.client[AWS_SIDE_TARGET] && p->plan->source.rds_instance && !Awsplan_one_account(aws))
+        l.client[AWS_SIDE_SOURCE] = Awsplan_client(aws, AWS_SIDE_SOURCE, 5000, err, sizeof err);
+    if (!l.client[AWS_SIDE_TARGET] ||
+        (p->plan->source.rds_instance && !Awsplan_one_account(aws) && !l.client[AWS_SIDE_SOURCE])) {
         Probe_health(p, PROBE_ERROR, "%s", err);
-        return;
+    } else {
+        Cloudwatch_loop(p, &l);
     }
-    Cloudwatch_loop(p, &l);
-    Aws_client_free(l.client);
+    Aws_client_free(l.client[AWS_SIDE_SOURCE]);
+    Aws_client_free(l.client[AWS_SIDE_TARGET]);
 }

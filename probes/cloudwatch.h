@@ -27,10 +27,14 @@ typedef struct CloudwatchFigure {
     double scale;
 } CloudwatchFigure;
 
-/* The queries for a plan (dms_instance_id NULL or "": no DMS queries yet);
- * returns how many were written to q and figures. */
-size_t Cloudwatch_queries(const Plan *plan, const char *dms_instance_id, Cw_query *q,
-                          CloudwatchFigure *figures, size_t max);
+/* Which account's figures: the source instance's, or the target's with
+ * DMS's. */
+enum { CLOUDWATCH_SOURCE = 1, CLOUDWATCH_TARGET = 2 };
+
+/* The queries for a plan's sides (dms_instance_id NULL or "": no DMS
+ * queries yet); returns how many were written to q and figures. */
+size_t Cloudwatch_queries(const Plan *plan, unsigned sides, const char *dms_instance_id,
+                          Cw_query *q, CloudwatchFigure *figures, size_t max);
 
 /* Posts the figures of a reply; returns how many had a datapoint. */
 int Cloudwatch_post(Probe *p, const CloudwatchFigure *figures, const Cw_result *res, size_t n);

@@ -51,7 +51,7 @@ effects:
   container     credentials served at /container-credentials (unsigned), with
                 "container_token" the Authorization it demands
   imds          {"role": R, "credentials": {...}} served as IMDSv2
-  calls         appended: {"service", "operation", "status", "code"}
+  calls         appended: {"service", "operation", "status", "code", "caller" (the key id)}
 
 Protocols: CloudWatch GetMetricData in both JSON 1.0 (current SDKs) and
 Query/XML (awscli 2.9); DMS, Secrets Manager, SSM in JSON 1.1; RDS in
@@ -960,7 +960,8 @@ class Handler(BaseHTTPRequestHandler):
                 status, code = e.status, e.code
                 self.send_error_reply(e, service, ctype)
             state.data.setdefault("calls", []).append(
-                {"service": service, "operation": operation, "status": status, "code": code})
+                {"service": service, "operation": operation, "status": status, "code": code,
+                 "caller": self.caller})
             state.save()
 
     def handle_unsigned(self, state, body):

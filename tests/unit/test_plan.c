@@ -291,6 +291,11 @@ static const BadCase bad_cases[] = {
      "step \"maintenance-on\" is on but the plan has no \"maintenance\" section"},
     {"`" HEAD "\"maintenance\": {\"method\": \"file\", \"path\": \"/m\"}}",
      "step \"swap\" is on but the plan has no \"swap\" section"},
+    {HEAD "\"aws\": {\"source\": {\"account_id\": `\"11111111111\"}}, " STEPS_NONE,
+     "aws.source.account_id: expected the twelve digits of an AWS account id, got "
+     "\"11111111111\""},
+    {HEAD "\"aws\": {\"target\": {`\"role\": \"x\"}}, " STEPS_NONE,
+     "unknown key \"role\" in aws.target"},
 };
 
 START_TEST(test_bad_inline)
@@ -304,6 +309,36 @@ START_TEST(test_bad_inline)
     snprintf(expected, sizeof expected, "t.plan:%s%s", where, c->message);
     ck_assert_msg(strncmp(err, expected, strlen(expected)) == 0,
                   "case %d\n  got:      %s\n  expected: %s...", _i, err, expected);
+}
+END_TEST
+
+/* Two accounts: each side takes its own settings, the top level fills the
+ * rest; the source's password is resolved in the source's account. */
+START_TEST(test_aws_sides)
+{
+    const char *text =
+        "{\"name\": \"t\", \"source\": {\"host\": \"127.0.0.1\", \"user\": \"u\", \"password\": "
+        "{\"aws_secret\": \"src/db\"}}, \"target\": {\"host\": \"127.0.0.1\", \"user\": \"u\", "
+        "\"password\": {\"aws_secret\": \"tgt/db\"}}, \"aws\": {\"region\": \"eu-west-1\", "
+        "\"profile\": \"base\", \"account_id\": \"222222222222\", \"source\": {\"role_arn\": "
+        "\"arn:aws:iam::111111111111:role/r\", \"external_id\": \"x\", \"account_id\": "
+        "\"111111111111\"}}, " STEPS_NONE;
+    char err[1024];
+    Plan *p = Plan_parse("t.plan", text, strlen(text), err, sizeof err);
+    ck_assert_msg(p != NULL, "%s", err);
+    PlanAwsSide s = Plan_aws_side(&p->aws, AWS_SIDE_SOURCE);
+    PlanAwsSide t = Plan_aws_side(&p->aws, AWS_SIDE_TARGET);
+    ck_assert_str_eq(s.profile, "base");
+    ck_assert_str_eq(s.region, "eu-west-1");
+    ck_assert_str_eq(s.role_arn, "arn:aws:iam::111111111111:role/r");
+    ck_assert_str_eq(s.external_id, "x");
+    ck_assert_str_eq(s.account_id, "111111111111");
+    ck_assert_ptr_null(t.role_arn);
+    ck_assert_ptr_null(t.external_id);
+    ck_assert_str_eq(t.account_id, "222222222222");
+    ck_assert_int_eq(p->source.password.aws_side, AWS_SIDE_SOURCE);
+    ck_assert_int_eq(p->target.password.aws_side, AWS_SIDE_TARGET);
+    Plan_free(p);
 }
 END_TEST
 
@@ -849,8 +884,9 @@ START_TEST(test_secret_option_file_modes)
 }
 END_TEST
 
-static int fake_aws(const char *id, char *out, size_t outsize, char *err, size_t errsize)
+static int fake_aws(const char *id, int side, char *out, size_t outsize, char *err, size_t errsize)
 {
+    (void)side;
     if (strcmp(id, "shop/db") != 0) {
         snprintf(err, errsize, "%s: not found", id);
         return -1;
@@ -923,6 +959,7 @@ static Suite *plan_suite(void)
     tcase_add_test(secret, test_secret_option_file_errors);
     tcase_add_test(secret, test_secret_option_file_modes);
     tcase_add_test(secret, test_secret_aws_hook);
+    tcase_add_test(secret, test_aws_sides);
     tcase_add_test(secret, test_secret_describe);
     suite_add_tcase(s, secret);
     return s;

@@ -110,9 +110,12 @@ START_TEST(cloudwatch_one_batch_per_plan)
     plan_init(&plan);
     Cw_query q[CLOUDWATCH_MAX_QUERIES];
     CloudwatchFigure f[CLOUDWATCH_MAX_QUERIES];
-    ck_assert_int_eq((int)Cloudwatch_queries(&plan, NULL, q, f, CLOUDWATCH_MAX_QUERIES), 12);
+    ck_assert_int_eq((int)Cloudwatch_queries(&plan, CLOUDWATCH_SOURCE | CLOUDWATCH_TARGET, NULL, q,
+                                             f, CLOUDWATCH_MAX_QUERIES),
+                     12);
     ck_assert_str_eq(f[1].key, "rds.source.freeable_memory_mb");
-    ck_assert_int_eq((int)Cloudwatch_queries(&plan, "repinstance01", q, f, CLOUDWATCH_MAX_QUERIES),
+    ck_assert_int_eq((int)Cloudwatch_queries(&plan, CLOUDWATCH_SOURCE | CLOUDWATCH_TARGET,
+                                             "repinstance01", q, f, CLOUDWATCH_MAX_QUERIES),
                      17);
     ck_assert_str_eq(q[12].metric, "CDCLatencySource");
     ck_assert_str_eq(q[12].dim_value[0], "repinstance01");
@@ -130,7 +133,8 @@ START_TEST(cloudwatch_posts_figures)
     Cw_query q[CLOUDWATCH_MAX_QUERIES];
     CloudwatchFigure f[CLOUDWATCH_MAX_QUERIES];
     Cw_result res[CLOUDWATCH_MAX_QUERIES];
-    size_t n = Cloudwatch_queries(&plan, "r1", q, f, CLOUDWATCH_MAX_QUERIES);
+    size_t n = Cloudwatch_queries(&plan, CLOUDWATCH_SOURCE | CLOUDWATCH_TARGET, "r1", q, f,
+                                  CLOUDWATCH_MAX_QUERIES);
     memset(res, 0, sizeof res);
     res[1] = (Cw_result){.has_value = true, .value = 2147483648.0}; /* FreeableMemory */
     res[12] = (Cw_result){.has_value = true, .value = 2};           /* CDCLatencySource */
