@@ -6,7 +6,9 @@
  *     as the Query/REST-XML callers use it;
  *   - Secrets_parse_db and Secrets_with_endpoint on a SecretString;
  *   - the credentials JSON of credential_process and the container/IMDS
- *     metadata services, and the ISO 8601 Expiration parser.
+ *     metadata services, and the ISO 8601 Expiration parser;
+ *   - the STS AssumeRole / AssumeRoleWithWebIdentity reply (Credentials,
+ *     AssumedRoleUser).
  * The credentials JSON parser is static in aws/credentials.c (the only
  * public way in runs a process or an HTTP fetch per input), so this file
  * includes that .c and is compiled without aws/credentials.c.
@@ -17,6 +19,7 @@
 
 #include "aws/http.h"
 #include "aws/secrets.h"
+#include "aws/sts.h"
 #include "aws/xml.h"
 #include "lib/redact.h"
 
@@ -60,6 +63,9 @@ static void fuzz_credentials(const char *text)
     if (parse_json_credentials(text, "SessionToken", "fuzz", &c, err, sizeof err) == 0)
         Credentials_clear(&c);
     (void)Credentials_parse_time(text);
+    memset(&c, 0, sizeof c);
+    if (Sts_parse_credentials(text, "fuzz", &c, err, sizeof err) == 0)
+        Credentials_clear(&c);
     Redact_clear(); /* the secrets registered by the parsers above */
 }
 
