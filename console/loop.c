@@ -190,6 +190,9 @@ static int Loop_timeout(Loop *loop, int64_t now)
     int mode_wait = loop->mode->wake_ms ? loop->mode->wake_ms(loop->mode_self, loop) : -1;
     if (mode_wait >= 0 && (wait < 0 || mode_wait < wait))
         wait = mode_wait;
+    int view_wait = loop->view->wake_ms ? loop->view->wake_ms(loop->view_self) : -1;
+    if (view_wait >= 0 && (wait < 0 || view_wait < wait))
+        wait = view_wait;
     return wait;
 }
 
@@ -223,7 +226,8 @@ static void Loop_pace(Loop *loop)
         return;
     int64_t now = Clock_mono_ms();
     bool due = loop->pending && now - loop->last_draw_ms >= Loop_frame_gap(loop);
-    if (due || now - loop->last_draw_ms >= 1000)
+    bool view_due = loop->view->wake_ms && loop->view->wake_ms(loop->view_self) == 0;
+    if (due || view_due || now - loop->last_draw_ms >= 1000)
         Loop_draw(loop, now);
 }
 

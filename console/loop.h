@@ -79,6 +79,9 @@ typedef struct LoopViewClass {
     void (*event)(void *self, const Event *ev);
     /* A frame (NULL: a view without frames). */
     void (*draw)(void *self, const Model *m);
+    /* Milliseconds until the view changes by itself (a banner ending);
+     * -1: never. NULL: never. */
+    int (*wake_ms)(void *self);
 } LoopViewClass;
 
 struct Loop {

@@ -244,9 +244,21 @@ static void Shell_view_draw(void *self, const Model *m)
     Shell_draw(self, m);
 }
 
+/* A banner's end is a change of the screen: drawn when it comes, not at
+ * the next second's frame. */
+static int Shell_view_wake_ms(void *self)
+{
+    const Shell *v = self;
+    if (!v->banner[0])
+        return -1;
+    int64_t left = v->banner_until_ms - Clock_mono_ms();
+    return left <= 0 ? 0 : (int)left;
+}
+
 const LoopViewClass SHELL_VIEW = {
     .name = "terminal",
     .input_fd = Shell_view_input_fd,
     .input = Shell_view_input,
     .draw = Shell_view_draw,
+    .wake_ms = Shell_view_wake_ms,
 };
