@@ -12,16 +12,6 @@
 
 #define ASSUME_TOKEN_MAX (16 * 1024)
 
-/* A profile setting from the config file, else the credentials file (the
- * CLI reads both). 1 and a malloc'd value, 0 absent, -1 unreadable. */
-static int Assume_get(const char *profile, const char *key, char **value, char *err, size_t errlen)
-{
-    int rc = Profile_get(PROFILE_CONFIG_FILE, profile, key, value, err, errlen);
-    if (rc == 0)
-        rc = Profile_get(PROFILE_CREDENTIALS_FILE, profile, key, value, err, errlen);
-    return rc;
-}
-
 /* An STS client: cfg's region and endpoint, base's keys (NULL: unsigned). */
 static Aws_client *Assume_sts_client(const CredentialsConfig *cfg, const Credentials *base,
                                      char *err, size_t errlen)
@@ -168,7 +158,7 @@ static int Assume_read_settings(const char *profile, AssumeSettings *s, char *er
                 {"duration_seconds", &s->duration}};
     memset(s, 0, sizeof *s);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (Assume_get(profile, keys[i].key, keys[i].value, err, errlen) < 0)
+        if (Profile_get_any(profile, keys[i].key, keys[i].value, err, errlen) < 0)
             return -1;
     return 0;
 }

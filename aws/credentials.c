@@ -304,14 +304,13 @@ static bool profile_has_credential_settings(const char *profile)
     static const char *const KEYS[] = {"role_arn",           "web_identity_token_file",
                                        "sso_session",        "sso_start_url",
                                        "credential_process", "aws_access_key_id"};
-    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++)
-        for (int f = PROFILE_CREDENTIALS_FILE; f <= PROFILE_CONFIG_FILE; f++) {
-            char *v = NULL, e[8];
-            int rc = Profile_get((Profile_file)f, profile, KEYS[i], &v, e, sizeof e);
-            free(v);
-            if (rc != 0)
-                return true;
-        }
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) {
+        char *v = NULL, e[256];
+        int rc = Profile_get_any(profile, KEYS[i], &v, e, sizeof e);
+        free(v);
+        if (rc != 0)
+            return true; /* an unreadable file counts as a setting: no fall-through */
+    }
     return false;
 }
 
@@ -334,10 +333,7 @@ int Credentials_from_profile_keys(const char *profile, Credentials *out, char *e
     if (rc)
         return rc;
     char *command = NULL;
-    rc = Profile_get(PROFILE_CONFIG_FILE, profile, "credential_process", &command, err, errlen);
-    if (rc == 0)
-        rc = Profile_get(PROFILE_CREDENTIALS_FILE, profile, "credential_process", &command, err,
-                         errlen);
+    rc = Profile_get_any(profile, "credential_process", &command, err, errlen);
     if (rc > 0)
         rc = from_process(command, profile, out, err, errlen);
     free(command);

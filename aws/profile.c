@@ -119,6 +119,12 @@ int Profile_get(Profile_file which, const char *profile, const char *key, char *
     return scan(which, profile, key, value, err, errlen);
 }
 
+int Profile_get_any(const char *profile, const char *key, char **value, char *err, size_t errlen)
+{
+    int rc = Profile_get(PROFILE_CONFIG_FILE, profile, key, value, err, errlen);
+    return rc ? rc : Profile_get(PROFILE_CREDENTIALS_FILE, profile, key, value, err, errlen);
+}
+
 bool Profile_exists(const char *profile)
 {
     char err[256];

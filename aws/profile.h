@@ -22,6 +22,10 @@ const char *Profile_path(Profile_file which, char *buf, size_t size);
 int Profile_get(Profile_file which, const char *profile, const char *key, char **value, char *err,
                 size_t errlen);
 
+/* The same from the config file, else the credentials file (the CLI reads
+ * both for most settings). */
+int Profile_get_any(const char *profile, const char *key, char **value, char *err, size_t errlen);
+
 /* Whether either file has a section for the profile. */
 bool Profile_exists(const char *profile);
 

@@ -10,26 +10,17 @@
 #define RDS_VERSION   "2014-10-31"
 #define RDS_MAX_PAGES 50
 
-static void Rds_pair(Awsbuf *b, const char *key, const char *value)
-{
-    if (b->len)
-        Awsbuf_putc(b, '&');
-    Awsbuf_puts(b, key);
-    Awsbuf_putc(b, '=');
-    Sigv4_uri_encode(b, value, strlen(value), false);
-}
-
 char *Rds_modify_body(const char *group, const char *name, const char *value,
                       const char *apply_method)
 {
     Awsbuf b;
     Awsbuf_init(&b);
-    Rds_pair(&b, "Action", "ModifyDBParameterGroup");
-    Rds_pair(&b, "Version", RDS_VERSION);
-    Rds_pair(&b, "DBParameterGroupName", group);
-    Rds_pair(&b, "Parameters.Parameter.1.ParameterName", name);
-    Rds_pair(&b, "Parameters.Parameter.1.ParameterValue", value);
-    Rds_pair(&b, "Parameters.Parameter.1.ApplyMethod", apply_method);
+    Sigv4_form_pair(&b, "Action", "ModifyDBParameterGroup");
+    Sigv4_form_pair(&b, "Version", RDS_VERSION);
+    Sigv4_form_pair(&b, "DBParameterGroupName", group);
+    Sigv4_form_pair(&b, "Parameters.Parameter.1.ParameterName", name);
+    Sigv4_form_pair(&b, "Parameters.Parameter.1.ParameterValue", value);
+    Sigv4_form_pair(&b, "Parameters.Parameter.1.ApplyMethod", apply_method);
     return Awsbuf_steal(&b);
 }
 
@@ -78,11 +69,11 @@ int Rds_parameter(Aws_client *c, const char *group, const char *name, char *valu
     for (int page = 0; page < RDS_MAX_PAGES; page++) {
         Awsbuf b;
         Awsbuf_init(&b);
-        Rds_pair(&b, "Action", "DescribeDBParameters");
-        Rds_pair(&b, "Version", RDS_VERSION);
-        Rds_pair(&b, "DBParameterGroupName", group);
+        Sigv4_form_pair(&b, "Action", "DescribeDBParameters");
+        Sigv4_form_pair(&b, "Version", RDS_VERSION);
+        Sigv4_form_pair(&b, "DBParameterGroupName", group);
         if (marker[0])
-            Rds_pair(&b, "Marker", marker);
+            Sigv4_form_pair(&b, "Marker", marker);
         Aws_response resp;
         int rc = Rds_post(c, "DescribeDBParameters", b.data, &resp, err, errlen);
         Awsbuf_free(&b);

@@ -58,6 +58,15 @@ void Sigv4_uri_encode(Awsbuf *out, const char *s, size_t len, bool keep_slash)
     }
 }
 
+void Sigv4_form_pair(Awsbuf *out, const char *key, const char *value)
+{
+    if (out->len)
+        Awsbuf_putc(out, '&');
+    Awsbuf_puts(out, key);
+    Awsbuf_putc(out, '=');
+    Sigv4_uri_encode(out, value, strlen(value), false);
+}
+
 static int hex_value(char c)
 {
     if (c >= '0' && c <= '9')

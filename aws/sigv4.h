@@ -64,6 +64,10 @@ time_t Sigv4_parse_amz_date(const char *s);
  * %XX with upper-case hex. */
 void Sigv4_uri_encode(Awsbuf *out, const char *s, size_t len, bool keep_slash);
 
+/* Appends "key=value" (value encoded as above, '&' before it unless out is
+ * empty): the form body of the Query protocol (RDS, STS). */
+void Sigv4_form_pair(Awsbuf *out, const char *key, const char *value);
+
 /* Decodes %XX escapes (invalid ones are kept as they are; '+' stays '+'). */
 void Sigv4_uri_decode(Awsbuf *out, const char *s, size_t len);
 

@@ -11,21 +11,12 @@
 
 #define STS_VERSION "2011-06-15"
 
-static void Sts_pair(Awsbuf *b, const char *key, const char *value)
-{
-    if (b->len)
-        Awsbuf_putc(b, '&');
-    Awsbuf_puts(b, key);
-    Awsbuf_putc(b, '=');
-    Sigv4_uri_encode(b, value, strlen(value), false);
-}
-
 char *Sts_body(const char *action, const Sts_role *role, const char *token)
 {
     Awsbuf b;
     Awsbuf_init(&b);
-    Sts_pair(&b, "Action", action);
-    Sts_pair(&b, "Version", STS_VERSION);
+    Sigv4_form_pair(&b, "Action", action);
+    Sigv4_form_pair(&b, "Version", STS_VERSION);
     if (role) {
         char session[64], duration[16];
         if (role->session_name && role->session_name[0])
@@ -33,14 +24,14 @@ char *Sts_body(const char *action, const Sts_role *role, const char *token)
         else
             snprintf(session, sizeof session, "cutover-%lld", (long long)time(NULL));
         snprintf(duration, sizeof duration, "%d", role->duration_s > 0 ? role->duration_s : 3600);
-        Sts_pair(&b, "RoleArn", role->role_arn);
-        Sts_pair(&b, "RoleSessionName", session);
-        Sts_pair(&b, "DurationSeconds", duration);
+        Sigv4_form_pair(&b, "RoleArn", role->role_arn);
+        Sigv4_form_pair(&b, "RoleSessionName", session);
+        Sigv4_form_pair(&b, "DurationSeconds", duration);
         if (role->external_id && role->external_id[0])
-            Sts_pair(&b, "ExternalId", role->external_id);
+            Sigv4_form_pair(&b, "ExternalId", role->external_id);
     }
     if (token)
-        Sts_pair(&b, "WebIdentityToken", token);
+        Sigv4_form_pair(&b, "WebIdentityToken", token);
     return Awsbuf_steal(&b);
 }
 

@@ -364,9 +364,7 @@ void Live_signal(void *self, Loop *loop, int sig)
 {
     Live *live = self;
     if (sig == SIGINT) {
-        LoopKey k = {.kind = SHELL_ACTION, .key = 'q'};
-        k.binding = Keys_find('q', KEYS_LIVE, live->shell.screen.readonly);
-        Live_key(live, loop, &k); /* as q: asks first while a step runs */
+        Live_quit(live); /* as q: asks first while a step runs */
         return;
     }
     Live_decision(live, "signal",
