@@ -79,6 +79,27 @@ static void set_options(CURL *c, const Fetch_request *req, Fetch_response *resp,
     }
 }
 
+/* The failures botocore's standard mode retries as ConnectionError or
+ * HTTPClientError: the network or the peer, not the request. A certificate
+ * that does not verify is not among them: it will not verify on the next
+ * attempt either, and a retry would only hide an interception. */
+static bool transient(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM: return true;
+    default: return false;
+    }
+}
+
 int Fetch_perform(const Fetch_request *req, Fetch_response *resp, char *err, size_t errlen)
 {
     memset(resp, 0, sizeof *resp);
@@ -101,6 +122,7 @@ int Fetch_perform(const Fetch_request *req, Fetch_response *resp, char *err, siz
     curl_slist_free_all(headers);
     curl_easy_cleanup(c);
     if (rc != CURLE_OK) {
+        resp->transient = transient(rc);
         snprintf(err, errlen, "%s %s: %s", req->method, req->url,
                  rc == CURLE_ABORTED_BY_CALLBACK ? "cancelled"
                  : curl_err[0]                   ? curl_err

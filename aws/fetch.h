@@ -7,6 +7,7 @@
 #define CUTOVER_AWS_FETCH_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "aws/buf.h"
@@ -27,11 +28,13 @@ typedef struct {
     long status;    /* the HTTP status, 0 when nothing came back */
     Awsbuf body;    /* NUL-terminated */
     Awsbuf headers; /* the raw header block, lines "Name: value\r\n" */
+    bool transient; /* a failed exchange worth another attempt (reset, timeout) */
 } Fetch_response;
 
 /* Performs the exchange. Returns 0 when a response arrived (any status),
  * -1 on a transport failure (refused, timed out, TLS) with the reason in
- * err. Free the response with Fetch_response_free either way. */
+ * err and resp->transient set when another attempt may succeed. Free the
+ * response with Fetch_response_free either way. */
 int Fetch_perform(const Fetch_request *req, Fetch_response *resp, char *err, size_t errlen);
 
 /* The value of a response header (case-insensitive name) copied into buf;

@@ -142,6 +142,11 @@ void Aws_client_on_retry(Aws_client *c, Aws_retry_fn fn, void *arg)
     c->opt.on_retry_arg = arg;
 }
 
+void Aws_client_on_cancel(Aws_client *c, atomic_bool *cancel)
+{
+    c->opt.cancel = cancel;
+}
+
 void Aws_client_free(Aws_client *c)
 {
     if (!c)
@@ -171,7 +176,8 @@ bool Aws_is_throttle(const char *code)
                                             "SlowDown",
                                             "PriorRequestNotComplete",
                                             "EC2ThrottledException",
-                                            "TransactionInProgressException"};
+                                            "TransactionInProgressException",
+                                            "LimitExceededException"};
     for (size_t i = 0; code && i < sizeof THROTTLES / sizeof THROTTLES[0]; i++)
         if (!strcmp(code, THROTTLES[i]))
             return true;
@@ -269,10 +275,15 @@ static const char *explain(const char *code, long status)
     return "the request failed";
 }
 
-static bool retryable(const Aws_response *resp)
+bool Aws_is_retryable(long status, const char *code)
 {
-    return resp->status == 429 || resp->status >= 500 ||
-           (resp->status == 400 && Aws_is_throttle(resp->code));
+    static const char *const TRANSIENT[] = {"RequestTimeout", "RequestTimeoutException",
+                                            "PriorRequestNotComplete"};
+    for (size_t i = 0; code && i < sizeof TRANSIENT / sizeof TRANSIENT[0]; i++)
+        if (!strcmp(code, TRANSIENT[i]))
+            return true;
+    return Aws_is_throttle(code) || status == 429 || status == 500 || status == 502 ||
+           status == 503 || status == 504;
 }
 
 /* Full jitter: a random wait in [0, min(max, base * 2^attempt)). */
@@ -289,21 +300,34 @@ static long backoff_ms(const Aws_options *opt, int attempt)
     return (long)(r % (unsigned long)ceiling);
 }
 
-/* Waits before the next attempt, telling the observer why first. */
-static void backoff(const Aws_options *opt, const Aws_call *call, const Aws_response *resp,
-                    int attempt, int max)
+/* Why an attempt is retried, in words. */
+static void retry_reason(const Aws_response *resp, const char *transport, char *buf, size_t size)
+{
+    if (transport)
+        snprintf(buf, size, "no reply (%s)", transport);
+    else
+        snprintf(buf, size, "%s (%s, HTTP %ld)",
+                 resp->status >= 500           ? "server error"
+                 : Aws_is_throttle(resp->code) ? "throttled"
+                                               : "timed out at AWS",
+                 resp->code[0] ? resp->code : "no error code", resp->status);
+}
+
+/* Waits before the next attempt, telling the observer why first. Returns
+ * -1 when an abort ended the wait. transport: the failure when no reply
+ * came, else NULL. */
+static int backoff(const Aws_options *opt, const Aws_call *call, const Aws_response *resp,
+                   const char *transport, int attempt, int max)
 {
     long wait = backoff_ms(opt, attempt);
     if (opt->on_retry) {
-        char text[512];
-        snprintf(text, sizeof text, "%s %s: %s (%s, HTTP %ld); attempt %d of %d in %ld ms",
-                 call->service->name, call->operation ? call->operation : "call",
-                 resp->status >= 500 ? "server error" : "throttled",
-                 resp->code[0] ? resp->code : "no error code", resp->status, attempt + 2, max,
-                 wait);
+        char why[400], text[600];
+        retry_reason(resp, transport, why, sizeof why);
+        snprintf(text, sizeof text, "%s %s: %s; attempt %d of %d in %ld ms", call->service->name,
+                 call->operation ? call->operation : "call", why, attempt + 2, max, wait);
         opt->on_retry(opt->on_retry_arg, text);
     }
-    Clock_sleep_ms((int64_t)wait);
+    return Clock_sleep_unless(opt->cancel, (int64_t)wait) ? -1 : 0;
 }
 
 typedef struct {
@@ -392,7 +416,7 @@ static int attempt_once(Aws_client *c, const Aws_call *call, const Target *t,
                             call->body_len,
                             c->opt.connect_timeout_ms,
                             c->opt.timeout_ms ? c->opt.timeout_ms : 15000,
-                            NULL};
+                            c->opt.cancel};
         rc = Fetch_perform(&fq, fr, err, errlen);
         for (int i = 0; i < MAX_LINES; i++)
             Awsbuf_wipe(&lines[i]);
@@ -444,6 +468,37 @@ static void prefix_error(const Aws_call *call, char *err, size_t errlen)
              call->operation ? call->operation : "call", inner);
 }
 
+/* The transport failure's words, without the "METHOD URL: " that
+ * Fetch_perform puts first (the call's name says which). */
+static const char *transport_words(const char *err)
+{
+    const char *p = strstr(err, ": ");
+    return p ? p + 2 : err;
+}
+
+static void append(char *err, size_t errlen, const char *text)
+{
+    size_t n = strlen(err);
+    if (n < errlen)
+        snprintf(err + n, errlen - n, "%s", text);
+}
+
+/* "DMS StartReplicationTask: <what happened> [3 attempts]". */
+static int transport_failure(const Aws_call *call, int attempts, char *err, size_t errlen)
+{
+    char count[32];
+    prefix_error(call, err, errlen);
+    snprintf(count, sizeof count, " [%d attempts]", attempts);
+    if (attempts > 1)
+        append(err, errlen, count);
+    return -1;
+}
+
+static bool cancelled(const Aws_client *c)
+{
+    return c->opt.cancel && atomic_load(c->opt.cancel);
+}
+
 int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *err, size_t errlen)
 {
     memset(resp, 0, sizeof *resp);
@@ -467,11 +522,15 @@ int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *e
         int rc = attempt_once(c, call, &t, &cred, &fr, err, errlen);
         Credentials_clear(&cred);
         resp->attempts = attempt + 1;
-        if (rc < 0) { /* no reply: not retried, the caller's next round will */
+        if (rc < 0) {
+            bool again = fr.transient && attempt + 1 < max && !cancelled(c);
             Fetch_response_free(&fr);
-            prefix_error(call, err, errlen);
             Redact_apply(err, errlen);
-            return -1;
+            if (again && backoff(&c->opt, call, resp, transport_words(err), attempt, max) == 0)
+                continue;
+            if (again)
+                append(err, errlen, "; cancelled (abort) before the next attempt");
+            return transport_failure(call, resp->attempts, err, errlen);
         }
         take_reply(resp, &fr);
         Fetch_response_free(&fr);
@@ -483,9 +542,13 @@ int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *e
             refreshed = true;
             continue;
         }
-        if (!retryable(resp) || attempt + 1 == max)
+        if (!Aws_is_retryable(resp->status, resp->code) || attempt + 1 == max)
             break;
-        backoff(&c->opt, call, resp, attempt, max);
+        if (backoff(&c->opt, call, resp, NULL, attempt, max) < 0) {
+            retry_reason(resp, NULL, err, errlen);
+            append(err, errlen, "; cancelled (abort) before the next attempt");
+            return transport_failure(call, resp->attempts, err, errlen);
+        }
     }
     describe_failure(call, resp, err, errlen);
     Redact_apply(err, errlen);

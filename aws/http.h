@@ -1,10 +1,13 @@
 /* The signed AWS transport: endpoint and region resolution, SigV4 on every
- * attempt, retries with exponential backoff and full jitter on throttling
- * and 5xx only, and errors parsed from JSON ("__type") and XML
+ * attempt, retries as botocore's standard mode decides them (throttling
+ * codes, transient codes, HTTP 500/502/503/504, and transport faults: a
+ * reset or timed-out connection) with exponential backoff and full jitter
+ * that an abort interrupts, and errors parsed from JSON ("__type") and XML
  * (<Error><Code>) replies into messages that say what is wrong. */
 #ifndef CUTOVER_AWS_HTTP_H
 #define CUTOVER_AWS_HTTP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -43,6 +46,7 @@ typedef struct {
     long timeout_ms;                /* 0: 15000 per attempt */
     Aws_retry_fn on_retry;          /* NULL: retries are silent */
     void *on_retry_arg;
+    atomic_bool *cancel; /* set by an abort: a transfer or backoff stops at once */
 } Aws_options;
 
 typedef struct Aws_client Aws_client;
@@ -54,6 +58,9 @@ void Aws_client_free(Aws_client *c);
 
 /* Sets (or with NULL clears) the observer told of each retry. */
 void Aws_client_on_retry(Aws_client *c, Aws_retry_fn fn, void *arg);
+
+/* Sets (or with NULL clears) the abort flag of the calls that follow. */
+void Aws_client_on_cancel(Aws_client *c, atomic_bool *cancel);
 
 const char *Aws_client_region(const Aws_client *c);
 
@@ -98,8 +105,12 @@ void Aws_endpoint(const Aws_service *svc, const char *region, const char *plan_o
  * region. Returns -1 when none is set. */
 int Aws_region(const char *plan_region, const char *profile, char *buf, size_t size);
 
-/* Whether an AWS error code means "slow down". */
+/* Whether an AWS error code means "slow down" (botocore's throttling codes). */
 bool Aws_is_throttle(const char *code);
+
+/* Whether a reply is worth another attempt: a throttle, a transient code
+ * (RequestTimeout, PriorRequestNotComplete), HTTP 429, 500, 502, 503, 504. */
+bool Aws_is_retryable(long status, const char *code);
 
 /* Reads the code, message and request id of an error reply (JSON or XML). */
 void Aws_parse_error(const char *body, const char *error_type_header, Aws_response *resp);

@@ -210,8 +210,8 @@ static int ReverseDms_set(StepCtx *c, const TargetMark *m)
         rc = Dms_stop_task(a, arn, err, sizeof err);
     }
     if (rc != 0)
-        Step_fail(c, "%s", err);
-    else
+        rc = Step_dms_taken(c, a, arn, m != NULL, err);
+    if (rc == 0)
         rc = ReverseDms_wait(c, a, m ? "running" : "stopped");
     Aws_client_free(a);
     return rc;

@@ -88,15 +88,7 @@ bool Step_cancelled(const StepCtx *c)
 
 bool Step_pause(StepCtx *c, int ms)
 {
-    int64_t end = Clock_mono_us() + (int64_t)ms * 1000;
-    while (!Step_cancelled(c)) {
-        int64_t left = end - Clock_mono_us();
-        if (left <= 0)
-            return false;
-        struct timespec ts = {0, (long)((left > 5000 ? 5000 : left) * 1000)};
-        nanosleep(&ts, NULL);
-    }
-    return true;
+    return Clock_sleep_unless(c->cancel, ms);
 }
 
 static Db *Step_connect(StepCtx *c, Db **slot, const PlanServer *server)

@@ -116,6 +116,12 @@ int TargetHealth_wait_app(StepCtx *c, bool need_target);
  * cannot be made. */
 Aws_client *Step_aws(StepCtx *c, AwsSide side, const char *what);
 
+/* After a DMS start or stop request failed with err: 0 when the task is
+ * nevertheless on its way (running/starting, stopped/stopping: a retry
+ * after a lost reply is refused because the first attempt was taken),
+ * said as a warning; else the step fails with err. */
+int Step_dms_taken(StepCtx *c, Aws_client *a, const char *arn, bool running, const char *err);
+
 /* "`schema`.`table`" from "schema.table"; -1 when the name is not plain. */
 int Step_quote_table(const char *name, char *out, size_t size);
 

@@ -110,7 +110,7 @@ static int ReplDms_set(StepCtx *c, bool running)
         rc = running ? Dms_resume_task(a, arn, err, sizeof err)
                      : Dms_stop_task(a, arn, err, sizeof err);
         if (rc != 0)
-            Step_fail(c, "%s", err);
+            rc = Step_dms_taken(c, a, arn, running, err);
     }
     if (rc == 0)
         rc = ReplDms_wait(c, a, want);

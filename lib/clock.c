@@ -85,3 +85,16 @@ void Clock_sleep_ms(int64_t ms)
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
         ;
 }
+
+bool Clock_sleep_unless(const atomic_bool *cancel, int64_t ms)
+{
+    int64_t end = Clock_mono_us() + ms * 1000;
+    while (!(cancel && atomic_load(cancel))) {
+        int64_t left = end - Clock_mono_us();
+        if (left <= 0)
+            return false;
+        struct timespec ts = {0, (long)((left > 5000 ? 5000 : left) * 1000)};
+        nanosleep(&ts, NULL);
+    }
+    return true;
+}

@@ -3,6 +3,8 @@
 #ifndef CUTOVER_LIB_CLOCK_H
 #define CUTOVER_LIB_CLOCK_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,5 +32,9 @@ void Clock_format_duration(int64_t ms, char *buf, size_t size);
 
 /* Sleep for ms milliseconds, resuming after signals. */
 void Clock_sleep_ms(int64_t ms);
+
+/* Sleeps up to ms, looking at *cancel every 5 ms: returns true (early) when
+ * it was set, false after the whole wait. A NULL cancel never interrupts. */
+bool Clock_sleep_unless(const atomic_bool *cancel, int64_t ms);
 
 #endif

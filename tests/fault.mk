@@ -9,6 +9,7 @@ FAULT_TESTS = \
 	tests/integration/fault_disk_full.sh \
 	tests/integration/fault_resize_storm.sh \
 	tests/integration/fault_aws_throttled.sh \
+	tests/integration/fault_aws_dropped.sh \
 	tests/integration/fault_aws_failing.sh \
 	tests/integration/fuzz_parsers.sh
 TESTS += $(FAULT_TESTS)

@@ -12,8 +12,9 @@
  *                                              then STS GetCallerIdentity:
  *                                              prints "ACCOUNT ARN"
  * Credentials, region and endpoint come from the environment as for the
- * console. Prints the reply body on stdout, "attempts=N" on stderr, and the
- * error on stderr with exit status 1. AWS_CALL_MAX_ATTEMPTS caps retries. */
+ * console. Prints the reply body on stdout, "attempts=N" and each retry
+ * ("retry: ...") on stderr, and the error on stderr with exit status 1. AWS_CALL_MAX_ATTEMPTS caps
+ * retries. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,12 @@ static const struct {
     {"route53", &AWS_ROUTE53, NULL},
     {"sts", &AWS_STS, NULL},
 };
+
+static void said_retry(void *arg, const char *text)
+{
+    (void)arg;
+    fprintf(stderr, "retry: %s\n", text);
+}
 
 /* The chain as the console runs it for a plan's side. */
 static int whoami(int argc, char **argv)
@@ -112,6 +119,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return 1;
     }
+    Aws_client_on_retry(c, said_retry, NULL);
     Aws_call call = {.service = SERVICES[i].svc, .operation = argv[2]};
     const char *body = argc > 3 ? argv[3] : "";
     if (SERVICES[i].target_prefix) {

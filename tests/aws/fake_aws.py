@@ -32,6 +32,10 @@ effects:
                  "fail": {"code": C, "status": 400, "message": M,
                           "operation": OP or null, "count": N or null}
                          or a list of such (the first matching one answers),
+                 "drop": {"operation": OP or null, "when": "before"|"after",
+                          "count": N} or a list: the connection is reset
+                         (TCP RST, no reply) before the call is carried out,
+                         or after (its effect stays, the reply is lost),
                  "insync_after": N (Route 53 GetChange polls before INSYNC),
                  "dms_stopping_polls": N (describes a stopped task stays "stopping"),
                  "metric_page_size": N (GetMetricData results per JSON page)}
@@ -68,6 +72,8 @@ import hmac
 import json
 import os
 import re
+import socket
+import struct
 import sys
 import threading
 import time
@@ -272,6 +278,21 @@ def knob_failure(state, operation, throttle_code):
                 else:
                     knobs.pop("fail")
         return AwsError(fail.get("status", 400), fail["code"], fail.get("message", fail["code"]))
+    return None
+
+
+def knob_drop(state, operation):
+    """"before", "after" or None: a scripted lost connection, consumed in order."""
+    drops = state.setdefault("knobs", {}).get("drop")
+    if isinstance(drops, dict):
+        drops = state["knobs"]["drop"] = [drops]
+    for drop in drops or []:
+        if drop.get("operation") not in (None, operation):
+            continue
+        drop["count"] = drop.get("count", 1) - 1
+        if drop["count"] <= 0:
+            drops.remove(drop)
+        return drop.get("when", "before")
     return None
 
 
@@ -917,6 +938,13 @@ class Handler(BaseHTTPRequestHandler):
                     f"<RequestId>{self.request_id}</RequestId></ErrorResponse>")
             self.send(err.status, body, "text/xml")
 
+    def reset(self):
+        """Drops the connection with a TCP RST and no reply, as a killed
+        connection or a dying load balancer does."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
     def read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
@@ -950,12 +978,21 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 if (service, operation) not in UNSIGNED_OPS:
                     self.caller = verify_sigv4(self, body, state.data, service)
-                err = knob_failure(state.data, operation,
-                                   "ThrottlingException" if self.json_protocol else "Throttling")
+                dropped = knob_drop(state.data, operation)
+                err = None if dropped else knob_failure(
+                    state.data, operation, "ThrottlingException" if self.json_protocol else "Throttling")
                 if err:
                     raise err
-                status, reply, rctype, _ = run()
-                self.send(status, reply, rctype)
+                if dropped == "before":
+                    status, code = 0, "reset before the call"
+                    self.reset()
+                else:
+                    status, reply, rctype, _ = run()
+                    if dropped == "after":
+                        code = "reset after the call"
+                        self.reset()
+                    else:
+                        self.send(status, reply, rctype)
             except AwsError as e:
                 status, code = e.status, e.code
                 self.send_error_reply(e, service, ctype)

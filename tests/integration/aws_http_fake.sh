@@ -70,6 +70,31 @@ out=$("$call" dms DescribeReplicationTasks '{}' 2>&1)
 check_contains "access denied: words" "DMS DescribeReplicationTasks: access denied (AccessDeniedException: User is not authorized)" "$out"
 check "access denied: not retried" 1 "$(echo "$out" | sed -n 's/^attempts=//p')"
 
+# A lost connection (TCP reset, no reply) is retried as botocore's standard
+# mode retries it, and said; lost throughout, the call gives up with words.
+fake_knobs '{"fail": [], "drop": {"operation": "GetParameter", "when": "before", "count": 2}}'
+out=$("$call" ssm GetParameter '{"Name":"/shop/db/host"}' 2>&1)
+check "reset twice before the call: answered on attempt 3" 3 "$(sed -n 's/^attempts=//p' <<<"$out")"
+check_contains "reset: right answer" shop-source "$out"
+check_contains "reset: said with its reason" "retry: SSM GetParameter: no reply (" "$out"
+check_contains "reset: the attempt counted" "; attempt 3 of 5 in " "$out"
+fake_knobs '{"drop": {"operation": "PutParameter", "when": "after", "count": 1}}'
+out=$("$call" ssm PutParameter '{"Name":"/shop/db/host","Value":"after-reset","Type":"String","Overwrite":true}' 2>&1)
+check "reset after the call: retried once" 2 "$(sed -n 's/^attempts=//p' <<<"$out")"
+check "reset after the call: the value is written" after-reset "$(fake_query 's["ssm"]["/shop/db/host"]["value"]')"
+check "reset after the call: the fake saw both" 2 \
+    "$(fake_query "sum(1 for c in s['calls'] if c['operation'] == 'PutParameter')")"
+fake_knobs '{"drop": {"when": "before", "count": 10}}'
+out=$(AWS_CALL_MAX_ATTEMPTS=3 "$call" dms DescribeReplicationTasks '{}' 2>&1)
+check "reset throughout: gave up after the cap" 3 "$(sed -n 's/^attempts=//p' <<<"$out")"
+check_contains "reset throughout: words and attempts" "DMS DescribeReplicationTasks: POST $FAKE_URL/: " "$out"
+check_contains "reset throughout: attempts counted" " [3 attempts]" "$out"
+fake_knobs '{"drop": []}'
+out=$(AWS_ENDPOINT_URL=http://127.0.0.1:9 AWS_CALL_MAX_ATTEMPTS=2 "$call" ssm GetParameter '{"Name":"x"}' 2>&1)
+check "connection refused: retried" 2 "$(sed -n 's/^attempts=//p' <<<"$out")"
+check_contains "connection refused: said" "retry: SSM GetParameter: no reply (" "$out"
+"$call" ssm PutParameter '{"Name":"/shop/db/host","Value":"shop-source.abc.us-east-1.rds.amazonaws.com","Type":"String","Overwrite":true}' >/dev/null 2>&1
+
 # Writes change the stored values.
 check "aws/secrets swap read back" "shop-source.abc.us-east-1.rds.amazonaws.com:3306 -> shop-new.example:3307" \
     "$("$call" secret-swap shop/app/db shop-new.example 3307 2>&1 | grep -- '->')"

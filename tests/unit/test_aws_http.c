@@ -1,8 +1,9 @@
 /* The AWS transport's pure parts: endpoint and region precedence, error
- * parsing from JSON and XML replies, the throttling codes. Calls over the
- * wire (retries, backoff, signatures) are tested against the local
- * endpoint in tests/integration/aws_http_fake.sh. */
+ * parsing from JSON and XML replies, the throttling and transient codes, an
+ * abort ending a retry's backoff. Other calls over the wire (retries, backoff, signatures) are
+ * tested against the local endpoint in tests/integration/aws_http_fake.sh. */
 #include <check.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,63 @@ START_TEST(throttle_codes)
 }
 END_TEST
 
+START_TEST(retryable_replies)
+{
+    /* botocore's standard mode: throttles, transient codes, 500/502/503/504. */
+    ck_assert(Aws_is_throttle("LimitExceededException"));
+    ck_assert(Aws_is_retryable(400, "ThrottlingException"));
+    ck_assert(Aws_is_retryable(400, "RequestTimeout"));
+    ck_assert(Aws_is_retryable(408, "RequestTimeoutException"));
+    ck_assert(Aws_is_retryable(429, ""));
+    ck_assert(Aws_is_retryable(500, "InternalFailure"));
+    ck_assert(Aws_is_retryable(502, ""));
+    ck_assert(Aws_is_retryable(503, "ServiceUnavailable"));
+    ck_assert(Aws_is_retryable(504, ""));
+    ck_assert(!Aws_is_retryable(501, "NotImplemented"));
+    ck_assert(!Aws_is_retryable(400, "InvalidResourceStateFault"));
+    ck_assert(!Aws_is_retryable(403, "AccessDeniedException"));
+}
+END_TEST
+
+static void abort_on_retry(void *arg, const char *text)
+{
+    ck_assert_ptr_nonnull(strstr(text, "no reply ("));
+    atomic_store((atomic_bool *)arg, true);
+}
+
+/* A refused connection is retried; an abort during the backoff ends the
+ * call at once, saying so, without the remaining attempts. */
+START_TEST(abort_stops_the_backoff)
+{
+    atomic_bool cancel;
+    atomic_init(&cancel, false);
+    Aws_options opt = {.region = "us-east-1",
+                       .endpoint_url = "http://127.0.0.1:1",
+                       .credentials = &(Credentials){.access_key_id = (char *)"AKIDEXAMPLE",
+                                                     .secret_access_key = (char *)"secret"},
+                       .backoff_base_ms = 60000,
+                       .backoff_max_ms = 60000,
+                       .on_retry = abort_on_retry,
+                       .on_retry_arg = &cancel,
+                       .cancel = &cancel};
+    char err[1024];
+    Aws_client *c = Aws_client_new(&opt, err, sizeof err);
+    ck_assert_ptr_nonnull(c);
+    Aws_call call = {.service = &AWS_SSM, .operation = "GetParameter", .body = "{}", .body_len = 2};
+    Aws_response resp;
+    ck_assert_int_eq(Aws_perform(c, &call, &resp, err, sizeof err), -1);
+    ck_assert_int_eq(resp.attempts, 1);
+    ck_assert_ptr_nonnull(strstr(err, "SSM GetParameter: "));
+    ck_assert_ptr_nonnull(strstr(err, "cancelled (abort) before the next attempt"));
+    Aws_response_free(&resp);
+    /* Set before the call: the transfer itself stops, and is not retried. */
+    ck_assert_int_eq(Aws_perform(c, &call, &resp, err, sizeof err), -1);
+    ck_assert_int_eq(resp.attempts, 1);
+    Aws_response_free(&resp);
+    Aws_client_free(c);
+}
+END_TEST
+
 START_TEST(xml_walk)
 {
     const char *doc = "<R><Parameters><Parameter><ParameterName>read_only</ParameterName>"
@@ -200,6 +258,8 @@ int main(void)
     tcase_add_test(tc, xml_errors);
     tcase_add_test(tc, throttle_codes);
     tcase_add_test(tc, xml_walk);
+    tcase_add_test(tc, retryable_replies);
+    tcase_add_test(tc, abort_stops_the_backoff);
     suite_add_tcase(s, tc);
     return Unit_run(s);
 }
