@@ -254,6 +254,7 @@ static const char *explain(const char *code, long status)
         {"ResourceNotFoundFault", "not found"},
         {"ParameterNotFound", "parameter not found"},
         {"DBParameterGroupNotFound", "DB parameter group not found"},
+        {"DBInstanceNotFound", "DB instance not found"},
         {"NoSuchHostedZone", "hosted zone not found"},
         {"NoSuchChange", "change not found"},
         {"InvalidResourceStateFault", "the resource is not in a state that allows this"},

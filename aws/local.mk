@@ -52,9 +52,11 @@ endif
 TESTS += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh tests/integration/aws_hold.sh \
 	tests/integration/aws_resume_rollback.sh tests/integration/aws_swap_ssm.sh \
 	tests/integration/aws_swap_ssm_resume.sh \
-	tests/integration/aws_swap_route53.sh tests/integration/aws_two_accounts.sh
+	tests/integration/aws_swap_route53.sh tests/integration/aws_two_accounts.sh \
+	tests/integration/rds_rules.sh
 EXTRA_DIST += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh tests/integration/aws_hold.sh \
 	tests/integration/aws_resume_rollback.sh tests/integration/aws_swap_ssm.sh \
 	tests/integration/aws_swap_ssm_resume.sh \
 	tests/integration/aws_swap_route53.sh tests/integration/aws_two_accounts.sh \
+	tests/integration/rds_rules.sh \
 	tests/aws/aws_lab.sh tests/aws/aws_cutover_test.sh tests/aws/lab_bridge.py

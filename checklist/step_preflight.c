@@ -10,22 +10,13 @@
 #include "aws/dms_mappings.h"
 #include "aws/route53.h"
 #include "aws/sts.h"
+#include "checklist/checks.h"
 #include "checklist/preflight.h"
 #include "checklist/replication.h"
 #include "lib/clock.h"
 #include "probes/sentinel.h"
 
-typedef struct Checks {
-    StepCtx *c;
-    PreflightFn fn;
-    void *arg;
-    int failed;
-} Checks;
-
-static void Check(Checks *k, const char *name, bool pass, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void Check(Checks *k, const char *name, bool pass, const char *fmt, ...)
+void Check(Checks *k, const char *name, bool pass, const char *fmt, ...)
 {
     char why[EVENT_TEXT_MAX];
     va_list ap;
@@ -97,10 +88,11 @@ void Preflight_describe(StepCtx *c)
     Step_say(c, "connect to source and target (tls %s / %s)", Plan_tls_name(c->plan->source.tls),
              Plan_tls_name(c->plan->target.tls));
     Step_say(c, "source: SELECT @@global.binlog_format (ROW expected)");
-    Step_say(c,
-             "source: SELECT @@global.binlog_expire_logs_seconds, @@global.expire_logs_days "
-             "(>= %d h)",
-             c->plan->binlog_retention_min_hours);
+    if (!c->plan->source.rds_instance)
+        Step_say(c,
+                 "source: SELECT @@global.binlog_expire_logs_seconds, @@global.expire_logs_days "
+                 "(>= %d h)",
+                 c->plan->binlog_retention_min_hours);
     Step_say(c, "how the target is fed: %s%s",
              c->plan->replication == REPLICATION_AUTO ? "detected (DMS task in the plan, else "
                                                         "SHOW SLAVE STATUS: a replica or not)"
@@ -120,6 +112,7 @@ void Preflight_describe(StepCtx *c)
              "source: INSERT INTO %s (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = "
              "NOW(6); target: poll until it arrives; every 500 ms for %.0f s, each under %.1f s",
              Pf_hb_table(c), c->plan->preflight_lag_window_s, Pf_threshold_s(c));
+    PreflightRds_describe(c);
     Pf_describe_aws(c);
 }
 
@@ -149,6 +142,10 @@ static void Pf_binlog_format(Checks *k)
 
 static void Pf_retention(Checks *k)
 {
+    if (k->c->plan->source.rds_instance) {
+        PreflightRds_retention(k);
+        return;
+    }
     int64_t secs = -1, days = -1;
     if (Step_int(k->c, k->c->source, "source", "SELECT @@global.binlog_expire_logs_seconds",
                  &secs) != 1) {
@@ -635,6 +632,8 @@ int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
     Pf_binlog_format(&k);
     Pf_retention(&k);
     Pf_replication(&k);
+    PreflightRds_row_image(&k);
+    PreflightRds_fence_under_read_only(&k);
     Pf_table(&k, "heartbeat table", Pf_hb_table(c), false);
     Pf_table(&k, "fence table", Pf_fence_table(c), true);
     Pf_fence_round_trip(&k);
@@ -642,6 +641,7 @@ int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
     Pf_identity(&k, AWS_SIDE_SOURCE);
     Pf_identity(&k, AWS_SIDE_TARGET);
     Pf_aws(&k);
+    PreflightRds_instances(&k);
     Pf_swap_from(&k);
     return k.failed;
 }

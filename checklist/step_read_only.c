@@ -33,8 +33,10 @@ static void Ro_describe_accounts(StepCtx *c, const char *verb, bool kill)
                  r->accounts[i], verb);
         if (kill)
             Step_say(c,
-                     "source: KILL CONNECTION <id> for each id in SELECT id FROM "
-                     "information_schema.processlist WHERE user = '%s'",
+                     "source: %s for each id in SELECT id FROM information_schema.processlist "
+                     "WHERE user = '%s'",
+                     c->plan->source.rds_instance ? "CALL mysql.rds_kill(<id>)"
+                                                  : "KILL CONNECTION <id>",
                      user);
         Step_say(c, "source: SHOW CREATE USER %s (read back)", r->accounts[i]);
     }
@@ -149,6 +151,29 @@ static int Ro_is_locked(StepCtx *c, const char *account)
     return strstr(out, "ACCOUNT LOCK") != NULL;
 }
 
+/* RDS refuses KILL of another account's session to its master user (no
+ * SUPER, no CONNECTION ADMIN) and gives it mysql.rds_kill instead. */
+static void Ro_kill_sql(const StepCtx *c, int64_t id, char *sql, size_t size)
+{
+    if (c->plan->source.rds_instance)
+        snprintf(sql, size, "CALL mysql.rds_kill(%" PRId64 ")", id);
+    else
+        snprintf(sql, size, "KILL CONNECTION %" PRId64, id);
+}
+
+/* 1095 "not owner of thread": an account without SUPER, as on RDS. */
+static int Ro_kill_refused(StepCtx *c)
+{
+    char why[sizeof c->error];
+    if (!c->source || Db_errno(c->source) != 1095 || c->plan->source.rds_instance)
+        return -1;
+    snprintf(why, sizeof why, "%s", c->error);
+    return Step_fail(c,
+                     "%s (on RDS, name the instance in source.rds_instance: the console then ends "
+                     "sessions with CALL mysql.rds_kill)",
+                     why);
+}
+
 /* Ends every session of user except ours; returns how many, -1 on error. */
 static int Ro_kill_sessions(StepCtx *c, const char *user)
 {
@@ -168,10 +193,10 @@ static int Ro_kill_sessions(StepCtx *c, const char *user)
         if (rc <= 0)
             return rc < 0 ? -1 : killed;
         char kill[64];
-        snprintf(kill, sizeof kill, "KILL CONNECTION %" PRId64, id);
+        Ro_kill_sql(c, id, kill, sizeof kill);
         /* A session that ended by itself in between is fine (1094 unknown thread). */
         if (Step_exec(c, c->source, "source", kill) != 0 && Db_errno(c->source) != 1094)
-            return -1;
+            return Ro_kill_refused(c);
         c->error[0] = '\0';
         killed++;
     }

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # The lab and the local AWS endpoint together (source after tests/lib.sh):
-#   aws_lab_start [LAB ARGS]  lab_start, fake_start, the fake's secret naming
+#   aws_lab_start [LAB ARGS]  lab_start, lab/rds (procedures only), fake_start,
+#                             the fake's secret naming
 #                             the lab's source, and one trap that stops both
 #   aws_plan OUT [PY]         the lab's plan with rds_instance, the DMS task and
 #                             aws.endpoint_url (on a --cdc dms lab: replication
@@ -65,6 +66,11 @@ PY
 
 aws_lab_start() {
     lab_start "$@"
+    # The plan names RDS instances: the source answers RDS's procedures
+    # (binlog retention from mysql.rds_show_configuration). The account keeps
+    # its privileges here; tests/integration/rds_rules.sh takes them away.
+    "$LAB_BIN/rds" "$LAB_DIR" --retention-hours 24 --keep-privileges >/dev/null ||
+        fail "lab/rds failed"
     fake_start
     trap aws_lab_cleanup EXIT
     fake_env

@@ -49,7 +49,12 @@ effects:
                               "values": [newest first]}]}
   secrets       {NAME: {"arn", "versions": [{"id", "string", "stages", "token"}]}}
   ssm           {NAME: {"type", "value", "version"}}
-  rds           {"parameter_groups": {NAME: {PARAM: {"value", "apply_type"}}}}
+  rds           {"parameter_groups": {NAME: {PARAM: {"value", "apply_type"}}},
+                 "instances": {ID: {"status", "address", "port", "parameter_group",
+                                    "apply_status", "backup_retention", "multi_az",
+                                    "engine"}}}: DescribeDBInstances, one or
+                all (paged: MaxRecords, or knobs.rds_page_size), listing only
+                the caller's account's instances (owners "rds/ID")
   route53       {"zones": {ZONE_ID: [{"name", "type", "ttl", "values"}]},
                  "changes": {ID: {"status", "polls"}}}
   container     credentials served at /container-credentials (unsigned), with
@@ -672,6 +677,42 @@ def rds_describe(state, params):
     return f"<Parameters>{''.join(rows)}</Parameters>", False
 
 
+def rds_instance_xml(state, iid, inst, account):
+    region = state.get("region") or "us-east-1"
+    return (f"<DBInstance><DBInstanceIdentifier>{escape(iid)}</DBInstanceIdentifier>"
+            f"<Engine>{escape(inst.get('engine', 'mysql'))}</Engine>"
+            f"<DBInstanceStatus>{escape(inst.get('status', 'available'))}</DBInstanceStatus>"
+            f"<Endpoint><Address>{escape(inst.get('address', iid + '.abc.' + region + '.rds.amazonaws.com'))}</Address>"
+            f"<Port>{int(inst.get('port', 3306))}</Port><HostedZoneId>Z2R2ITUGPM61AM</HostedZoneId></Endpoint>"
+            f"<BackupRetentionPeriod>{int(inst.get('backup_retention', 7))}</BackupRetentionPeriod>"
+            f"<DBParameterGroups><DBParameterGroup><DBParameterGroupName>{escape(inst.get('parameter_group', 'default.mysql8.0'))}"
+            f"</DBParameterGroupName><ParameterApplyStatus>{escape(inst.get('apply_status', 'in-sync'))}</ParameterApplyStatus>"
+            f"</DBParameterGroup></DBParameterGroups>"
+            f"<MultiAZ>{'true' if inst.get('multi_az') else 'false'}</MultiAZ>"
+            f"<DBInstanceArn>arn:aws:rds:{region}:{account}:db:{escape(iid)}</DBInstanceArn></DBInstance>")
+
+
+def rds_describe_instances(state, params):
+    instances = state.get("rds", {}).get("instances", {})
+    owners = state.get("owners", {})
+    caller_account = principal(state, getattr(params, "caller", None))[0]
+    iid = params.get("DBInstanceIdentifier")
+    if iid:
+        if iid not in instances:
+            raise AwsError(404, "DBInstanceNotFound", f"DBInstance {iid} not found.")
+        ids = [iid]
+    else:
+        ids = [i for i in sorted(instances) if owners.get("rds/" + i) in (None, caller_account)]
+    size = int(state.get("knobs", {}).get("rds_page_size") or params.get("MaxRecords") or 100)
+    if not iid and not 20 <= int(params.get("MaxRecords") or 100) <= 100:
+        raise AwsError(400, "InvalidParameterValue", "MaxRecords must be between 20 and 100")
+    start = int(params.get("Marker") or 0)
+    page = ids[start:start + size]
+    xml = "".join(rds_instance_xml(state, i, instances[i], owners.get("rds/" + i) or caller_account) for i in page)
+    marker = f"<Marker>{start + size}</Marker>" if start + size < len(ids) else ""
+    return f"<DBInstances>{xml}</DBInstances>{marker}", False
+
+
 # ------------------------------------------------------------ Route 53 --
 
 def r53_zone(state, zone):
@@ -877,7 +918,7 @@ def resource_of(service, operation, req):
         name = req.get("Name")
         return ("ssm/" + name, name) if name else None
     if service == "rds":
-        name = req.get("DBParameterGroupName")
+        name = req.get("DBParameterGroupName") or req.get("DBInstanceIdentifier")
         return ("rds/" + name, name) if name else None
     return None
 
@@ -899,6 +940,7 @@ def check_owner(state, caller, service, operation, req, json_protocol):
 QUERY_OPS = {
     ("rds", "ModifyDBParameterGroup"): rds_modify,
     ("rds", "DescribeDBParameters"): rds_describe,
+    ("rds", "DescribeDBInstances"): rds_describe_instances,
     ("monitoring", "GetMetricData"): query_get_metric_data,
     ("sts", "AssumeRole"): sts_assume_role,
     ("sts", "AssumeRoleWithWebIdentity"): sts_assume_role_with_web_identity,

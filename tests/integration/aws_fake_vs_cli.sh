@@ -64,6 +64,15 @@ aws rds modify-db-parameter-group --db-parameter-group-name shop-source-params \
 check "rds read_only set" 1 \
     "$(aws rds describe-db-parameters --db-parameter-group-name shop-source-params \
         --query "Parameters[?ParameterName=='read_only'].ParameterValue")"
+check "rds describe-db-instances (one)" "shop-source-params in-sync 7 shop-source.abc.us-east-1.rds.amazonaws.com 3306" \
+    "$(aws rds describe-db-instances --db-instance-identifier shop-source --output text \
+        --query 'DBInstances[0].[DBParameterGroups[0].DBParameterGroupName,DBParameterGroups[0].ParameterApplyStatus,BackupRetentionPeriod,Endpoint.Address,Endpoint.Port]' | tr '\t' ' ')"
+fake_knobs '{"rds_page_size": 1}'
+check "rds describe-db-instances (all, paged by the CLI)" "reporting-replica shop-source shop-target" \
+    "$(aws rds describe-db-instances --output text --query 'DBInstances[].DBInstanceIdentifier' | tr '\t\n' '  ' | sed 's/ *$//')"
+fake_knobs '{"rds_page_size": 0}'
+check_contains "rds unknown instance" DBInstanceNotFound \
+    "$(aws rds describe-db-instances --db-instance-identifier nope 2>&1)"
 check_contains "rds unknown group" DBParameterGroupNotFound \
     "$(aws rds describe-db-parameters --db-parameter-group-name nope 2>&1)"
 change=$(aws route53 change-resource-record-sets --hosted-zone-id Z0123456789ABCDEFGHIJ --query ChangeInfo.Id \

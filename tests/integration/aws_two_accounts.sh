@@ -16,7 +16,8 @@ fake_py "s['credentials']['AKIAFAKE0000CUTOVER1'].update(account='123456789012',
 s['credentials']['AKIAFAKE0000OTHERAC1'] = {'secret': 'fakeSecretKeyOfTheThirdAccount0000000004', 'token': None, 'account': '333333333333'}
 s['sts'] = {'roles': {'$SRC_ROLE': {'trust': ['123456789012'], 'external_id': 'night-42'},
                       '$TGT_ROLE': {'trust': ['123456789012']}}}
-s['owners'] = {'rds/shop-source-params': '111111111111', 'secretsmanager/shop/app/db': '222222222222',
+s['owners'] = {'rds/shop-source-params': '111111111111', 'rds/shop-source': '111111111111',
+               'rds/shop-target': '222222222222', 'secretsmanager/shop/app/db': '222222222222',
                'dms/$AWS_TASK': '222222222222'}"
 cat >"$LAB_DIR/aws-credentials" <<INI
 [base]

@@ -197,6 +197,50 @@ START_TEST(rds_parameter_group)
 }
 END_TEST
 
+/* Two instances of a page, as RDS sends them: the listener endpoint and the
+ * read replica's identifiers must not be taken for the instance's own. */
+START_TEST(rds_instances_parsed)
+{
+    const char *reply =
+        "<DescribeDBInstancesResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">"
+        "<DescribeDBInstancesResult><DBInstances>"
+        "<DBInstance><ReadReplicaSourceDBInstanceIdentifier>x</"
+        "ReadReplicaSourceDBInstanceIdentifier>"
+        "<DBInstanceIdentifier>shop-source</DBInstanceIdentifier>"
+        "<DBInstanceStatus>available</DBInstanceStatus>"
+        "<ListenerEndpoint><Address>listener.example</Address><Port>1</Port></ListenerEndpoint>"
+        "<Endpoint><Address>shop-source.abc.rds.amazonaws.com</Address><Port>3306</Port>"
+        "</Endpoint><BackupRetentionPeriod>7</BackupRetentionPeriod>"
+        "<DBParameterGroups><DBParameterGroup><DBParameterGroupName>shop-params"
+        "</DBParameterGroupName><ParameterApplyStatus>pending-reboot</ParameterApplyStatus>"
+        "</DBParameterGroup></DBParameterGroups><MultiAZ>true</MultiAZ></DBInstance>"
+        "<DBInstance><DBInstanceIdentifier>other</DBInstanceIdentifier>"
+        "<DBInstanceStatus>modifying</DBInstanceStatus>"
+        "<BackupRetentionPeriod>0</BackupRetentionPeriod><MultiAZ>false</MultiAZ></DBInstance>"
+        "</DBInstances><Marker>page2</Marker></DescribeDBInstancesResult>"
+        "</DescribeDBInstancesResponse>";
+    Rds_instance i;
+    char marker[32];
+    const char *cursor = NULL;
+    ck_assert_int_eq(Rds_parse_instance(reply, &cursor, &i, marker, sizeof marker), 1);
+    ck_assert_str_eq(marker, "page2");
+    ck_assert_str_eq(i.id, "shop-source");
+    ck_assert_str_eq(i.status, "available");
+    ck_assert_str_eq(i.address, "shop-source.abc.rds.amazonaws.com");
+    ck_assert_int_eq(i.port, 3306);
+    ck_assert_str_eq(i.parameter_group, "shop-params");
+    ck_assert_str_eq(i.parameter_apply, "pending-reboot");
+    ck_assert_int_eq(i.backup_retention_days, 7);
+    ck_assert(i.multi_az);
+    ck_assert_int_eq(Rds_parse_instance(reply, &cursor, &i, marker, sizeof marker), 1);
+    ck_assert_str_eq(i.id, "other");
+    ck_assert_str_eq(i.address, "");
+    ck_assert_int_eq(i.backup_retention_days, 0);
+    ck_assert(!i.multi_az);
+    ck_assert_int_eq(Rds_parse_instance(reply, &cursor, &i, marker, sizeof marker), 0);
+}
+END_TEST
+
 /* The mappings come only with the settings: a reply without them says so. */
 START_TEST(dms_task_mappings_parsed)
 {
@@ -228,6 +272,7 @@ int main(void)
     tcase_add_test(tc, ssm_parameter);
     tcase_add_test(tc, route53_record);
     tcase_add_test(tc, rds_parameter_group);
+    tcase_add_test(tc, rds_instances_parsed);
     suite_add_tcase(s, tc);
     return Unit_run(s);
 }
