@@ -30,6 +30,9 @@ const Aws_service AWS_SECRETS_MANAGER = {"Secrets Manager", "Secrets Manager", "
 const Aws_service AWS_SSM = {"SSM", "SSM", "ssm", "ssm", JSON_1_1, NULL};
 const Aws_service AWS_RDS = {"RDS", "RDS", "rds", "rds", NULL, NULL};
 const Aws_service AWS_STS = {"STS", "STS", "sts", "sts", NULL, NULL};
+const Aws_service AWS_ELBV2 = {
+    "ELBv2", "Elastic Load Balancing v2", "elasticloadbalancing", "elasticloadbalancing", NULL,
+    NULL};
 const Aws_service AWS_ROUTE53 = {"Route 53", "Route 53", "route53",
                                  "route53",  NULL,       "route53.amazonaws.com"};
 
@@ -255,6 +258,7 @@ static const char *explain(const char *code, long status)
         {"ParameterNotFound", "parameter not found"},
         {"DBParameterGroupNotFound", "DB parameter group not found"},
         {"DBInstanceNotFound", "DB instance not found"},
+        {"TargetGroupNotFound", "target group not found"},
         {"NoSuchHostedZone", "hosted zone not found"},
         {"NoSuchChange", "change not found"},
         {"InvalidResourceStateFault", "the resource is not in a state that allows this"},

@@ -24,7 +24,7 @@ typedef struct {
 } Aws_service;
 
 extern const Aws_service AWS_CLOUDWATCH, AWS_DMS, AWS_SECRETS_MANAGER, AWS_SSM, AWS_RDS,
-    AWS_ROUTE53, AWS_STS;
+    AWS_ROUTE53, AWS_STS, AWS_ELBV2;
 
 /* Told of each retry before its wait, in words ("RDS ModifyDBParameterGroup:
  * throttled (Throttling, HTTP 400); attempt 2 of 5 in 183 ms"): a step

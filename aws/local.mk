@@ -2,7 +2,7 @@
 libcutover_a_SOURCES += aws/buf.c aws/buf.h aws/sigv4.c aws/sigv4.h
 libcutover_a_SOURCES += aws/fetch.c aws/fetch.h aws/profile.c aws/profile.h
 libcutover_a_SOURCES += aws/credentials.c aws/credentials.h aws/assume.c aws/assume.h
-libcutover_a_SOURCES += aws/sts.c aws/sts.h
+libcutover_a_SOURCES += aws/sts.c aws/sts.h aws/elbv2.c aws/elbv2.h
 libcutover_a_SOURCES += aws/xml.c aws/xml.h aws/http.c aws/http.h
 libcutover_a_SOURCES += aws/secrets.c aws/secrets.h
 
@@ -53,10 +53,10 @@ TESTS += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh test
 	tests/integration/aws_resume_rollback.sh tests/integration/aws_swap_ssm.sh \
 	tests/integration/aws_swap_ssm_resume.sh \
 	tests/integration/aws_swap_route53.sh tests/integration/aws_two_accounts.sh \
-	tests/integration/rds_rules.sh
+	tests/integration/rds_rules.sh tests/integration/aws_sentinel.sh
 EXTRA_DIST += tests/integration/aws_cutover.sh tests/integration/aws_rollback.sh tests/integration/aws_hold.sh \
 	tests/integration/aws_resume_rollback.sh tests/integration/aws_swap_ssm.sh \
 	tests/integration/aws_swap_ssm_resume.sh \
 	tests/integration/aws_swap_route53.sh tests/integration/aws_two_accounts.sh \
-	tests/integration/rds_rules.sh \
+	tests/integration/rds_rules.sh tests/integration/aws_sentinel.sh \
 	tests/aws/aws_lab.sh tests/aws/aws_cutover_test.sh tests/aws/lab_bridge.py

@@ -16,6 +16,7 @@
 #include "checklist/step.h"
 #include "lib/clock.h"
 #include "lib/redact.h"
+#include "probes/sentinel.h"
 
 typedef enum {
     REQ_PREFLIGHT,
@@ -224,6 +225,21 @@ static bool Exec_lock_lost(Executor *ex, StepCtx *c)
     return true;
 }
 
+/* Before the freeze (maintenance on, source read-only): a source instance
+ * that the NLB behind the endpoint no longer reaches (a failover moved it)
+ * would freeze the application while DMS reads nothing; stop while nothing
+ * is frozen yet. A fresh look, not the last alarm: the gate must not trust
+ * a sample from before the lead pressed the key. */
+static bool Exec_sentinel_stops(Executor *ex, StepKind k, StepCtx *c)
+{
+    char why[EVENT_TEXT_MAX];
+    if ((k != STEP_MAINTENANCE_ON && k != STEP_READ_ONLY) || !Sentinel_instance(ex->cfg.plan) ||
+        Sentinel_check(ex->cfg.plan, why, sizeof why))
+        return false;
+    snprintf(c->error, sizeof c->error, "stopped before the freeze: failover sentinel: %s", why);
+    return true;
+}
+
 static void Exec_post_point(Executor *ex, StepState state, const char *text)
 {
     Event ev;
@@ -291,7 +307,7 @@ static int Exec_run_step(Executor *ex, StepKind k)
         Exec_finish(ex, k, false, c->error[0] ? c->error : "the audit log cannot be written");
         return -1;
     }
-    if (Engine_is_destructive(k) && Exec_lock_lost(ex, c)) {
+    if (Engine_is_destructive(k) && (Exec_lock_lost(ex, c) || Exec_sentinel_stops(ex, k, c))) {
         Exec_audit(ex, id, "failed", NULL, NULL, c->error);
         Exec_finish(ex, k, false, c->error);
         return -1;

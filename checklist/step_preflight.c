@@ -69,8 +69,11 @@ static void Pf_describe_aws(StepCtx *c)
                  p->swap.method == SWAP_SSM ? "SSM GetParameter"
                                             : "Route 53 ListResourceRecordSets",
                  p->swap.aws_id, p->swap.from);
-    if (Sentinel_host(p))
-        Step_say(c, "resolve %s (the address recorded at start expected)", Sentinel_host(p));
+    if (Sentinel_instance(p))
+        Step_say(c, "RDS DescribeDBInstances %s, resolve its endpoint: %s", Sentinel_instance(p),
+                 p->endpoint.target_group_arn
+                     ? "every address a healthy target of the NLB (ELBv2 DescribeTargetHealth)"
+                     : "the addresses recorded at start expected");
     static const AwsSide sides[] = {AWS_SIDE_SOURCE, AWS_SIDE_TARGET};
     for (size_t i = 0; i < 2; i++) {
         AwsSide side = sides[i];
@@ -588,7 +591,7 @@ static void Pf_aws(Checks *k)
 {
     const Plan *p = k->c->plan;
     char why[EVENT_TEXT_MAX];
-    if (Sentinel_host(p)) {
+    if (Sentinel_instance(p)) {
         bool go = Sentinel_check(p, why, sizeof why);
         Check(k, "failover sentinel", go, "%s", why);
     }

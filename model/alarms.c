@@ -111,7 +111,7 @@ static void Alarms_retire(Check *c)
 
 const char *Alarms_blocking_arm(const Model *m)
 {
-    static const char *const keys[] = {"replica.running", M_DMS_STATUS};
+    static const char *const keys[] = {"replica.running", M_DMS_STATUS, M_RDS_SOURCE_ADDRESS};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const ActiveAlarm *a = Model_alarm(m, keys[i]);
         if (a)

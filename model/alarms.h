@@ -25,7 +25,8 @@ int Alarms_evaluate(Alarms *a, const Model *m, Event *out, int max);
 
 /* The text of a raised alarm that forbids arming (replication stopped, the
  * DMS task not running: no change would reach the target, so no lag zero
- * could be proven), or NULL. */
+ * could be proven; the failover sentinel: the NLB no longer reaches the
+ * source instance), or NULL. */
 const char *Alarms_blocking_arm(const Model *m);
 
 #endif

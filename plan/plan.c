@@ -194,13 +194,14 @@ static bool Plan_read_server(const Reader *r, const ReaderObj *root, const char 
  * console reaches the source through the endpoint. */
 static bool Plan_read_endpoint(const Reader *r, const ReaderObj *root, Plan *plan)
 {
-    static const char *const keys[] = {"host", "port", NULL};
+    static const char *const keys[] = {"host", "port", "target_group_arn", NULL};
     ReaderObj o;
     plan->endpoint.port = plan->source.host ? plan->source.port : 0;
     if (plan->source.host && !(plan->endpoint.host = strdup(plan->source.host)))
         return Reader_out_of_memory(r);
     if (!Reader_object(r, root, "endpoint", false, &o) || !Reader_allow_keys(r, &o, keys, NULL) ||
-        !Reader_string(r, &o, "host", false, &plan->endpoint.host))
+        !Reader_string(r, &o, "host", false, &plan->endpoint.host) ||
+        !Reader_string(r, &o, "target_group_arn", false, &plan->endpoint.target_group_arn))
         return false;
     if (o.jso && !plan->endpoint.port)
         plan->endpoint.port = 3306;
@@ -775,6 +776,7 @@ void Plan_free(Plan *plan)
     Plan_free_server(&plan->source);
     Plan_free_server(&plan->target);
     free(plan->endpoint.host);
+    free(plan->endpoint.target_group_arn);
     Actions_free_maintenance(&plan->maintenance);
     Actions_free_readonly(&plan->readonly);
     free(plan->lag_zero.fence_table);

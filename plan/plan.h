@@ -51,6 +51,9 @@ typedef struct PlanEndpoint {
     char *host; /* resolved on every probe, so DNS changes show; NULL when the
                  * source is reached by socket and no endpoint is given */
     int port;
+    char *target_group_arn; /* the NLB target group behind the endpoint service, in the
+                             * source's account: the failover sentinel compares its
+                             * targets with the source instance's address (optional) */
 } PlanEndpoint;
 
 /* Alarm thresholds; a value < 0 means "not set". */

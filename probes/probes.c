@@ -48,12 +48,12 @@ static void Probes_define(Probes *all, const ProbesConfig *config)
     Probe_init(&all->probes[3], PROBE_TARGET, refresh, Server_target_run);
     Probe_init(&all->probes[4], PROBE_ENDPOINT, refresh, Endpoint_run);
     all->count = 5;
-    if (Awsplan_watches(config->plan)) {
-        int aws = refresh > DMS_MIN_INTERVAL_MS ? refresh : DMS_MIN_INTERVAL_MS;
+    /* AWS's Describe calls are rate limited per account: not every second. */
+    int aws = refresh > DMS_MIN_INTERVAL_MS ? refresh : DMS_MIN_INTERVAL_MS;
+    if (Awsplan_watches(config->plan))
         Probe_init(&all->probes[all->count++], PROBE_AWS, aws, Cloudwatch_run);
-    }
-    if (Sentinel_host(config->plan))
-        Probe_init(&all->probes[all->count++], PROBE_SENTINEL, refresh, Sentinel_run);
+    if (Sentinel_instance(config->plan))
+        Probe_init(&all->probes[all->count++], PROBE_SENTINEL, aws, Sentinel_run);
     Probe_init(&all->supervisor, "supervisor", PROBES_SUPERVISE_MS, Probes_supervise);
     all->supervisor.silent = true;
     for (size_t i = 0; i <= all->count; i++) {

@@ -1,37 +1,56 @@
-/* The failover sentinel. The source's RDS endpoint name is resolved on every
- * refresh; the addresses seen first are recorded, and when the name moves
- * away from them (a Multi-AZ failover: the NLB behind the PrivateLink
- * endpoint still points at the old address) an alarm on
- * rds.source.address is raised until it is back. Pre-flight asks the same
- * question through Sentinel_check and says no-go while it is raised.
+/* The failover sentinel, aimed where the seed's risk is. The NLB behind
+ * the PrivateLink endpoint service forwards to the source instance's
+ * private IP; a Multi-AZ failover moves that IP and the NLB keeps sending
+ * to the old one. On every refresh the sentinel reads the instance's own
+ * endpoint (RDS DescribeDBInstances Endpoint.Address, not the PrivateLink
+ * name the console connects to), resolves it, and compares the addresses
+ * with the NLB target group's healthy targets (ELBv2 DescribeTargetHealth,
+ * endpoint.target_group_arn); without a target group, with the addresses
+ * seen first. A difference raises an alarm on rds.source.address until it
+ * is gone; pre-flight and the gate before the freeze ask the same question
+ * through Sentinel_check and stop on it.
  *
- * The resolver is injectable so tests can move a name without touching
- * /etc/hosts (which other tests on the machine share) or DNS. */
+ * The look (AWS and DNS) is injectable so that unit tests can move an
+ * instance without either. */
 #ifndef CUTOVER_PROBES_SENTINEL_H
 #define CUTOVER_PROBES_SENTINEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "aws/elbv2.h"
+#include "probes/addrs.h"
 #include "probes/probe.h"
 
-/* Writes the sorted addresses of host ("10.0.0.1, 10.0.0.2") into out;
- * returns 0, or -1 with err. */
-typedef int (*SentinelResolveFn)(const char *host, int port, char *out, size_t size, char *err,
-                                 size_t errlen);
+/* One look at where the instance is and where the NLB sends. */
+typedef struct {
+    char endpoint[256];         /* the instance's Endpoint.Address */
+    char addrs[ADDRS_TEXT_MAX]; /* what it resolves to now, sorted, ", "-joined */
+    bool have_group;            /* the plan names a target group */
+    Elb_target targets[ELB_TARGETS_MAX];
+    size_t ntargets;
+} SentinelLook;
 
-/* NULL restores getaddrinfo (with the plan's connect timeout). */
-void Sentinel_set_resolver(SentinelResolveFn fn);
+/* Fills a look for the plan; 0, or -1 with err. */
+typedef int (*SentinelLookFn)(const Plan *plan, SentinelLook *out, char *err, size_t errlen);
 
-/* The host the sentinel watches: the source's host when the plan names an
- * RDS instance for it and the host is a name, not an address; else NULL. */
-const char *Sentinel_host(const Plan *plan);
+/* NULL restores the real look (AWS with the source side's settings, then
+ * getaddrinfo). */
+void Sentinel_set_look(SentinelLookFn fn);
 
-/* Pre-flight: resolves the host now and compares with what the running
- * sentinel recorded. true = go; why says what was seen. */
+/* The RDS instance the sentinel watches (source.rds_instance), or NULL. */
+const char *Sentinel_instance(const Plan *plan);
+
+/* Judges a look: true when the NLB can reach the instance (every address
+ * of the instance a healthy target; without a group, the addresses those
+ * recorded first, or none recorded yet); why says what was seen. */
+bool Sentinel_judge(const SentinelLook *l, const char *first, char *why, size_t size);
+
+/* A fresh look, judged against what the running sentinel recorded first.
+ * true = go. Pre-flight and the gate before the freeze. */
 bool Sentinel_check(const Plan *plan, char *why, size_t size);
 
-/* Forgets the recorded addresses (a new session, the tests). */
+/* Forgets the recorded addresses and alarm (a new session, the tests). */
 void Sentinel_reset(void);
 
 void Sentinel_run(Probe *p);

@@ -74,6 +74,10 @@ aws_lab_start() {
     fake_start
     trap aws_lab_cleanup EXIT
     fake_env
+    # The instances' endpoints are the lab's servers (numeric: the lab has
+    # no DNS), so the failover sentinel resolves where the source really is.
+    fake_py "s['rds']['instances']['shop-source'].update(address='127.0.0.1', port=$LAB_SOURCE_PORT)
+s['rds']['instances']['shop-target'].update(address='127.0.0.1', port=$LAB_TARGET_PORT)"
     [ "$LAB_CDC" != dms ] || aws_dms_bind
     fake_py "v = s['secrets']['$AWS_SECRET_ID']['versions'][0]
 d = json.loads(v['string']); d.update(host='127.0.0.1', port=$LAB_SOURCE_PORT, password='$LAB_APP_PASSWORD')

@@ -55,6 +55,8 @@ effects:
                                     "engine"}}}: DescribeDBInstances, one or
                 all (paged: MaxRecords, or knobs.rds_page_size), listing only
                 the caller's account's instances (owners "rds/ID")
+  elbv2         {"target_groups": {ARN: [{"id", "port", "state", "reason"}]}}:
+                DescribeTargetHealth (the group's account is its ARN's)
   route53       {"zones": {ZONE_ID: [{"name", "type", "ttl", "values"}]},
                  "changes": {ID: {"status", "polls"}}}
   container     credentials served at /container-credentials (unsigned), with
@@ -97,13 +99,15 @@ JSON_TARGETS = {
     "secretsmanager": ("secretsmanager", "application/x-amz-json-1.1"),
     "AmazonSSM": ("ssm", "application/x-amz-json-1.1"),
 }
-QUERY_VERSIONS = {"2014-10-31": "rds", "2010-08-01": "monitoring", "2011-06-15": "sts"}
+QUERY_VERSIONS = {"2014-10-31": "rds", "2010-08-01": "monitoring", "2011-06-15": "sts",
+                  "2015-12-01": "elasticloadbalancing"}
 DEFAULT_ACCOUNT = "123456789012"
 XMLNS = {
     "rds": "http://rds.amazonaws.com/doc/2014-10-31/",
     "monitoring": "http://monitoring.amazonaws.com/doc/2010-08-01/",
     "route53": "https://route53.amazonaws.com/doc/2013-04-01/",
     "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
+    "elasticloadbalancing": "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
 }
 R53 = "{https://route53.amazonaws.com/doc/2013-04-01/}"
 
@@ -713,6 +717,22 @@ def rds_describe_instances(state, params):
     return f"<DBInstances>{xml}</DBInstances>{marker}", False
 
 
+# --------------------------------------------------------------- ELBv2 --
+
+def elb_target_health(state, params):
+    arn = need(params, "TargetGroupArn")
+    groups = state.get("elbv2", {}).get("target_groups", {})
+    if arn not in groups:
+        raise AwsError(400, "TargetGroupNotFound", f"Target groups '{arn}' not found")
+    rows = []
+    for t in groups[arn]:
+        reason = f"<Reason>{escape(t['reason'])}</Reason>" if t.get("reason") else ""
+        rows.append(f"<member><HealthCheckPort>{int(t.get('port', 3306))}</HealthCheckPort>"
+                    f"<Target><Id>{escape(t['id'])}</Id><Port>{int(t.get('port', 3306))}</Port></Target>"
+                    f"<TargetHealth><State>{escape(t.get('state', 'healthy'))}</State>{reason}</TargetHealth></member>")
+    return f"<TargetHealthDescriptions>{''.join(rows)}</TargetHealthDescriptions>", False
+
+
 # ------------------------------------------------------------ Route 53 --
 
 def r53_zone(state, zone):
@@ -917,6 +937,9 @@ def resource_of(service, operation, req):
     if service == "ssm":
         name = req.get("Name")
         return ("ssm/" + name, name) if name else None
+    if service == "elasticloadbalancing":
+        arn = req.get("TargetGroupArn")
+        return ("elbv2/" + arn, arn) if arn else None
     if service == "rds":
         name = req.get("DBParameterGroupName") or req.get("DBInstanceIdentifier")
         return ("rds/" + name, name) if name else None
@@ -941,6 +964,7 @@ QUERY_OPS = {
     ("rds", "ModifyDBParameterGroup"): rds_modify,
     ("rds", "DescribeDBParameters"): rds_describe,
     ("rds", "DescribeDBInstances"): rds_describe_instances,
+    ("elasticloadbalancing", "DescribeTargetHealth"): elb_target_health,
     ("monitoring", "GetMetricData"): query_get_metric_data,
     ("sts", "AssumeRole"): sts_assume_role,
     ("sts", "AssumeRoleWithWebIdentity"): sts_assume_role_with_web_identity,

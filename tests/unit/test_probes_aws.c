@@ -1,6 +1,7 @@
-/* The AWS probes without AWS: the failover sentinel on an injected resolver
- * (the name moves, the alarm is raised, pre-flight says no-go, the name comes
- * back, the alarm clears), the CloudWatch query list for a plan (one batch,
+/* The AWS probes without AWS: the failover sentinel on an injected look
+ * (the instance moves away from the NLB's targets, or from where it was
+ * first seen: the alarm is raised, pre-flight says no-go; it comes back, the
+ * alarm clears), the CloudWatch query list for a plan (one batch,
  * DMS queries once the instance is known), and the figures posted from a
  * reply and from DMS table statistics. */
 #include <check.h>
@@ -17,17 +18,23 @@
 #include "session/bus.h"
 #include "tests/unit/unit.h"
 
-static _Atomic int resolver_phase;
+static _Atomic int look_phase;
 
-static int fake_resolver(const char *host, int port, char *out, size_t size, char *err,
-                         size_t errlen)
+/* Phase 0: the instance at 10.0.1.5, a healthy target; phase 1: a Multi-AZ
+ * failover moved it to 10.0.2.7, the NLB still forwards to 10.0.1.5. */
+static int fake_look(const Plan *plan, SentinelLook *out, char *err, size_t errlen)
 {
-    (void)port;
-    if (strcmp(host, "shop-source.abc.us-east-1.rds.amazonaws.com") != 0) {
-        snprintf(err, errlen, "unknown host %s", host);
+    if (strcmp(plan->source.rds_instance, "shop-source") != 0) {
+        snprintf(err, errlen, "DB instance not found");
         return -1;
     }
-    snprintf(out, size, "%s", atomic_load(&resolver_phase) == 1 ? "10.0.2.7" : "10.0.1.5");
+    snprintf(out->endpoint, sizeof out->endpoint, "shop-source.abc.us-east-1.rds.amazonaws.com");
+    snprintf(out->addrs, sizeof out->addrs, "%s",
+             atomic_load(&look_phase) == 1 ? "10.0.2.7" : "10.0.1.5");
+    if (out->have_group) {
+        out->targets[0] = (Elb_target){.id = "10.0.1.5", .port = 3306, .state = "healthy"};
+        out->ntargets = 1;
+    }
     return 0;
 }
 
@@ -55,15 +62,19 @@ static bool wait_alarm(BusQueue *q, const char *key, int raised)
     return false;
 }
 
-START_TEST(sentinel_raises_and_clears)
+/* The running sentinel against the NLB's targets, or (without a target
+ * group) against the addresses it saw first: the instance moves, the alarm
+ * is raised and pre-flight says no-go; it moves back, the alarm clears. */
+static void sentinel_cycle(const char *group, const char *moved_words)
 {
     Plan plan;
     plan_init(&plan);
+    plan.endpoint.target_group_arn = (char *)group;
     char why[EVENT_TEXT_MAX] = "";
-    Sentinel_set_resolver(fake_resolver);
+    Sentinel_set_look(fake_look);
     Sentinel_reset();
-    atomic_store(&resolver_phase, 0);
-    ck_assert_str_eq(Sentinel_host(&plan), plan.source.host);
+    atomic_store(&look_phase, 0);
+    ck_assert_str_eq(Sentinel_instance(&plan), "shop-source");
     Bus *bus = Bus_new();
     BusQueue *q = Bus_attach(bus, 0);
     Probe p;
@@ -71,16 +82,16 @@ START_TEST(sentinel_raises_and_clears)
     p.plan = &plan;
     p.bus = bus;
     ck_assert_int_eq(Probe_start(&p), 0);
-    for (int i = 0; i < 100 && !strstr(why, "as at start"); i++) {
+    for (int i = 0; i < 100 && !strstr(why, group ? "a healthy target" : "as at start"); i++) {
         Sentinel_check(&plan, why, sizeof why);
         Clock_sleep_ms(20);
     }
     ck_assert_msg(Sentinel_check(&plan, why, sizeof why), "%s", why);
-    atomic_store(&resolver_phase, 1); /* a Multi-AZ failover moved the name */
+    atomic_store(&look_phase, 1);
     ck_assert(wait_alarm(q, M_RDS_SOURCE_ADDRESS, 1));
     ck_assert(!Sentinel_check(&plan, why, sizeof why));
-    ck_assert_ptr_nonnull(strstr(why, "moved from 10.0.1.5 to 10.0.2.7"));
-    atomic_store(&resolver_phase, 0);
+    ck_assert_msg(strstr(why, moved_words) != NULL, "%s", why);
+    atomic_store(&look_phase, 0);
     ck_assert(wait_alarm(q, M_RDS_SOURCE_ADDRESS, 0));
     ck_assert(Sentinel_check(&plan, why, sizeof why));
     Probe_request_stop(&p);
@@ -88,19 +99,43 @@ START_TEST(sentinel_raises_and_clears)
     Probe_destroy(&p);
     Bus_close(bus);
     Bus_free(bus);
-    Sentinel_set_resolver(NULL);
+    Sentinel_set_look(NULL);
+}
+
+START_TEST(sentinel_against_the_target_group)
+{
+    sentinel_cycle("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/nlb/1",
+                   "the instance is at 10.0.2.7, the NLB forwards to 10.0.1.5:3306 healthy");
 }
 END_TEST
 
-START_TEST(sentinel_ignores_addresses)
+START_TEST(sentinel_against_the_first_look)
 {
+    sentinel_cycle(NULL, "moved from 10.0.1.5 to 10.0.2.7");
+}
+END_TEST
+
+/* An unhealthy or draining target is no place to send the application. */
+START_TEST(sentinel_judges_health)
+{
+    SentinelLook l = {.addrs = "10.0.1.5", .have_group = true, .ntargets = 2};
+    l.targets[0] = (Elb_target){.id = "10.0.1.50", .port = 3306, .state = "healthy"};
+    l.targets[1] = (Elb_target){.id = "10.0.1.5", .port = 3306, .state = "draining"};
+    char why[EVENT_TEXT_MAX];
+    ck_assert(!Sentinel_judge(&l, NULL, why, sizeof why));
+    snprintf(l.targets[1].state, sizeof l.targets[1].state, "healthy");
+    ck_assert(Sentinel_judge(&l, NULL, why, sizeof why));
+    snprintf(l.addrs, sizeof l.addrs, "10.0.1.5, 10.0.1.6");
+    ck_assert(!Sentinel_judge(&l, NULL, why, sizeof why));
+    l.ntargets = 0;
+    snprintf(l.addrs, sizeof l.addrs, "10.0.1.5");
+    ck_assert(!Sentinel_judge(&l, NULL, why, sizeof why));
+    ck_assert_ptr_nonnull(strstr(why, "no target"));
     Plan plan;
     plan_init(&plan);
-    plan.source.host = "127.0.0.1";
-    ck_assert_ptr_null(Sentinel_host(&plan));
-    plan.source.host = "db.example";
     plan.source.rds_instance = NULL;
-    ck_assert_ptr_null(Sentinel_host(&plan));
+    ck_assert_ptr_null(Sentinel_instance(&plan));
+    ck_assert(Sentinel_check(&plan, why, sizeof why));
 }
 END_TEST
 
@@ -212,8 +247,9 @@ int main(void)
     Suite *s = suite_create("probes_aws");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 20);
-    tcase_add_test(tc, sentinel_raises_and_clears);
-    tcase_add_test(tc, sentinel_ignores_addresses);
+    tcase_add_test(tc, sentinel_against_the_target_group);
+    tcase_add_test(tc, sentinel_against_the_first_look);
+    tcase_add_test(tc, sentinel_judges_health);
     tcase_add_test(tc, cloudwatch_one_batch_per_plan);
     tcase_add_test(tc, cloudwatch_posts_figures);
     tcase_add_test(tc, dms_tables_posted);
