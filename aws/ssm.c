@@ -31,7 +31,14 @@ int Ssm_parse_get(const char *body, Ssm_parameter *out, char *err, size_t errlen
         json_object_put(o);
         return -1;
     }
-    snprintf(out->value, sizeof out->value, "%s", json_object_get_string(v));
+    size_t len = (size_t)json_object_get_string_len(v);
+    if (len > SSM_VALUE_MAX) {
+        snprintf(err, errlen, "SSM reply: the value is %zu bytes, over the %d AWS allows", len,
+                 SSM_VALUE_MAX);
+        json_object_put(o);
+        return -1;
+    }
+    memcpy(out->value, json_object_get_string(v), len + 1);
     if (json_object_object_get_ex(p, "Type", &v) && json_object_is_type(v, json_type_string))
         snprintf(out->type, sizeof out->type, "%s", json_object_get_string(v));
     if (json_object_object_get_ex(p, "Version", &v))

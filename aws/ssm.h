@@ -7,12 +7,17 @@
 
 #include "aws/http.h"
 
+/* AWS's limit: 4 KB for a standard parameter, 8 KB for an advanced one. */
+#define SSM_VALUE_MAX 8192
+
 typedef struct {
-    char value[1024];
+    char value[SSM_VALUE_MAX + 1];
     char type[32]; /* String, StringList, SecureString */
     long version;
 } Ssm_parameter;
 
+/* The parameter of a GetParameter reply, whole: a value longer than AWS
+ * allows is an error, never cut (the swap keeps it to put back). */
 int Ssm_parse_get(const char *body, Ssm_parameter *out, char *err, size_t errlen);
 
 /* GetParameter with WithDecryption. */

@@ -63,7 +63,9 @@ void PreflightRds_retention(Checks *k)
 void PreflightRds_row_image(Checks *k)
 {
     char image[32] = "";
-    if (!k->c->source || Replication_kind(k->c) != REPLICATION_DMS) {
+    /* Without both connections there is nothing to ask (and asking how the
+     * target is fed would try the target again: one more refused login). */
+    if (!k->c->source || !k->c->target || Replication_kind(k->c) != REPLICATION_DMS) {
         k->c->error[0] = '\0';
         return;
     }
@@ -96,7 +98,8 @@ void PreflightRds_fence_under_read_only(Checks *k)
 {
     const Plan *p = k->c->plan;
     const char *name = "read-only fence";
-    if (!k->c->source || !p->lag_zero.fence || p->readonly.method != READONLY_RDS_PARAMETER_GROUP ||
+    if (!k->c->source || !k->c->target || !p->lag_zero.fence ||
+        p->readonly.method != READONLY_RDS_PARAMETER_GROUP ||
         Replication_kind(k->c) == REPLICATION_NATIVE) {
         k->c->error[0] = '\0';
         return;

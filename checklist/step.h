@@ -29,7 +29,8 @@ typedef struct StepMemo {
     int64_t lag_zero_us;     /* fence written -> seen on the target */
     bool swap_old_known;
     bool swap_found_done;        /* prepare found the new value already in place */
-    char swap_old[1024];         /* the key's old value (secret-bearing: never logged) */
+    char swap_old[8193];         /* the key's old value, whole (an SSM parameter holds up to
+                                  * 8 KB; secret-bearing: never logged) */
     ReplicationKind replication; /* how the target is fed; AUTO until decided */
     bool point_crossed;          /* the point of no return is audited */
     bool anchor_table_ready;     /* SCHEMA.audit_head exists on the target */

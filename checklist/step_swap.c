@@ -136,6 +136,8 @@ static int Swap_aws_read(StepCtx *c, Aws_client *a, char *shown, size_t ssize, c
         if (Ssm_get(a, s->aws_id, &prm, err, sizeof err) != 0)
             return Step_fail(c, "swap: %s", err);
         snprintf(shown, ssize, "%s", prm.value);
+        if (strlen(prm.value) >= wsize)
+            return Step_fail(c, "swap: parameter %s is too long to keep for undo", s->aws_id);
         snprintf(whole, wsize, "%s", prm.value);
         return 1;
     }

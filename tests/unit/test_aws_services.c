@@ -7,6 +7,7 @@
  * local endpoint by the integration tests. */
 #include <check.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +139,17 @@ START_TEST(ssm_parameter)
     ck_assert_str_eq(p.type, "String");
     ck_assert_int_eq(p.version, 7);
     ck_assert_int_eq(Ssm_parse_get("{}", &p, err, sizeof err), -1);
+    /* An advanced parameter's 8 KB come back whole; more is refused, not cut. */
+    static char body[SSM_VALUE_MAX + 64];
+    int n = snprintf(body, sizeof body, "{\"Parameter\":{\"Value\":\"");
+    memset(body + n, 'x', SSM_VALUE_MAX);
+    snprintf(body + n + SSM_VALUE_MAX, sizeof body - (size_t)n - SSM_VALUE_MAX, "\"}}");
+    ck_assert_int_eq(Ssm_parse_get(body, &p, err, sizeof err), 0);
+    ck_assert_uint_eq(strlen(p.value), SSM_VALUE_MAX);
+    memset(body + n, 'x', SSM_VALUE_MAX + 1);
+    snprintf(body + n + SSM_VALUE_MAX + 1, sizeof body - (size_t)n - SSM_VALUE_MAX - 1, "\"}}");
+    ck_assert_int_eq(Ssm_parse_get(body, &p, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "over the 8192 AWS allows"));
 }
 END_TEST
 
