@@ -34,18 +34,23 @@ tmux_wait_for 'aws:ok' 5 || fail "the aws probe is not healthy"
 cw_calls() { fake_query "sum(1 for c in s['calls'] if c['operation'] == 'GetMetricData')"; }
 note "GetMetricData calls so far: $(cw_calls) (one per CloudWatch refresh, every query batched)"
 
-# Throttling: retried with backoff inside a refresh, unseen by the operator...
+# Throttling: retried with backoff inside a refresh, unseen by the operator.
+# Aimed at GetMetricData: the failover sentinel's calls (DescribeDBInstances)
+# interleave with the CloudWatch probe's and must not take its throttles...
 ncalls=$(fake_query "len(s['calls'])")
-fake_knobs '{"throttle": 3}'
-throttles_left() { [ "$(fake_query "s['knobs']['throttle']")" = 0 ]; }
+throttle_cw() {
+    fake_knobs '{"fail": [{"operation": "GetMetricData", "code": "ThrottlingException", "status": 400, "message": "Rate exceeded", "count": '"$1"'}]}'
+}
+throttle_cw 3
+throttles_left() { [ "$(fake_query "'fail' in s['knobs']")" = False ]; }
 wait_until 20 throttles_left || fail "the throttles were not consumed"
 sleep 1
 tmux_wait_for 'aws:ok' 2 || fail "three throttles in a row were not absorbed by the retries"
-after=$(fake_query "[c['code'] for c in s['calls']][$ncalls:$ncalls + 4]")
+after=$(fake_query "[c['code'] for c in s['calls'][$ncalls:] if c['operation'] == 'GetMetricData'][:4]")
 [ "$after" = "['ThrottlingException', 'ThrottlingException', 'ThrottlingException', '']" ] ||
     fail "not three throttled attempts then an answer: $after"
 # ...and beyond every retry: said in words, then recovered.
-fake_knobs '{"throttle": 12}'
+throttle_cw 12
 tmux_wait_for 'aws: .*: throttled, and still throttled after every retry' 30 || fail "persistent throttling not said"
 tmux_wait_for 'aws:ok' 40 || fail "the aws probe did not recover from throttling"
 
