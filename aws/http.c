@@ -312,9 +312,9 @@ static void retry_reason(const Aws_response *resp, const char *transport, char *
         snprintf(buf, size, "no reply (%s)", transport);
     else
         snprintf(buf, size, "%s (%s, HTTP %ld)",
-                 resp->status >= 500           ? "server error"
-                 : Aws_is_throttle(resp->code) ? "throttled"
-                                               : "timed out at AWS",
+                 resp->status >= 500                                  ? "server error"
+                 : Aws_is_throttle(resp->code) || resp->status == 429 ? "throttled"
+                                                                      : "timed out at AWS",
                  resp->code[0] ? resp->code : "no error code", resp->status);
 }
 

@@ -66,7 +66,7 @@ static int Engine_with_role(const Engine *e, StepRole role)
     return Steps_with_role(enabled, role);
 }
 
-static int Engine_freeze_step(const Engine *e)
+int Engine_freeze_step(const Engine *e)
 {
     return Engine_with_role(e, STEP_ROLE_FREEZE);
 }

@@ -70,6 +70,10 @@ int Engine_failed_step(const Engine *e);
  * plan never moves the application. The target-health write is rolled back
  * and leaves nothing, so it is not a point. */
 int Engine_point_step(const bool enabled[STEP_KIND_COUNT]);
+
+/* The enabled step whose start stops the application's writes (the
+ * downtime starts), or -1 when the plan has none. */
+int Engine_freeze_step(const Engine *e);
 /* Crosses the point: called when the point step's action is about to
  * start (after its prepare found nothing in the way: a step that fails
  * before acting has taken no effect). -1 unless the point step is next or

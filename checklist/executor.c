@@ -225,15 +225,16 @@ static bool Exec_lock_lost(Executor *ex, StepCtx *c)
     return true;
 }
 
-/* Before the freeze (maintenance on, source read-only): a source instance
- * that the NLB behind the endpoint no longer reaches (a failover moved it)
- * would freeze the application while DMS reads nothing; stop while nothing
- * is frozen yet. A fresh look, not the last alarm: the gate must not trust
- * a sample from before the lead pressed the key. */
+/* Before the freeze (the plan's first freezing step: maintenance on, else
+ * source read-only): a source instance that the NLB behind the endpoint no
+ * longer reaches (a failover moved it) would freeze the application while
+ * DMS reads nothing; stop while nothing is frozen yet. A fresh look, not the
+ * last alarm: the gate must not trust a sample from before the lead pressed
+ * the key. Only there: a look inside the window would add to the downtime. */
 static bool Exec_sentinel_stops(Executor *ex, StepKind k, StepCtx *c)
 {
     char why[EVENT_TEXT_MAX];
-    if ((k != STEP_MAINTENANCE_ON && k != STEP_READ_ONLY) || !Sentinel_instance(ex->cfg.plan) ||
+    if ((int)k != Engine_freeze_step(&ex->engine) || !Sentinel_instance(ex->cfg.plan) ||
         Sentinel_check(ex->cfg.plan, why, sizeof why))
         return false;
     snprintf(c->error, sizeof c->error, "stopped before the freeze: failover sentinel: %s", why);

@@ -38,11 +38,14 @@ static int Sentinel_resolve(const char *host, int port, char *out, size_t size, 
 
 /* The real look: the instance's endpoint from RDS, resolved, and the target
  * group's targets, all with the source side's AWS settings (the NLB sits in
- * the source's account). */
-static int Sentinel_look_aws(const Plan *plan, SentinelLook *out, char *err, size_t errlen)
+ * the source's account), on one client kept between looks. */
+static int Sentinel_look_aws(const Plan *plan, Aws_client **client, SentinelLook *out, char *err,
+                             size_t errlen)
 {
     Rds_instance inst;
-    Aws_client *a = Awsplan_client(&plan->aws, AWS_SIDE_SOURCE, 5000, err, errlen);
+    if (!*client)
+        *client = Awsplan_client(&plan->aws, AWS_SIDE_SOURCE, 5000, err, errlen);
+    Aws_client *a = *client;
     if (!a)
         return -1;
     int rc = Rds_describe_instance(a, plan->source.rds_instance, &inst, err, errlen);
@@ -61,7 +64,6 @@ static int Sentinel_look_aws(const Plan *plan, SentinelLook *out, char *err, siz
         rc = n < 0 ? -1 : 0;
         out->ntargets = n < 0 ? 0 : (size_t)n;
     }
-    Aws_client_free(a);
     return rc;
 }
 
@@ -79,14 +81,15 @@ void Sentinel_reset(void)
     pthread_mutex_unlock(&sentinel_lock);
 }
 
-static int Sentinel_look(const Plan *plan, SentinelLook *out, char *err, size_t errlen)
+static int Sentinel_look(const Plan *plan, Aws_client **client, SentinelLook *out, char *err,
+                         size_t errlen)
 {
     pthread_mutex_lock(&sentinel_lock);
     SentinelLookFn fn = sentinel_look_fn ? sentinel_look_fn : Sentinel_look_aws;
     pthread_mutex_unlock(&sentinel_lock);
     memset(out, 0, sizeof *out);
     out->have_group = plan->endpoint.target_group_arn && plan->endpoint.target_group_arn[0];
-    return fn(plan, out, err, errlen);
+    return fn(plan, client, out, err, errlen);
 }
 
 const char *Sentinel_instance(const Plan *plan)
@@ -162,7 +165,10 @@ bool Sentinel_check(const Plan *plan, char *why, size_t size)
         snprintf(why, size, "not watched (the plan names no source.rds_instance)");
         return true;
     }
-    if (Sentinel_look(plan, &l, err, sizeof err) != 0) {
+    Aws_client *client = NULL;
+    int rc = Sentinel_look(plan, &client, &l, err, sizeof err);
+    Aws_client_free(client);
+    if (rc != 0) {
         snprintf(why, size, "cannot tell where %s is: %s", plan->source.rds_instance, err);
         return false;
     }
@@ -172,11 +178,11 @@ bool Sentinel_check(const Plan *plan, char *why, size_t size)
     return Sentinel_judge(&l, first, why, size);
 }
 
-static void Sentinel_round(Probe *p, bool *alarmed)
+static void Sentinel_round(Probe *p, Aws_client **client, bool *alarmed)
 {
     char err[512], why[EVENT_TEXT_MAX], first[ADDRS_TEXT_MAX];
     SentinelLook l;
-    if (Sentinel_look(p->plan, &l, err, sizeof err) != 0) {
+    if (Sentinel_look(p->plan, client, &l, err, sizeof err) != 0) {
         Probe_health(p, PROBE_ERROR, "%s", err);
         return;
     }
@@ -198,14 +204,19 @@ static void Sentinel_round(Probe *p, bool *alarmed)
     Probe_fresh(p);
 }
 
+/* One client for the whole run, as the CloudWatch probe keeps its own: a
+ * role is assumed once and refreshed before it expires, not on every
+ * refresh. */
 void Sentinel_run(Probe *p)
 {
     bool alarmed = false;
+    Aws_client *client = NULL;
     Sentinel_reset();
     while (!Probe_stopping(p)) {
         int64_t start = Clock_mono_ms();
-        Sentinel_round(p, &alarmed);
+        Sentinel_round(p, &client, &alarmed);
         if (!Probe_sleep(p, p->interval_ms - (Clock_mono_ms() - start)))
             break;
     }
+    Aws_client_free(client);
 }

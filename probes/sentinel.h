@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "aws/elbv2.h"
+#include "aws/http.h"
 #include "probes/addrs.h"
 #include "probes/probe.h"
 
@@ -31,8 +32,11 @@ typedef struct {
     size_t ntargets;
 } SentinelLook;
 
-/* Fills a look for the plan; 0, or -1 with err. */
-typedef int (*SentinelLookFn)(const Plan *plan, SentinelLook *out, char *err, size_t errlen);
+/* Fills a look for the plan; 0, or -1 with err. *client is the source
+ * side's AWS client kept between looks: made on first use when NULL, freed
+ * by the caller. */
+typedef int (*SentinelLookFn)(const Plan *plan, Aws_client **client, SentinelLook *out, char *err,
+                              size_t errlen);
 
 /* NULL restores the real look (AWS with the source side's settings, then
  * getaddrinfo). */

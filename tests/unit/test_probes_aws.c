@@ -22,8 +22,10 @@ static _Atomic int look_phase;
 
 /* Phase 0: the instance at 10.0.1.5, a healthy target; phase 1: a Multi-AZ
  * failover moved it to 10.0.2.7, the NLB still forwards to 10.0.1.5. */
-static int fake_look(const Plan *plan, SentinelLook *out, char *err, size_t errlen)
+static int fake_look(const Plan *plan, Aws_client **client, SentinelLook *out, char *err,
+                     size_t errlen)
 {
+    (void)client;
     if (strcmp(plan->source.rds_instance, "shop-source") != 0) {
         snprintf(err, errlen, "DB instance not found");
         return -1;
