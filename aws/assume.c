@@ -8,6 +8,8 @@
 
 #include "aws/http.h"
 #include "aws/profile.h"
+#include "aws/sso.h"
+#include "lib/read_file.h"
 #include "lib/redact.h"
 
 #define ASSUME_TOKEN_MAX (16 * 1024)
@@ -39,17 +41,16 @@ int Assume_role_with(const CredentialsConfig *cfg, const Credentials *base, cons
 /* The token file's contents, trimmed; NULL and a message when unreadable. */
 static char *Assume_read_token(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "web identity token file %s: %s", path, strerror(errno));
+    char why[512];
+    size_t n = 0;
+    char *token = ReadFile_all(path, ASSUME_TOKEN_MAX, &n, why, sizeof why);
+    if (!token) {
+        snprintf(err, errlen, "web identity token file %s", why);
         return NULL;
     }
-    char *token = calloc(1, ASSUME_TOKEN_MAX + 1);
-    size_t n = token ? fread(token, 1, ASSUME_TOKEN_MAX, f) : 0;
-    fclose(f);
     while (n > 0 && (token[n - 1] == '\n' || token[n - 1] == '\r' || token[n - 1] == ' '))
         token[--n] = '\0';
-    if (!token || n == 0) {
+    if (n == 0) {
         snprintf(err, errlen, "web identity token file %s is empty", path);
         free(token);
         return NULL;
@@ -172,20 +173,14 @@ static void Assume_free_settings(AssumeSettings *s)
         free(*all[i]);
 }
 
-/* The settings decide: SSO (refused, with the way round it), a web
- * identity, or a role assumed with base credentials. */
+/* The settings decide: SSO (the CLI's token cache), a web identity, or a
+ * role assumed with base credentials. */
 static int Assume_from_settings(const CredentialsConfig *cfg, const char *profile,
                                 const AssumeSettings *s, int depth, Credentials *out, char *err,
                                 size_t errlen)
 {
-    if (s->sso_session || s->sso_url) {
-        snprintf(err, errlen,
-                 "profile \"%s\" is an SSO profile, which cutover cannot read yet: give it "
-                 "credential_process = aws configure export-credentials --profile %s --format "
-                 "process (after aws sso login), or name another profile",
-                 profile, profile);
-        return -1;
-    }
+    if (s->sso_session || s->sso_url)
+        return Sso_profile(cfg, profile, out, err, errlen);
     if (!s->role_arn)
         return 0;
     Sts_role role = {

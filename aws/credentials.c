@@ -636,7 +636,9 @@ struct Credentials_provider {
     pthread_mutex_t lock;
     Credentials cached;
     bool have;
-    bool fixed; /* given, never resolved */
+    bool fixed;            /* given, never resolved */
+    int64_t hold_until_ms; /* Credentials_provider_prepare's hold: no refresh before it */
+    int refreshes;         /* times the chain was run */
     char *profile, *role_arn, *external_id, *region, *endpoint_url;
     int64_t (*now_ms)(void);
 };
@@ -679,32 +681,79 @@ static bool fresh(const Credentials *c, int64_t now)
     return c->expires_ms == 0 || c->expires_ms - now > CREDENTIALS_REFRESH_MS;
 }
 
+/* Whether a get must resolve again: while a hold lasts, only keys about to
+ * die are replaced (a step that outlived its hold); otherwise keys within
+ * the refresh margin. */
+static bool due(const Credentials_provider *p, int64_t now)
+{
+    if (!p->have)
+        return true;
+    if (now < p->hold_until_ms)
+        return p->cached.expires_ms != 0 && p->cached.expires_ms - now <= CREDENTIALS_LAST_MS;
+    return !fresh(&p->cached, now);
+}
+
+/* Resolves into the cache (lock held). A failure keeps keys that still
+ * work: 0 then, -1 only when there is nothing valid to sign with. */
+static int refresh_locked(Credentials_provider *p, int64_t now, char *err, size_t errlen)
+{
+    CredentialsConfig cfg = {.profile = p->profile,
+                             .role_arn = p->role_arn,
+                             .external_id = p->external_id,
+                             .region = p->region,
+                             .endpoint_url = p->endpoint_url};
+    Credentials next;
+    if (Credentials_resolve_config(&cfg, &next, err, errlen) == 0) {
+        Credentials_clear(&p->cached);
+        p->cached = next;
+        p->have = true;
+        p->refreshes++;
+        return 0;
+    }
+    return p->have && (p->cached.expires_ms == 0 || p->cached.expires_ms > now) ? 1 : -1;
+}
+
 int Credentials_provider_get(Credentials_provider *p, Credentials *out, char *err, size_t errlen)
 {
     pthread_mutex_lock(&p->lock);
     int64_t now = p->now_ms();
     int rc = 0;
-    if (!p->fixed && (!p->have || !fresh(&p->cached, now))) {
-        CredentialsConfig cfg = {.profile = p->profile,
-                                 .role_arn = p->role_arn,
-                                 .external_id = p->external_id,
-                                 .region = p->region,
-                                 .endpoint_url = p->endpoint_url};
-        Credentials next;
-        if (Credentials_resolve_config(&cfg, &next, err, errlen) == 0) {
-            Credentials_clear(&p->cached);
-            p->cached = next;
-            p->have = true;
-        } else if (!p->have || p->cached.expires_ms <= now) {
-            rc = -1;
-        }
-    }
+    if (!p->fixed && due(p, now))
+        rc = refresh_locked(p, now, err, errlen) < 0 ? -1 : 0;
     if (rc == 0)
         Credentials_copy(out, &p->cached);
     else
         memset(out, 0, sizeof *out);
     pthread_mutex_unlock(&p->lock);
     return rc;
+}
+
+int Credentials_provider_prepare(Credentials_provider *p, int64_t hold_ms, int64_t *expires_ms,
+                                 char *err, size_t errlen)
+{
+    pthread_mutex_lock(&p->lock);
+    int64_t now = p->now_ms();
+    int rc = 0;
+    bool short_lived = p->have && p->cached.expires_ms != 0 &&
+                       p->cached.expires_ms - now <= hold_ms + CREDENTIALS_REFRESH_MS;
+    if (!p->fixed && now >= p->hold_until_ms && (!p->have || short_lived)) {
+        rc = refresh_locked(p, now, err, errlen);
+        if (rc > 0)
+            rc = 0; /* the old keys still work; the next prepare tries again */
+    }
+    if (rc == 0 && now >= p->hold_until_ms)
+        p->hold_until_ms = now + hold_ms;
+    *expires_ms = rc == 0 ? p->cached.expires_ms : 0;
+    pthread_mutex_unlock(&p->lock);
+    return rc;
+}
+
+int Credentials_provider_refreshes(Credentials_provider *p)
+{
+    pthread_mutex_lock(&p->lock);
+    int n = p->refreshes;
+    pthread_mutex_unlock(&p->lock);
+    return n;
 }
 
 void Credentials_provider_invalidate(Credentials_provider *p)
@@ -714,6 +763,7 @@ void Credentials_provider_invalidate(Credentials_provider *p)
     pthread_mutex_lock(&p->lock);
     Credentials_clear(&p->cached);
     p->have = false;
+    p->hold_until_ms = 0; /* AWS refused them: the hold is over */
     pthread_mutex_unlock(&p->lock);
 }
 

@@ -8,7 +8,8 @@
  *      credentials, external_id, role_session_name, duration_seconds; MFA
  *      refused: nobody types a code at 3 a.m. in a headless run), role_arn
  *      with web_identity_token_file (AssumeRoleWithWebIdentity), an SSO
- *      profile (refused with the reason), static keys in the credentials
+ *      profile (the token `aws sso login` cached, traded with SSO
+ *      GetRoleCredentials; aws/sso.h), static keys in the credentials
  *      file, credential_process, static keys in the config file. A profile
  *      with one of these settings that yields nothing is an error, never a
  *      fall-through to another principal;
@@ -37,6 +38,10 @@ typedef struct {
 /* Refresh this long before expiry, so no request is signed with keys that
  * die in flight. */
 #define CREDENTIALS_REFRESH_MS (10 * 60 * 1000)
+
+/* Inside a hold, keys this close to expiry are still replaced: signing with
+ * them would fail in flight. */
+#define CREDENTIALS_LAST_MS (60 * 1000)
 
 /* Where the chain starts and what it is for. */
 typedef struct CredentialsConfig {
@@ -98,6 +103,18 @@ void Credentials_provider_invalidate(Credentials_provider *p);
 /* Fresh credentials copied into out (Credentials_clear them). If a refresh
  * fails while the cached ones are still valid, those are returned. */
 int Credentials_provider_get(Credentials_provider *p, Credentials *out, char *err, size_t errlen);
+
+/* At a step's start, never inside it: resolves now when the keys would not
+ * last hold_ms (plus the refresh margin), then holds them: no get refreshes
+ * for hold_ms unless the keys are a minute from expiry. A second prepare
+ * during a hold changes nothing. *expires_ms gets the held keys' expiry (0:
+ * they never expire). -1 with err when there are no valid keys at all; a
+ * failed refresh while the old keys still work is 0 (they are held). */
+int Credentials_provider_prepare(Credentials_provider *p, int64_t hold_ms, int64_t *expires_ms,
+                                 char *err, size_t errlen);
+
+/* How many times the chain ran (tests and the audit's figures). */
+int Credentials_provider_refreshes(Credentials_provider *p);
 
 void Credentials_provider_free(Credentials_provider *p);
 

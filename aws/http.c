@@ -33,6 +33,9 @@ const Aws_service AWS_STS = {"STS", "STS", "sts", "sts", NULL, NULL};
 const Aws_service AWS_ELBV2 = {
     "ELBv2", "Elastic Load Balancing v2", "elasticloadbalancing", "elasticloadbalancing", NULL,
     NULL};
+/* The IAM Identity Center portal: REST-JSON, called unsigned with the
+ * bearer token in x-amz-sso_bearer_token. */
+const Aws_service AWS_SSO = {"SSO", "SSO", "portal.sso", "awsssoportal", NULL, NULL};
 const Aws_service AWS_ROUTE53 = {"Route 53", "Route 53", "route53",
                                  "route53",  NULL,       "route53.amazonaws.com"};
 
@@ -42,6 +45,9 @@ struct Aws_client {
     char *profile;
     char *endpoint_url;
     Credentials_provider *creds;
+    bool creds_borrowed; /* the plan's shared provider (opt.provider): not ours to free */
+    char principal[AWS_PRINCIPAL_MAX];
+    char last_read[128]; /* the previous call when it was a read, for Aws_call_report.repeat */
 };
 
 static const char *env(const char *name)
@@ -132,10 +138,13 @@ Aws_client *Aws_client_new(const Aws_options *opt, char *err, size_t errlen)
                             .external_id = opt->external_id,
                             .region = c->region,
                             .endpoint_url = c->endpoint_url};
+    c->creds_borrowed = opt->provider && !opt->credentials;
     c->creds = opt->credentials ? Credentials_provider_fixed(opt->credentials)
+               : opt->provider  ? opt->provider
                                 : Credentials_provider_new_config(&cc, NULL);
     c->opt.role_arn = c->opt.external_id = NULL;
     c->opt.credentials = NULL;
+    c->opt.provider = NULL;
     return c;
 }
 
@@ -150,11 +159,33 @@ void Aws_client_on_cancel(Aws_client *c, atomic_bool *cancel)
     c->opt.cancel = cancel;
 }
 
+void Aws_client_on_call(Aws_client *c, Aws_call_fn fn, void *arg)
+{
+    c->opt.on_call = fn;
+    c->opt.on_call_arg = arg;
+}
+
+void Aws_client_set_principal(Aws_client *c, const char *arn)
+{
+    snprintf(c->principal, sizeof c->principal, "%s", arn ? arn : "");
+}
+
+int Aws_client_prepare(Aws_client *c, int64_t hold_ms, int64_t *expires_ms, char *err,
+                       size_t errlen)
+{
+    if (c->opt.anonymous) {
+        *expires_ms = 0;
+        return 0;
+    }
+    return Credentials_provider_prepare(c->creds, hold_ms, expires_ms, err, errlen);
+}
+
 void Aws_client_free(Aws_client *c)
 {
     if (!c)
         return;
-    Credentials_provider_free(c->creds);
+    if (!c->creds_borrowed)
+        Credentials_provider_free(c->creds);
     free(c->profile);
     free(c->endpoint_url);
     free(c);
@@ -358,10 +389,11 @@ static void build_target(Aws_client *c, const Aws_call *call, Target *t)
 }
 
 /* sig NULL: an unsigned call. */
-static size_t header_lines(Awsbuf *lines, const char *host, const char *ctype, const char *target,
+static size_t header_lines(Awsbuf *lines, const Aws_call *call, const char *host, const char *ctype,
                            const Sigv4_result *sig, const char *token)
 {
     size_t n = 0;
+    const char *target = call->target;
     Awsbuf_printf(&lines[n++], "Host: %s", host);
     if (ctype)
         Awsbuf_printf(&lines[n++], "Content-Type: %s", ctype);
@@ -374,10 +406,12 @@ static size_t header_lines(Awsbuf *lines, const char *host, const char *ctype, c
     if (sig)
         Awsbuf_printf(&lines[n++], "Authorization: %s", sig->authorization);
     Awsbuf_printf(&lines[n++], "User-Agent: cutover/%s", PACKAGE_VERSION);
+    for (size_t i = 0; i < call->n_headers && i < AWS_CALL_HEADERS_MAX; i++)
+        Awsbuf_printf(&lines[n++], "%s", call->headers[i]);
     return n;
 }
 
-#define MAX_LINES 7
+#define MAX_LINES (7 + AWS_CALL_HEADERS_MAX)
 
 /* Signs and sends one attempt. Returns 0 when a reply arrived. */
 static int attempt_once(Aws_client *c, const Aws_call *call, const Target *t,
@@ -409,7 +443,7 @@ static int attempt_once(Aws_client *c, const Aws_call *call, const Target *t,
         const char *hl[MAX_LINES];
         for (int i = 0; i < MAX_LINES; i++)
             Awsbuf_init(&lines[i]);
-        size_t n = header_lines(lines, t->host, ctype, call->target, c->opt.anonymous ? NULL : &sig,
+        size_t n = header_lines(lines, call, t->host, ctype, c->opt.anonymous ? NULL : &sig,
                                 sc.session_token);
         for (size_t i = 0; i < n; i++)
             hl[i] = lines[i].data;
@@ -504,7 +538,8 @@ static bool cancelled(const Aws_client *c)
     return c->opt.cancel && atomic_load(c->opt.cancel);
 }
 
-int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *err, size_t errlen)
+static int perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *source,
+                   size_t source_size, char *err, size_t errlen)
 {
     memset(resp, 0, sizeof *resp);
     resp->body = strdup("");
@@ -523,6 +558,7 @@ int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *e
             prefix_error(call, err, errlen);
             return -1;
         }
+        snprintf(source, source_size, "%s", cred.source);
         Fetch_response fr;
         int rc = attempt_once(c, call, &t, &cred, &fr, err, errlen);
         Credentials_clear(&cred);
@@ -558,6 +594,45 @@ int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *e
     describe_failure(call, resp, err, errlen);
     Redact_apply(err, errlen);
     return -1;
+}
+
+/* Describe*, Get*, List*: reads; anything else changes something. */
+static bool is_read(const char *operation)
+{
+    static const char *const READS[] = {"Describe", "Get", "List"};
+    for (size_t i = 0; i < sizeof READS / sizeof READS[0]; i++)
+        if (!strncmp(operation, READS[i], strlen(READS[i])))
+            return true;
+    return false;
+}
+
+static void report(Aws_client *c, const Aws_call *call, const Aws_response *resp,
+                   const char *source)
+{
+    const char *op = call->operation ? call->operation : "call";
+    bool read = is_read(op);
+    char name[128];
+    snprintf(name, sizeof name, "%s %s", call->service->name, op);
+    Aws_call_report r = {.service = call->service->name,
+                         .operation = op,
+                         .principal = c->principal[0] ? c->principal : source,
+                         .status = resp->status,
+                         .code = resp->code,
+                         .request_id = resp->request_id,
+                         .attempts = resp->attempts,
+                         .write = !read,
+                         .repeat = read && !strcmp(c->last_read, name)};
+    snprintf(c->last_read, sizeof c->last_read, "%s", read ? name : "");
+    if (c->opt.on_call)
+        c->opt.on_call(c->opt.on_call_arg, &r);
+}
+
+int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *err, size_t errlen)
+{
+    char source[160] = "";
+    int rc = perform(c, call, resp, source, sizeof source, err, errlen);
+    report(c, call, resp, source);
+    return rc;
 }
 
 void Aws_response_free(Aws_response *resp)

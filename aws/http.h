@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "aws/credentials.h"
 
@@ -24,12 +25,31 @@ typedef struct {
 } Aws_service;
 
 extern const Aws_service AWS_CLOUDWATCH, AWS_DMS, AWS_SECRETS_MANAGER, AWS_SSM, AWS_RDS,
-    AWS_ROUTE53, AWS_STS, AWS_ELBV2;
+    AWS_ROUTE53, AWS_STS, AWS_ELBV2, AWS_SSO;
 
 /* Told of each retry before its wait, in words ("RDS ModifyDBParameterGroup:
  * throttled (Throttling, HTTP 400); attempt 2 of 5 in 183 ms"): a step
  * that succeeds after retries says so on the screen and in the recording. */
 typedef void (*Aws_retry_fn)(void *arg, const char *text);
+
+#define AWS_PRINCIPAL_MAX 200
+
+/* One call's outcome, for the audit: who made it (the principal the
+ * plan's session found with GetCallerIdentity, else where the keys came
+ * from) and the request id AWS gave it, which CloudTrail carries too. */
+typedef struct {
+    const char *service;   /* "SSM" */
+    const char *operation; /* "PutParameter" */
+    const char *principal; /* an ARN, or the keys' source; "" when anonymous */
+    long status;           /* 0: no reply */
+    const char *code;      /* the AWS error code, "" on success */
+    const char *request_id;
+    int attempts;
+    bool write;  /* not a Describe/Get/List */
+    bool repeat; /* a read, the same as this client's previous call (a poll) */
+} Aws_call_report;
+
+typedef void (*Aws_call_fn)(void *arg, const Aws_call_report *r);
 
 typedef struct {
     const char *region;             /* the plan's; NULL: AWS_REGION, AWS_DEFAULT_REGION, profile */
@@ -38,6 +58,7 @@ typedef struct {
     const char *role_arn;           /* the plan's role for this side, assumed last; NULL: none */
     const char *external_id;        /* for role_arn */
     const Credentials *credentials; /* these keys (copied), not the chain: NULL */
+    Credentials_provider *provider; /* a shared cache over the chain (borrowed), else NULL */
     bool anonymous;                 /* unsigned (AssumeRoleWithWebIdentity) */
     int max_attempts;               /* 0: 5 */
     int backoff_base_ms;            /* 0: 200; attempt n waits rand(0, base * 2^n) */
@@ -47,6 +68,8 @@ typedef struct {
     Aws_retry_fn on_retry;          /* NULL: retries are silent */
     void *on_retry_arg;
     atomic_bool *cancel; /* set by an abort: a transfer or backoff stops at once */
+    Aws_call_fn on_call; /* told of each call's outcome; NULL: none */
+    void *on_call_arg;
 } Aws_options;
 
 typedef struct Aws_client Aws_client;
@@ -62,7 +85,20 @@ void Aws_client_on_retry(Aws_client *c, Aws_retry_fn fn, void *arg);
 /* Sets (or with NULL clears) the abort flag of the calls that follow. */
 void Aws_client_on_cancel(Aws_client *c, atomic_bool *cancel);
 
+/* Sets (or with NULL clears) the observer told of each call's outcome. */
+void Aws_client_on_call(Aws_client *c, Aws_call_fn fn, void *arg);
+
+/* The principal (ARN) reported for this client's calls. */
+void Aws_client_set_principal(Aws_client *c, const char *arn);
+
+/* Credentials_provider_prepare on the client's credentials: resolved now,
+ * at a step's start, and held for hold_ms (aws/credentials.h). */
+int Aws_client_prepare(Aws_client *c, int64_t hold_ms, int64_t *expires_ms, char *err,
+                       size_t errlen);
+
 const char *Aws_client_region(const Aws_client *c);
+
+#define AWS_CALL_HEADERS_MAX 2
 
 typedef struct {
     const Aws_service *service;
@@ -74,6 +110,8 @@ typedef struct {
     const char *content_type; /* NULL: the service's JSON type, or form encoding */
     const char *body;
     size_t body_len;
+    const char *const *headers; /* extra "Name: value" lines, unsigned (a bearer token) */
+    size_t n_headers;           /* at most AWS_CALL_HEADERS_MAX */
 } Aws_call;
 
 typedef struct {

@@ -2,7 +2,7 @@
 libcutover_a_SOURCES += aws/buf.c aws/buf.h aws/sigv4.c aws/sigv4.h
 libcutover_a_SOURCES += aws/fetch.c aws/fetch.h aws/profile.c aws/profile.h
 libcutover_a_SOURCES += aws/credentials.c aws/credentials.h aws/assume.c aws/assume.h
-libcutover_a_SOURCES += aws/sts.c aws/sts.h aws/elbv2.c aws/elbv2.h
+libcutover_a_SOURCES += aws/sts.c aws/sts.h aws/elbv2.c aws/elbv2.h aws/sso.c aws/sso.h
 libcutover_a_SOURCES += aws/xml.c aws/xml.h aws/http.c aws/http.h
 libcutover_a_SOURCES += aws/secrets.c aws/secrets.h
 

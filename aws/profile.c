@@ -46,26 +46,35 @@ static char *trim(char *s)
     return s;
 }
 
+/* Whether "KIND NAME" (any blanks between) names kind's section name. */
+static bool kind_matches(const char *section, const char *kind, const char *name)
+{
+    size_t n = strlen(kind);
+    if (strncmp(section, kind, n) != 0 || !isspace((unsigned char)section[n]))
+        return false;
+    const char *rest = section + n;
+    while (isspace((unsigned char)*rest))
+        rest++;
+    return !strcmp(rest, name);
+}
+
 /* Whether a "[...]" header names the profile: in the credentials file the
- * section is the bare name; in the config file it is "profile NAME", and
- * the default profile may also be a bare "[default]". */
-static bool section_matches(Profile_file which, const char *section, const char *profile)
+ * section is the bare name; in the config file it is "profile NAME" (or
+ * kind's: "sso-session NAME"), and the default profile may also be a bare
+ * "[default]". */
+static bool section_matches(Profile_file which, const char *kind, const char *section,
+                            const char *profile)
 {
     if (which == PROFILE_CREDENTIALS_FILE)
         return !strcmp(section, profile);
-    if (!strcmp(profile, "default") && !strcmp(section, "default"))
+    if (!strcmp(kind, "profile") && !strcmp(profile, "default") && !strcmp(section, "default"))
         return true;
-    if (strncmp(section, "profile", 7) != 0 || !isspace((unsigned char)section[7]))
-        return false;
-    const char *name = section + 7;
-    while (isspace((unsigned char)*name))
-        name++;
-    return !strcmp(name, profile);
+    return kind_matches(section, kind, profile);
 }
 
 /* Walks the file; with key NULL it only reports whether the section exists. */
-static int scan(Profile_file which, const char *profile, const char *key, char **value, char *err,
-                size_t errlen)
+static int scan_kind(Profile_file which, const char *kind, const char *profile, const char *key,
+                     char **value, char *err, size_t errlen)
 {
     char path[4096];
     if (!Profile_path(which, path, sizeof path))
@@ -92,7 +101,7 @@ static int scan(Profile_file which, const char *profile, const char *key, char *
             char *close = strchr(l, ']');
             if (close)
                 *close = '\0';
-            in_section = section_matches(which, trim(l + 1), profile);
+            in_section = section_matches(which, kind, trim(l + 1), profile);
             found = in_section && !key;
             continue;
         }
@@ -110,6 +119,25 @@ static int scan(Profile_file which, const char *profile, const char *key, char *
     free(line);
     fclose(f);
     return found;
+}
+
+static int scan(Profile_file which, const char *profile, const char *key, char **value, char *err,
+                size_t errlen)
+{
+    return scan_kind(which, "profile", profile, key, value, err, errlen);
+}
+
+int Profile_get_sso_session(const char *session, const char *key, char **value, char *err,
+                            size_t errlen)
+{
+    *value = NULL;
+    return scan_kind(PROFILE_CONFIG_FILE, "sso-session", session, key, value, err, errlen);
+}
+
+bool Profile_sso_session_exists(const char *session)
+{
+    char err[256];
+    return scan_kind(PROFILE_CONFIG_FILE, "sso-session", session, NULL, NULL, err, sizeof err) == 1;
 }
 
 int Profile_get(Profile_file which, const char *profile, const char *key, char **value, char *err,

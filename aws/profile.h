@@ -26,6 +26,14 @@ int Profile_get(Profile_file which, const char *profile, const char *key, char *
  * both for most settings). */
 int Profile_get_any(const char *profile, const char *key, char **value, char *err, size_t errlen);
 
+/* Looks up key in the config file's [sso-session NAME] section; returns as
+ * Profile_get does. */
+int Profile_get_sso_session(const char *session, const char *key, char **value, char *err,
+                            size_t errlen);
+
+/* Whether the config file has an [sso-session NAME] section. */
+bool Profile_sso_session_exists(const char *session);
+
 /* Whether either file has a section for the profile. */
 bool Profile_exists(const char *profile);
 

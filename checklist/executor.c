@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/awsplan.h"
 #include "checklist/audit_anchor.h"
 #include "checklist/engine.h"
 #include "checklist/reverse.h"
@@ -53,7 +54,13 @@ struct Executor {
     long long writes_counted;   /* the target's own writes past the point; -1 not counted */
     long long writes_confirmed; /* what the operator typed to roll back past the point */
     int downtime_posted;        /* the downtime mark last posted: 0 none, 1 running, 2 ended */
+    const char *audit_step;     /* the step whose run or undo is in progress, for Exec_step_audit */
 };
+
+/* How long the AWS keys resolved at a step's start are held: no step, and
+ * no downtime window, lasts that long without having failed already. STS's
+ * shortest session (15 min) still covers it with the refresh margin. */
+#define EXEC_AWS_HOLD_MS (5 * 60 * 1000)
 
 static const char *const WHO = "checklist";
 
@@ -83,6 +90,12 @@ static void Exec_step_log(void *arg, LogLevel level, const char *text)
 static int Exec_audit(Executor *ex, const char *step, const char *action, const char *executed,
                       const char *result, const char *error);
 
+static void Exec_step_audit(void *arg, const char *action, const char *executed, const char *result)
+{
+    Executor *ex = arg;
+    if (ex->audit_step)
+        Exec_audit(ex, ex->audit_step, action, executed, result, NULL);
+}
 /* The engine's downtime window as marks on the bus, when it changed: the
  * one rule, folded by everything that shows or reports a downtime. */
 static void Exec_post_downtime(Executor *ex)
@@ -241,6 +254,26 @@ static bool Exec_sentinel_stops(Executor *ex, StepKind k, StepCtx *c)
     return true;
 }
 
+/* At the start of every step and undo of a plan that uses AWS: each
+ * account's keys resolved now if they would not last, then held, so that
+ * no AssumeRole, SSO or credential_process call runs inside a step, and
+ * none inside the downtime window (a step's start within the window finds
+ * the hold taken at the freeze). No usable keys: the step does not start. */
+static bool Exec_aws_ready(Executor *ex, StepCtx *c)
+{
+    char warn[EVENT_TEXT_MAX], err[512];
+    if (!Awsplan_side_used(ex->cfg.plan, AWS_SIDE_TARGET) &&
+        !Awsplan_side_used(ex->cfg.plan, AWS_SIDE_SOURCE))
+        return true;
+    if (Awsplan_prepare(ex->cfg.plan, EXEC_AWS_HOLD_MS, warn, sizeof warn, err, sizeof err) != 0) {
+        snprintf(c->error, sizeof c->error, "not started: %s", err);
+        return false;
+    }
+    if (warn[0])
+        Exec_post_log(ex, LOG_WARN, "%s", warn);
+    return true;
+}
+
 static void Exec_post_point(Executor *ex, StepState state, const char *text)
 {
     Event ev;
@@ -303,7 +336,8 @@ static int Exec_run_step(Executor *ex, StepKind k)
         Exec_finish(ex, k, false, c->error);
         return -1;
     }
-    if (Exec_begin_attempt(ex) != 0 || (ops->prepare && ops->prepare(c) != 0)) {
+    if (Exec_begin_attempt(ex) != 0 || !Exec_aws_ready(ex, c) ||
+        (ops->prepare && ops->prepare(c) != 0)) {
         Exec_audit(ex, id, "failed", NULL, NULL, c->error[0] ? c->error : ex->audit_err);
         Exec_finish(ex, k, false, c->error[0] ? c->error : "the audit log cannot be written");
         return -1;
@@ -319,7 +353,9 @@ static int Exec_run_step(Executor *ex, StepKind k)
         Exec_finish(ex, k, false, "not started: the audit log cannot be written");
         return -1;
     }
+    ex->audit_step = id;
     rc = ops->run(c);
+    ex->audit_step = NULL;
     bool interrupted = rc != 0 && atomic_load(&ex->cancel);
     const char *action = rc == 0 ? "done" : interrupted ? "interrupted" : "failed";
     Exec_audit(ex, id, action, NULL, c->result, c->error);
@@ -377,7 +413,7 @@ static int Exec_undo_step(Executor *ex, StepKind k)
         Exec_audit(ex, id, "rolled-back", NULL, c->result, NULL);
     } else if (ex->audit_err[0]) {
         rc = Step_fail(c, "refused: the audit log cannot be written (%s)", ex->audit_err);
-    } else if (Exec_lock_lost(ex, c)) {
+    } else if (Exec_lock_lost(ex, c) || !Exec_aws_ready(ex, c)) {
         rc = -1;
     } else {
         Exec_post_step(ex, k, Engine_undo_describe(k));
@@ -385,7 +421,9 @@ static int Exec_undo_step(Executor *ex, StepKind k)
         if (Exec_audit(ex, id, "rollback-start", c->executed, NULL, NULL) != 0)
             rc = Step_fail(c, "undo not started: the audit log cannot be written");
         else {
+            ex->audit_step = id;
             rc = ops->undo(c);
+            ex->audit_step = NULL;
             Exec_audit(ex, id, rc == 0 ? "rolled-back" : "rollback-failed", NULL, c->result,
                        c->error);
         }
@@ -977,6 +1015,8 @@ Executor *Executor_start(const ExecutorConfig *config, char *err, size_t errsize
         .memo = &ex->memo,
         .log = Exec_step_log,
         .log_arg = ex,
+        .audit = Exec_step_audit,
+        .audit_arg = ex,
     };
     ex->anchor_ctx = ex->ctx;
     pthread_mutex_init(&ex->mu, NULL);

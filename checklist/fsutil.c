@@ -10,6 +10,10 @@
 #include <unistd.h>
 
 #include "lib/atomic_file.h"
+#include "lib/read_file.h"
+
+/* A KEY=value file (an application's env file) is small; this bounds it. */
+#define FS_FILE_MAX (16u << 20)
 
 static int Fs_write_all(int fd, const char *text, size_t len)
 {
@@ -52,35 +56,6 @@ bool Fs_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-static char *Fs_slurp(const char *path, size_t *len, char *err, size_t errsize)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return snprintf(err, errsize, "%s: %s", path, strerror(errno)), NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            char *grown = cap < (1u << 24) ? realloc(buf, cap * 2) : NULL;
-            if (!grown) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!buf)
-        return snprintf(err, errsize, "%s: too large or out of memory", path), NULL;
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* The line "KEY=..." (at the start of a line); NULL when absent. */
 static const char *Fs_find_key(const char *text, const char *key)
 {
@@ -99,7 +74,7 @@ int Fs_read_key(const char *path, const char *key, char *value, size_t size, cha
                 size_t errsize)
 {
     size_t len;
-    char *text = Fs_slurp(path, &len, err, errsize);
+    char *text = ReadFile_all(path, FS_FILE_MAX, &len, err, errsize);
     if (!text)
         return -1;
     const char *line = Fs_find_key(text, key);
@@ -162,7 +137,7 @@ static int Fs_replace_key_at(const char *path, const char *key, const char *valu
                              size_t errsize)
 {
     size_t len;
-    char *text = Fs_slurp(path, &len, err, errsize);
+    char *text = ReadFile_all(path, FS_FILE_MAX, &len, err, errsize);
     if (!text)
         return -1;
     const char *line = Fs_find_key(text, key);

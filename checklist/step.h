@@ -40,6 +40,10 @@ typedef struct StepMemo {
 } StepMemo;
 
 typedef void (*StepLogFn)(void *arg, LogLevel level, const char *text);
+/* Appends an audit record to the running step's trail: action, what ran,
+ * and its outcome (an AWS write and who made it). */
+typedef void (*StepAuditFn)(void *arg, const char *action, const char *executed,
+                            const char *result);
 
 typedef struct StepCtx {
     const Plan *plan;
@@ -50,6 +54,8 @@ typedef struct StepCtx {
     StepMemo *memo;
     StepLogFn log;
     void *log_arg;
+    StepAuditFn audit; /* NULL: not audited (dry run, tests) */
+    void *audit_arg;
     char executed[4096]; /* what was (or would be) run, one item a line */
     char result[256];    /* the short result or proof */
     char error[512];

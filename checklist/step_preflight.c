@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aws/awsplan.h"
 #include "aws/cloudwatch.h"
 #include "aws/dms.h"
 #include "aws/dms_mappings.h"
@@ -50,8 +51,6 @@ static double Pf_threshold_s(const StepCtx *c)
 /* Route 53 clients keep the old name this long: AWS advises 5 s or less. */
 #define PF_TTL_WARN_S 60
 
-static bool Pf_side_used(const Plan *p, AwsSide side);
-
 static void Pf_describe_aws(StepCtx *c)
 {
     const Plan *p = c->plan;
@@ -77,7 +76,7 @@ static void Pf_describe_aws(StepCtx *c)
     static const AwsSide sides[] = {AWS_SIDE_SOURCE, AWS_SIDE_TARGET};
     for (size_t i = 0; i < 2; i++) {
         AwsSide side = sides[i];
-        if (Pf_side_used(p, side)) {
+        if (Awsplan_side_used(p, side)) {
             const char *expected = Plan_aws_side(&p->aws, side).account_id;
             Step_say(c, "STS GetCallerIdentity with the %s side's credentials%s%s%s",
                      side == AWS_SIDE_SOURCE ? "source" : "target", expected ? " (account " : "",
@@ -543,21 +542,6 @@ static void Pf_route53(Checks *k, Aws_client *a)
         Check(k, "Route 53 record", true, "%s CNAME %s, TTL %ld s", r.name, value, ttl);
 }
 
-/* Whether a side's account is used at all by this plan (its own AWS calls,
- * its password from Secrets Manager, or an account the plan expects). */
-static bool Pf_side_used(const Plan *p, AwsSide side)
-{
-    PlanAwsSide s = Plan_aws_side(&p->aws, side);
-    if (s.account_id)
-        return true;
-    if (side == AWS_SIDE_SOURCE)
-        return p->source.rds_instance || p->readonly.method == READONLY_RDS_PARAMETER_GROUP ||
-               p->source.password.kind == SECRET_AWS_SECRET;
-    return p->target.rds_instance || p->aws.dms_task_arn || p->swap.method == SWAP_SSM ||
-           p->swap.method == SWAP_ROUTE53 || p->swap.method == SWAP_AWS_SECRET ||
-           p->reverse.method == REVERSE_DMS || p->target.password.kind == SECRET_AWS_SECRET;
-}
-
 /* Who the console is in each account (STS GetCallerIdentity), and a no-go
  * when the plan expects another account: a swap written into the wrong
  * account is worse than no cutover. */
@@ -565,7 +549,7 @@ static void Pf_identity(Checks *k, AwsSide side)
 {
     const Plan *p = k->c->plan;
     const char *name = side == AWS_SIDE_SOURCE ? "AWS source side" : "AWS target side";
-    if (!Pf_side_used(p, side))
+    if (!Awsplan_side_used(p, side))
         return;
     PlanAwsSide s = Plan_aws_side(&p->aws, side);
     Aws_client *a = Step_aws(k->c, side, name);

@@ -152,7 +152,7 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
     rt->plan = Plan_load(opt->plan_path, err, sizeof err);
     if (!rt->plan)
         return Runtime_fail(rt, EXIT_USAGE, "", err);
-    Awsplan_install_resolver(&rt->plan->aws);
+    Awsplan_begin(&rt->plan->aws);
     rt->bus = Bus_new();
     rt->events = rt->bus ? Bus_attach(rt->bus, 1) : NULL;
     if (!rt->events)
@@ -197,6 +197,8 @@ void Runtime_close(Runtime *rt)
     if (rt->lock_fd >= 0)
         close(rt->lock_fd);
     Bus_free(rt->bus);
+    if (rt->plan)
+        Awsplan_end();
     Plan_free(rt->plan);
     memset(rt, 0, sizeof *rt);
     rt->lock_fd = -1;

@@ -17,7 +17,6 @@
 #include "plan/steps.h"
 
 /* A plan is a page of settings; anything this big is the wrong file. */
-enum { PLAN_MAX_BYTES = 4 * 1024 * 1024 };
 
 enum { TIMEOUT_MIN_MS = 100, TIMEOUT_MAX_MS = 3600000 };
 

@@ -291,6 +291,9 @@ typedef struct Plan {
     PlanReverse reverse;
 } Plan;
 
+/* A plan file larger than this is refused before it is read. */
+#define PLAN_MAX_BYTES (4 * 1024 * 1024)
+
 /* Loads and validates a plan. On failure returns NULL and writes into err a
  * message of the form "FILE:LINE:COL: what was wrong, what was expected". */
 Plan *Plan_load(const char *path, char *err, size_t errsize);

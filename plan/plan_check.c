@@ -12,25 +12,15 @@
 
 #include "plan/jsonc.h"
 #include "plan/plan.h"
+#include "lib/read_file.h"
 
 static int Plan_print_json(const char *path)
 {
     char err[1024];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fprintf(stderr, "%s: cannot read\n", path), 2;
-    size_t cap = 1 << 16, len = 0, got;
-    char *text = malloc(cap);
-    while (text && (got = fread(text + len, 1, cap - len, f)) > 0) {
-        len += got;
-        char *grown = len == cap ? realloc(text, cap *= 2) : text;
-        if (!grown)
-            free(text);
-        text = grown;
-    }
-    fclose(f);
+    size_t len;
+    char *text = ReadFile_all(path, PLAN_MAX_BYTES, &len, err, sizeof err);
     if (!text)
-        return fprintf(stderr, "%s: out of memory\n", path), 2;
+        return fprintf(stderr, "%s\n", err), 2;
     JsoncDoc *doc = Jsonc_parse(path, text, len, err, sizeof err);
     free(text);
     if (!doc)

@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/read_file.h"
 #include "themes/builtin_themes.h"
+
+/* A theme is a few dozen lines; anything past 64 KiB is not one. */
+#define THEME_FILE_MAX 65536
 
 static const char *const role_names[ROLE_COUNT] = {
     [ROLE_NORMAL] = "normal",   [ROLE_MUTED] = "muted",     [ROLE_TITLE] = "title",
@@ -168,20 +172,10 @@ int Theme_parse(const char *origin, const char *text, Theme *theme, char *err, s
 
 static char *Theme_read_file(const char *path, char *err, size_t errsize)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errsize, "theme %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = calloc(1, 65537);
-    size_t n = buf ? fread(buf, 1, 65536, f) : 0;
-    bool too_big = buf && n == 65536 && fgetc(f) != EOF;
-    fclose(f);
-    if (!buf || too_big) {
-        snprintf(err, errsize, "theme %s: %s", path, buf ? "larger than 64 KiB" : "out of memory");
-        free(buf);
-        return NULL;
-    }
+    char why[512];
+    char *buf = ReadFile_all(path, THEME_FILE_MAX, NULL, why, sizeof why);
+    if (!buf)
+        snprintf(err, errsize, "theme %s", why);
     return buf;
 }
 

@@ -22,6 +22,11 @@ effects:
                                       "max_duration": seconds (3600)}}}:
                 AssumeRole, AssumeRoleWithWebIdentity (unsigned) and
                 GetCallerIdentity; assumed keys are added to credentials
+  sso           {"tokens": {ACCESS_TOKEN: {"accounts": {ACCOUNT: [role names]},
+                                     "expired": false, "user": name,
+                                     "duration": seconds (3600)}}}:
+                GET /federation/credentials (GetRoleCredentials, unsigned,
+                the token in x-amz-sso_bearer_token)
   owners        {"SERVICE/RESOURCE": account}: a call on a resource of
                 another account than the caller's is AccessDenied, in the
                 service's own format (DMS task and secret ARNs carry their
@@ -924,6 +929,31 @@ def sts_get_caller_identity(state, params):
 UNSIGNED_OPS = {("sts", "AssumeRoleWithWebIdentity")}
 
 
+def sso_get_role_credentials(state, token, query):
+    """IAM Identity Center's GetRoleCredentials: the bearer token must be one
+    the state lists, unexpired, with the role in the account; the keys are
+    added to credentials like an assumed role's (the role's name is the
+    permission set's, AWSReservedSSO_NAME_<hash>, as in real accounts)."""
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    account, role = params.get("account_id"), params.get("role_name")
+    if not account or not role:
+        raise AwsError(400, "InvalidRequestException", "account_id and role_name are required")
+    grant = state.get("sso", {}).get("tokens", {}).get(token or "")
+    if grant is None or grant.get("expired"):
+        raise AwsError(401, "UnauthorizedException", "Session token not found or invalid")
+    if role not in grant.get("accounts", {}).get(account, []):
+        raise AwsError(403, "ForbiddenException", "No access")
+    akid = "ASIA" + uuid.uuid4().hex[:16].upper()
+    secret = base64.b64encode(os.urandom(30)).decode()
+    session_token = base64.b64encode(os.urandom(120)).decode()
+    arn = f"arn:aws:sts::{account}:assumed-role/AWSReservedSSO_{role}_0123456789abcdef/{grant.get('user', 'lead')}"
+    expires = time.time() + grant.get("duration", 3600)
+    state.setdefault("credentials", {})[akid] = {"secret": secret, "token": session_token,
+                                                 "account": account, "arn": arn, "expires": expires}
+    return {"roleCredentials": {"accessKeyId": akid, "secretAccessKey": secret,
+                                "sessionToken": session_token, "expiration": int(expires * 1000)}}
+
+
 # ------------------------------------------------------------ accounts --
 
 def resource_of(service, operation, req):
@@ -1064,7 +1094,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_error_reply(e, service, ctype)
             state.data.setdefault("calls", []).append(
                 {"service": service, "operation": operation, "status": status, "code": code,
-                 "caller": self.caller})
+                 "caller": self.caller, "request_id": self.request_id})
             state.save()
 
     def handle_unsigned(self, state, body):
@@ -1075,6 +1105,8 @@ class Handler(BaseHTTPRequestHandler):
             state.data.setdefault("knobs", {}).update(json.loads(body or b"{}"))
             state.save()
             self.send(200, "{}", "application/json")
+        elif path == "/federation/credentials" and self.command == "GET":
+            self.sso(state, urlsplit(self.path).query)
         elif path == "/container-credentials":
             want = state.data.get("container_token")
             if want and self.headers.get("Authorization") != want:
@@ -1099,6 +1131,22 @@ class Handler(BaseHTTPRequestHandler):
         else:
             return False
         return True
+
+    def sso(self, state, query):
+        """The SSO portal answers in REST-JSON: the error's code in
+        x-amzn-ErrorType, the body a bare message."""
+        status, code = 200, ""
+        try:
+            reply = sso_get_role_credentials(state.data, self.headers.get("x-amz-sso_bearer_token"), query)
+            self.send(200, json.dumps(reply), "application/json")
+        except AwsError as e:
+            status, code = e.status, e.code
+            self.send(e.status, json.dumps({"message": e.message}), "application/json",
+                      {"x-amzn-ErrorType": f"{e.code}:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/"})
+        state.data.setdefault("calls", []).append(
+            {"service": "sso", "operation": "GetRoleCredentials", "status": status, "code": code,
+             "caller": None, "request_id": self.request_id})
+        state.save()
 
     def route(self, body):
         """(service, operation, content type, run) for the request, or None."""

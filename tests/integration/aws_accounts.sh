@@ -5,8 +5,10 @@
 # and keys of a third account (333333333333) standing in for stale exported
 # keys. Our chain (aws_call whoami) and botocore's own chain
 # (botocore_chain.py) read the same config files and must name the same
-# account and ARN; the real `aws` CLI reads the STS replies. Refusals (MFA,
-# SSO, a loop, a distrusted caller, a wrong external id) are clear messages,
+# account and ARN; the real `aws` CLI reads the STS and SSO replies. SSO
+# profiles read the token cache `aws sso login` leaves. Refusals (MFA, an
+# expired or refused SSO token, a loop, a distrusted caller, a wrong external
+# id) are clear messages,
 # and a profile with role settings never falls through to another principal.
 # A call with one account's credentials on a resource of the other is
 # AccessDenied in the service's own format.
@@ -33,6 +35,11 @@ s["sts"] = {"roles": {
     "$TGT_ROLE": {"trust": ["arn:aws:iam::123456789012:user/lead"], "max_duration": 7200},
     "$WEB_ROLE": {"web_identity_tokens": ["web-token-1"]},
     "arn:aws:iam::222222222222:role/only-111": {"trust": ["111111111111"]}}}
+s["sso"] = {"tokens": {
+    "sso-token-corp": {"accounts": {"222222222222": ["Admin"]}, "user": "lead"},
+    "sso-token-legacy": {"accounts": {"111111111111": ["Reader"]}, "user": "lead"},
+    "sso-token-old": {"accounts": {"222222222222": ["Admin"]}},
+    "sso-token-revoked": {"accounts": {"222222222222": ["Admin"]}, "expired": True}}}
 s["owners"] = {"ssm//shop/db/host": "222222222222"}
 json.dump(s, open(p, "w"))
 PY
@@ -76,6 +83,47 @@ mfa_serial = arn:aws:iam::123456789012:mfa/lead
 sso_session = corp
 sso_account_id = 222222222222
 sso_role_name = Admin
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+[profile sso-legacy]
+sso_start_url = https://legacy.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 111111111111
+sso_role_name = Reader
+[profile sso-expired]
+sso_session = old
+sso_account_id = 222222222222
+sso_role_name = Admin
+[sso-session old]
+sso_start_url = https://old.awsapps.com/start
+sso_region = us-east-1
+[profile sso-revoked]
+sso_session = revoked
+sso_account_id = 222222222222
+sso_role_name = Admin
+[sso-session revoked]
+sso_start_url = https://revoked.awsapps.com/start
+sso_region = us-east-1
+[profile sso-never]
+sso_session = never
+sso_account_id = 222222222222
+sso_role_name = Admin
+[sso-session never]
+sso_start_url = https://never.awsapps.com/start
+sso_region = us-east-1
+[profile sso-forbidden]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = Admin
+[profile sso-nosession]
+sso_session = nowhere
+sso_account_id = 222222222222
+sso_role_name = Admin
+[profile sso-partial]
+sso_session = corp
+sso_account_id = 222222222222
 [profile loop1]
 role_arn = $TGT_ROLE
 source_profile = loop2
@@ -93,6 +141,21 @@ source_profile = base
 region = us-east-1
 INI
 export AWS_CONFIG_FILE="$dir/config" AWS_SHARED_CREDENTIALS_FILE="$dir/credentials"
+# The SSO token cache, as `aws sso login` leaves it: ~/.aws/sso/cache, one
+# file per sso-session (sha1 of its name) or legacy start URL (sha1 of it).
+export HOME="$dir"
+mkdir -p "$dir/.aws/sso/cache"
+sso_cache() { # NAME TOKEN EXPIRES_AT START_URL
+    local f
+    f="$dir/.aws/sso/cache/$(printf '%s' "$1" | sha1sum | cut -d' ' -f1).json"
+    printf '{"startUrl": "%s", "region": "us-east-1", "accessToken": "%s", "expiresAt": "%s"}\n' \
+        "$4" "$2" "$3" >"$f"
+}
+later=$(date -u -d '+8 hours' +%Y-%m-%dT%H:%M:%SZ)
+sso_cache corp sso-token-corp "$later" https://corp.awsapps.com/start
+sso_cache https://legacy.awsapps.com/start sso-token-legacy "$later" https://legacy.awsapps.com/start
+sso_cache old sso-token-old "$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)" https://old.awsapps.com/start
+sso_cache revoked sso-token-revoked "$later" https://revoked.awsapps.com/start
 ours() { "$call" whoami "$@" 2>&1; }
 theirs() { "$FAKE_PY" "$top_srcdir/tests/aws/botocore_chain.py" "$FAKE_URL" "$@" 2>&1; }
 agree() { # NAME EXPECTED PROFILE
@@ -139,7 +202,28 @@ check "the plan's own role for a side, assumed with the chain's keys" \
 
 # Refusals: clear, and never another principal.
 check_contains "MFA refused" "asks for an MFA code (mfa_serial)" "$(ours mfa)"
-check_contains "SSO refused, with the way round it" "aws configure export-credentials --profile sso" "$(ours sso)"
+# SSO: the token `aws sso login` cached, traded for the role's keys.
+agree "SSO profile through an sso-session (GetRoleCredentials with the cached token)" \
+    "222222222222 arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/lead" sso
+agree "legacy SSO profile (sso_start_url in the profile)" \
+    "111111111111 arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Reader_0123456789abcdef/lead" sso-legacy
+out=$(ours sso-expired)
+check_contains "an expired SSO token: said, with the way out" "the SSO token of session old expired at" "$out"
+check_contains "an expired SSO token: aws sso login named" "run aws sso login --profile sso-expired" "$out"
+check_contains "botocore refuses the expired token too" "error:" "$(theirs sso-expired)"
+check "an expired token is not even sent" 0 \
+    "$(fake_query 'sum(1 for c in s["calls"] if c["operation"] == "GetRoleCredentials" and c["code"])')"
+out=$(ours sso-revoked)
+check_contains "a token the portal refuses: said" "the SSO token was refused" "$out"
+check_contains "a token the portal refuses: the portal's code" "UnauthorizedException" "$out"
+check_contains "a token the portal refuses: aws sso login named" "aws sso login --profile sso-revoked" "$out"
+check_contains "botocore reads the refusal as an unauthorized SSO token" "UnauthorizedSSOToken" "$(theirs sso-revoked)"
+check_contains "never logged in: the cache file is named" "no usable SSO token ($dir/.aws/sso/cache/" "$(ours sso-never)"
+check_contains "a role the user has no access to" "ForbiddenException" "$(ours sso-forbidden)"
+check_contains "an sso_session without its section" 'has no [sso-session nowhere] section' "$(ours sso-nosession)"
+check_contains "an SSO profile missing a setting" 'is an SSO profile but is missing sso_role_name' "$(ours sso-partial)"
+check "no SSO token in any message" 0 \
+    "$(for p in sso-expired sso-revoked sso-never sso-forbidden; do ours $p; done | grep -c 'sso-token-')"
 check_contains "source_profile loop" "goes round in a loop" "$(ours loop1)"
 check_contains "missing source_profile" 'its source_profile "target-keys-missing" does not exist' "$(ours chained)"
 out=$(ours noext)
@@ -150,7 +234,7 @@ check_contains "botocore refuses the distrusted role too" "AccessDenied" "$(thei
 check_contains "a profile with only a region and no keys: no credentials, not the environment's" \
     "no AWS credentials" "$(ours regiononly)"
 check "no secret in any message" 0 \
-    "$(for p in mfa sso loop1 chained noext distrusted regiononly; do ours $p; done | grep -c 'fakeSecretKey')"
+    "$(for p in mfa loop1 chained noext distrusted regiononly; do ours $p; done | grep -c 'fakeSecretKey')"
 
 # Resources belong to accounts.
 check_contains "the target account's parameter, read as the source account: AccessDenied" \
@@ -175,6 +259,17 @@ if [ -x /usr/bin/aws ]; then
             --role-session-name cli --web-identity-token web-token-1 --query 'AssumedRoleUser.Arn')"
     check_contains "aws sts assume-role refused in STS's format" "(AccessDenied) when calling the AssumeRole operation" \
         "$(AWS_CONFIG_FILE=/dev/null cli sts assume-role --role-arn "$SRC_ROLE" --role-session-name cli 2>&1)"
+    ssokeys=$(AWS_CONFIG_FILE=/dev/null cli sso get-role-credentials --role-name Admin --account-id 222222222222 \
+        --access-token sso-token-corp --query 'roleCredentials.[accessKeyId,secretAccessKey,sessionToken]')
+    read -r akid secret token <<<"$ssokeys"
+    check "aws sso get-role-credentials, then the role's keys" \
+        "222222222222	arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/lead" \
+        "$(AWS_CONFIG_FILE=/dev/null AWS_ACCESS_KEY_ID=$akid AWS_SECRET_ACCESS_KEY=$secret AWS_SESSION_TOKEN=$token \
+            cli sts get-caller-identity --query '[Account,Arn]')"
+    check_contains "aws sso get-role-credentials refused in the portal's format" \
+        "(UnauthorizedException) when calling the GetRoleCredentials operation: Session token not found or invalid" \
+        "$(AWS_CONFIG_FILE=/dev/null cli sso get-role-credentials --role-name Admin --account-id 222222222222 \
+            --access-token sso-token-revoked 2>&1)"
     check_contains "AccessDenied on SSM in the CLI's reading" "(AccessDeniedException) when calling the GetParameter operation" \
         "$(AWS_CONFIG_FILE=/dev/null AWS_ACCESS_KEY_ID=AKIAFAKE0000OTHERAC1 AWS_SECRET_ACCESS_KEY=fakeSecretKeyOfTheThirdAccount0000000004 \
             cli ssm get-parameter --name /shop/db/host 2>&1)"

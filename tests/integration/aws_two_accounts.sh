@@ -58,6 +58,7 @@ note "a plan expecting account 999999999999 for the target: no-go, nothing touch
 
 aws_bridge_start
 sleep 2
+assumed_before=$(fake_query "sum(1 for c in s['calls'] if c['operation'] == 'AssumeRole')")
 plan="$LAB_DIR/plan-two-accounts.json"
 aws_cutover_plan "$plan" "${sides/TARGET/222222222222}"
 out="$LAB_DIR/run.out"
@@ -81,3 +82,23 @@ roles=$(fake_query "sorted({c.get('arn','').split('/')[1] for c in s['credential
 third=$(fake_query "sum(1 for c in s['calls'] if c.get('caller') == 'AKIAFAKE0000OTHERAC1')")
 [ "$third" = 0 ] || fail "$third call(s) were signed with the stale environment keys"
 note "two accounts: source side in 111111111111, target side in 222222222222, no AccessDenied, stale keys of 333333333333 unused"
+
+# One AssumeRole per account for the whole run: pre-flight's checks, the
+# steps, the probes and the password resolver share each side's keys, which
+# are resolved and held at a step's start, never inside it.
+assumed=$(($(fake_query "sum(1 for c in s['calls'] if c['operation'] == 'AssumeRole')") - assumed_before))
+[ "$assumed" = 2 ] || fail "$assumed AssumeRole calls for a two-account run (one per account expected)"
+# Every AWS write is audited with the principal that made it and AWS's
+# request id (the same call's key in CloudTrail).
+audit=$(ls -t "$LAB_SESSION_DIR"/*.audit.jsonl | head -n 1)
+grep -q '"step":"read-only","action":"aws","executed":"AWS RDS ModifyDBParameterGroup","result":"by arn:aws:sts::111111111111:assumed-role/cutover-source/cutover-source: HTTP 200, request id [0-9a-f-]\{36\}"' "$audit" ||
+    fail "the read-only write is not audited with account A's role and a request id"
+grep -q '"step":"swap","action":"aws","executed":"AWS Secrets Manager PutSecretValue","result":"by arn:aws:sts::222222222222:assumed-role/cutover-target/cutover-target: HTTP 200' "$audit" ||
+    fail "the swap's write is not audited with account B's role"
+ids=$(grep -o '"action":"aws".*request id [0-9a-f-]*' "$audit" | grep -o '[0-9a-f-]\{36\}$' | sort -u)
+for id in $ids; do
+    [ "$(fake_query "sum(1 for c in s['calls'] if c.get('request_id') == '$id')")" = 1 ] ||
+        fail "audited request id $id is not a call the endpoint answered"
+done
+[ -n "$ids" ] || fail "no request id audited"
+note "one AssumeRole per account ($assumed for the run); every AWS write audited with its role's ARN and request id ($(echo "$ids" | wc -l) writes)"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "aws/credentials.h"
+#include "aws/sso.h"
 #include "lib/redact.h"
 #include "tests/unit/unit.h"
 
@@ -317,6 +318,100 @@ START_TEST(provider_refreshes_before_expiry)
 }
 END_TEST
 
+static void get_once(Credentials_provider *p)
+{
+    Credentials c;
+    char err[512];
+    ck_assert_msg(Credentials_provider_get(p, &c, err, sizeof err) == 0, "%s", err);
+    Credentials_clear(&c);
+}
+
+/* Keys resolved at a step's start are held: no refresh inside the step,
+ * even within the refresh margin, unless they are a minute from dying. */
+START_TEST(provider_holds_prepared_keys)
+{
+    const int64_t expiry = 1893456000000LL, min = 60 * 1000;
+    write_process("{\"Version\": 1, \"AccessKeyId\": \"AKIAHOLD\", \"SecretAccessKey\": "
+                  "\"holdsecret\", \"Expiration\": \"2030-01-01T00:00:00Z\"}");
+    Credentials_provider *p = Credentials_provider_new(NULL, now_fn);
+    char err[512];
+    int64_t expires = 0;
+    fake_now = expiry - 60 * min;
+    ck_assert_int_eq(Credentials_provider_prepare(p, 5 * min, &expires, err, sizeof err), 0);
+    ck_assert_int_eq(expires, expiry);
+    ck_assert_int_eq(runs(), 1); /* none yet: resolved at the start */
+    ck_assert_int_eq(Credentials_provider_refreshes(p), 1);
+
+    fake_now = expiry - 14 * min; /* 14 min left < 5 min hold + 10 min margin */
+    ck_assert_int_eq(Credentials_provider_prepare(p, 5 * min, &expires, err, sizeof err), 0);
+    ck_assert_int_eq(runs(), 2); /* refreshed at the step's start */
+    fake_now = expiry - 12 * min;
+    ck_assert_int_eq(Credentials_provider_prepare(p, 5 * min, &expires, err, sizeof err), 0);
+    ck_assert_int_eq(runs(), 2); /* a prepare inside the hold changes nothing */
+
+    fake_now = expiry - 10 * min; /* inside the margin, inside the hold (until -9 min) */
+    get_once(p);
+    ck_assert_int_eq(runs(), 2); /* held: no refresh mid-step */
+
+    fake_now = expiry - 30 * 1000; /* a minute from dying: replaced even in a hold */
+    get_once(p);
+    ck_assert_int_eq(runs(), 3);
+    Credentials_provider_free(p);
+
+    p = Credentials_provider_new(NULL, now_fn); /* without a hold: the margin rules */
+    fake_now = expiry - 20 * min;
+    get_once(p);
+    fake_now = expiry - 9 * min;
+    get_once(p);
+    ck_assert_int_eq(runs(), 5);
+    Credentials_provider_free(p);
+}
+END_TEST
+
+/* The CLI's cache file names and formats (botocore's SSOTokenLoader). */
+START_TEST(sso_cache_and_replies)
+{
+    char key[SSO_CACHE_KEY_LEN + 1], err[512];
+    Sso_cache_key("corp", key);
+    ck_assert_str_eq(key, "ee0bfd2552fbd840c02cc48b6e823320543c450f");
+    Sso_token t;
+    ck_assert_int_eq(Sso_parse_token("{\"accessToken\": \"tok-1\", \"expiresAt\": "
+                                     "\"2030-01-01T00:00:00Z\"}",
+                                     &t, err, sizeof err),
+                     0);
+    ck_assert_str_eq(t.access_token, "tok-1");
+    ck_assert_int_eq(t.expires_ms, 1893456000000LL);
+    Sso_token_clear(&t);
+    ck_assert_int_eq(
+        Sso_parse_token("{\"expiresAt\": \"2030-01-01T00:00:00Z\"}", &t, err, sizeof err), -1);
+    ck_assert_str_eq(err, "has no accessToken");
+    ck_assert_int_eq(
+        Sso_parse_token("{\"accessToken\": \"x\", \"expiresAt\": \"soon\"}", &t, err, sizeof err),
+        -1);
+    ck_assert_ptr_nonnull(strstr(err, "soon"));
+
+    Credentials c;
+    ck_assert_int_eq(
+        Sso_parse_role_credentials(
+            "{\"roleCredentials\": {\"accessKeyId\": \"ASIASSO\", \"secretAccessKey\": "
+            "\"ssosecret\", \"sessionToken\": \"ssotoken\", \"expiration\": "
+            "1893456000000}}",
+            "SSO role R", &c, err, sizeof err),
+        0);
+    ck_assert_str_eq(c.access_key_id, "ASIASSO");
+    ck_assert_int_eq(c.expires_ms, 1893456000000LL);
+    ck_assert_str_eq(c.source, "SSO role R");
+    char line[64] = "k=ssosecret t=ssotoken";
+    Redact_apply(line, sizeof line);
+    ck_assert_str_eq(line, "k=*** t=***");
+    Credentials_clear(&c);
+    ck_assert_int_eq(Sso_parse_role_credentials("{\"roleCredentials\": {\"accessKeyId\": \"A\"}}",
+                                                "SSO role R", &c, err, sizeof err),
+                     -1);
+    ck_assert_ptr_nonnull(strstr(err, "SSO role R"));
+}
+END_TEST
+
 START_TEST(container_full_uri_must_be_local_or_https)
 {
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://evil.example.com/creds", 1);
@@ -375,6 +470,8 @@ int main(void)
     tcase_add_test(tc, credential_process_json);
     tcase_add_test(tc, credential_process_failures);
     tcase_add_test(tc, provider_refreshes_before_expiry);
+    tcase_add_test(tc, provider_holds_prepared_keys);
+    tcase_add_test(tc, sso_cache_and_replies);
     tcase_add_test(tc, container_full_uri_must_be_local_or_https);
     tcase_add_test(tc, nothing_found_says_what_was_tried);
     tcase_add_test(tc, imds_unreachable_is_quick);
