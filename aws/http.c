@@ -265,6 +265,14 @@ void Aws_parse_error(const char *body, const char *error_type_header, Aws_respon
         clean_code(error_type_header, resp->code, sizeof resp->code);
 }
 
+void Aws_apply_query_error(const char *header, Aws_response *resp)
+{
+    const char *semi = header ? strchr(header, ';') : NULL;
+    if (!semi || semi == header || strchr(semi + 1, ';'))
+        return; /* botocore takes "Code;Fault" only, exactly two parts */
+    snprintf(resp->code, sizeof resp->code, "%.*s", (int)(semi - header), header);
+}
+
 /* Words for the codes an operator can act on. */
 static const char *explain(const char *code, long status)
 {
@@ -376,9 +384,17 @@ static void build_target(Aws_client *c, const Aws_call *call, Target *t)
 {
     char endpoint[1024];
     Aws_endpoint(call->service, c->region, c->endpoint_url, c->profile, endpoint, sizeof endpoint);
+    /* The query goes on the wire in its canonical form, the bytes that are
+     * signed: a raw '+' would be read as a space by a server that
+     * form-decodes, and signed as '+' (%2B) here. */
+    Awsbuf query;
+    Awsbuf_init(&query);
+    if (call->query)
+        Sigv4_canonical_query(&query, call->query);
     snprintf(t->url, sizeof t->url, "%s%s%s%s", endpoint,
-             call->path && *call->path ? call->path : "/", call->query ? "?" : "",
-             call->query ? call->query : "");
+             call->path && *call->path ? call->path : "/", query.len ? "?" : "",
+             query.len ? query.data : "");
+    Awsbuf_free(&query);
     const char *scheme = strstr(t->url, "://");
     const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
     if (!slash)
@@ -483,9 +499,12 @@ static void take_reply(Aws_response *resp, Fetch_response *fr)
     if (Fetch_response_header(fr, "x-amzn-RequestId", value, sizeof value) ||
         Fetch_response_header(fr, "x-amz-request-id", value, sizeof value))
         snprintf(resp->request_id, sizeof resp->request_id, "%.120s", value);
-    if (resp->status < 200 || resp->status > 299)
+    if (resp->status < 200 || resp->status > 299) {
         Aws_parse_error(resp->body,
                         Fetch_response_header(fr, "x-amzn-ErrorType", value, sizeof value), resp);
+        Aws_apply_query_error(
+            Fetch_response_header(fr, "x-amzn-query-error", value, sizeof value), resp);
+    }
 }
 
 static void describe_failure(const Aws_call *call, const Aws_response *resp, char *err,

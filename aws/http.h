@@ -153,4 +153,10 @@ bool Aws_is_retryable(long status, const char *code);
 /* Reads the code, message and request id of an error reply (JSON or XML). */
 void Aws_parse_error(const char *body, const char *error_type_header, Aws_response *resp);
 
+/* A JSON reply of a service that used to speak Query (CloudWatch) names
+ * the Query code in x-amzn-query-error ("InvalidParameterValue;Sender"),
+ * the code its documentation lists: it wins over "__type", as in botocore.
+ * A NULL or malformed header changes nothing. */
+void Aws_apply_query_error(const char *header, Aws_response *resp);
+
 #endif

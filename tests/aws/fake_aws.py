@@ -1026,7 +1026,16 @@ class Handler(BaseHTTPRequestHandler):
     def send_error_reply(self, err, service, ctype):
         if self.json_protocol:
             body = json.dumps({"__type": err.code, "message": err.message})
-            self.send(err.status, body, ctype, {"x-amzn-ErrorType": err.code})
+            extra = {"x-amzn-ErrorType": err.code}
+            if service == "monitoring":
+                # CloudWatch's JSON protocol keeps its Query codes for
+                # old clients: "InvalidParameterValue;Sender" beside the
+                # shape's "InvalidParameterValueException".
+                code = err.code[:-len("Exception")] if err.code.endswith("Exception") else err.code
+                if err.code == "ThrottlingException":
+                    code = "Throttling"
+                extra["x-amzn-query-error"] = f"{code};{'Sender' if err.sender else 'Receiver'}"
+            self.send(err.status, body, ctype, extra)
         else:
             ns = XMLNS.get(service, XMLNS["rds"])
             body = (f"<ErrorResponse xmlns=\"{ns}\"><Error><Type>{'Sender' if err.sender else 'Receiver'}</Type>"
@@ -1094,7 +1103,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_error_reply(e, service, ctype)
             state.data.setdefault("calls", []).append(
                 {"service": service, "operation": operation, "status": status, "code": code,
-                 "caller": self.caller, "request_id": self.request_id})
+                 "caller": self.caller, "request_id": self.request_id, "path": self.path})
             state.save()
 
     def handle_unsigned(self, state, body):

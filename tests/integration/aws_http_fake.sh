@@ -28,8 +28,19 @@ check_contains "RDS over Query/XML" "<ParameterName>read_only</ParameterName><Pa
     "$("$call" rds DescribeDBParameters 'Action=DescribeDBParameters&Version=2014-10-31&DBParameterGroupName=shop-source-params' 2>/dev/null)"
 check_contains "Route 53 over REST-XML, with a query string" "<Value>shop-source.abc.us-east-1.rds.amazonaws.com</Value>" \
     "$("$call" route53 GET '/2013-04-01/hostedzone/Z0123456789ABCDEFGHIJ/rrset?name=db.shop.internal.&type=CNAME&maxitems=1' 2>/dev/null)"
+# A raw '+' means '+': sent as %2B, the bytes that were signed, so a server
+# that form-decodes the query does not read a space (and the signature holds).
+"$call" route53 GET '/2013-04-01/hostedzone/Z0123456789ABCDEFGHIJ/rrset?type=CNAME&name=a+b.shop.internal.&maxitems=1' >/dev/null 2>&1
+check "a raw + goes on the wire as %2B, signed as sent" \
+    "200 /2013-04-01/hostedzone/Z0123456789ABCDEFGHIJ/rrset?maxitems=1&name=a%2Bb.shop.internal.&type=CNAME" \
+    "$(fake_query '"%s %s" % (s["calls"][-1]["status"], s["calls"][-1]["path"])')"
 check_contains "Route 53 signed for us-east-1 whatever the region" "change not found (NoSuchChange" \
     "$(AWS_REGION=eu-west-1 "$call" route53 GET /2013-04-01/change/nope 2>&1)"
+
+fake_knobs '{"fail": {"code": "InvalidParameterValueException", "status": 400, "message": "The parameter StartTime must be before EndTime", "operation": "GetMetricData", "count": 1}}'
+check_contains "CloudWatch JSON: the Query code from x-amzn-query-error, as botocore reads it" \
+    "CloudWatch GetMetricData: a parameter value is not valid (InvalidParameterValue: The parameter StartTime" \
+    "$("$call" cloudwatch GetMetricData "{\"StartTime\":$now,\"EndTime\":$((now - 600)),\"MetricDataQueries\":[]}" 2>&1)"
 
 # Clear errors, never the secret.
 out=$(AWS_SECRET_ACCESS_KEY=wrong-secret-for-test-0001 "$call" ssm GetParameter '{"Name":"/shop/db/host"}' 2>&1)
