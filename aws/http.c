@@ -36,8 +36,7 @@ const Aws_service AWS_ELBV2 = {
 /* The IAM Identity Center portal: REST-JSON, called unsigned with the
  * bearer token in x-amz-sso_bearer_token. */
 const Aws_service AWS_SSO = {"SSO", "SSO", "portal.sso", "awsssoportal", NULL, NULL};
-const Aws_service AWS_ROUTE53 = {"Route 53", "Route 53", "route53",
-                                 "route53",  NULL,       "route53.amazonaws.com"};
+const Aws_service AWS_ROUTE53 = {"Route 53", "Route 53", "route53", "route53", NULL, true};
 
 struct Aws_client {
     Aws_options opt;
@@ -77,6 +76,25 @@ int Aws_region(const char *plan_region, const char *profile, char *buf, size_t s
     return -1;
 }
 
+Aws_partition Aws_partition_of(const char *region)
+{
+    /* botocore's endpoints.json: China and GovCloud are partitions of their
+     * own, with their own DNS suffix and their own home for the global
+     * services (Route 53 is signed for that home region). */
+    if (region && !strncmp(region, "cn-", 3))
+        return (Aws_partition){"aws-cn", "amazonaws.com.cn", "route53.amazonaws.com.cn",
+                               "cn-northwest-1"};
+    if (region && !strncmp(region, "us-gov-", 7))
+        return (Aws_partition){"aws-us-gov", "amazonaws.com", "route53.us-gov.amazonaws.com",
+                               "us-gov-west-1"};
+    return (Aws_partition){"aws", "amazonaws.com", "route53.amazonaws.com", "us-east-1"};
+}
+
+const char *Aws_signing_region(const Aws_service *svc, const char *region)
+{
+    return svc->global ? Aws_partition_of(region).global_region : region;
+}
+
 void Aws_endpoint(const Aws_service *svc, const char *region, const char *plan_override,
                   const char *profile, char *buf, size_t size)
 {
@@ -98,12 +116,13 @@ void Aws_endpoint(const Aws_service *svc, const char *region, const char *plan_o
                     &from_config, err, sizeof err) > 0 &&
         *from_config)
         url = from_config;
+    Aws_partition part = Aws_partition_of(region);
     if (url)
         snprintf(buf, size, "%s", url);
-    else if (svc->global_host)
-        snprintf(buf, size, "https://%s", svc->global_host);
+    else if (svc->global)
+        snprintf(buf, size, "https://%s", part.global_host);
     else
-        snprintf(buf, size, "https://%s.%s.amazonaws.com", svc->prefix, region);
+        snprintf(buf, size, "https://%s.%s.%s", svc->prefix, region, part.dns_suffix);
     free(from_config);
     /* The path is appended later: no trailing slash here. */
     n = strlen(buf);
@@ -434,7 +453,7 @@ static int attempt_once(Aws_client *c, const Aws_call *call, const Target *t,
                         const Credentials *cred, Fetch_response *fr, char *err, size_t errlen)
 {
     const char *method = call->method ? call->method : "POST";
-    const char *region = call->service->global_host ? "us-east-1" : c->region;
+    const char *region = Aws_signing_region(call->service, c->region);
     const char *ctype = call->content_type         ? call->content_type
                         : call->service->json_type ? call->service->json_type
                                                    : FORM;
@@ -502,8 +521,8 @@ static void take_reply(Aws_response *resp, Fetch_response *fr)
     if (resp->status < 200 || resp->status > 299) {
         Aws_parse_error(resp->body,
                         Fetch_response_header(fr, "x-amzn-ErrorType", value, sizeof value), resp);
-        Aws_apply_query_error(
-            Fetch_response_header(fr, "x-amzn-query-error", value, sizeof value), resp);
+        Aws_apply_query_error(Fetch_response_header(fr, "x-amzn-query-error", value, sizeof value),
+                              resp);
     }
 }
 

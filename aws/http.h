@@ -16,12 +16,12 @@
 
 /* One AWS service as the console knows it. */
 typedef struct {
-    const char *name;        /* for messages: "DMS" */
-    const char *service_id;  /* for AWS_ENDPOINT_URL_<ID>: "Database Migration Service" */
-    const char *prefix;      /* endpoint host prefix: "dms" */
-    const char *signing;     /* SigV4 service name: "dms" */
-    const char *json_type;   /* "application/x-amz-json-1.1", NULL for XML protocols */
-    const char *global_host; /* "route53.amazonaws.com" for global services, else NULL */
+    const char *name;       /* for messages: "DMS" */
+    const char *service_id; /* for AWS_ENDPOINT_URL_<ID>: "Database Migration Service" */
+    const char *prefix;     /* endpoint host prefix: "dms" */
+    const char *signing;    /* SigV4 service name: "dms" */
+    const char *json_type;  /* "application/x-amz-json-1.1", NULL for XML protocols */
+    bool global;            /* one endpoint per partition (Route 53), signed for its home */
 } Aws_service;
 
 extern const Aws_service AWS_CLOUDWATCH, AWS_DMS, AWS_SECRETS_MANAGER, AWS_SSM, AWS_RDS,
@@ -131,11 +131,26 @@ int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *e
 
 void Aws_response_free(Aws_response *resp);
 
+/* Where a region lives: its partition's name, DNS suffix, and the host and
+ * signing region of its global services. */
+typedef struct {
+    const char *name;          /* "aws", "aws-cn", "aws-us-gov" */
+    const char *dns_suffix;    /* "amazonaws.com", "amazonaws.com.cn" */
+    const char *global_host;   /* Route 53's: "route53.amazonaws.com" */
+    const char *global_region; /* the region it is signed for: "us-east-1" */
+} Aws_partition;
+
+Aws_partition Aws_partition_of(const char *region);
+
+/* The region a call is signed for: the client's, or for a global service
+ * its partition's home ("us-east-1", "cn-northwest-1", "us-gov-west-1"). */
+const char *Aws_signing_region(const Aws_service *svc, const char *region);
+
 /* The endpoint for a service into buf: AWS_ENDPOINT_URL_<SERVICE_ID>, then
  * AWS_ENDPOINT_URL, then the plan's override, then endpoint_url in the
- * profile's config, else https://PREFIX.REGION.amazonaws.com (or the
- * global host). AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true skips the
- * environment and config. */
+ * profile's config, else https://PREFIX.REGION.SUFFIX (amazonaws.com, or
+ * amazonaws.com.cn in China), or the partition's global host.
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true skips the environment and config. */
 void Aws_endpoint(const Aws_service *svc, const char *region, const char *plan_override,
                   const char *profile, char *buf, size_t size);
 

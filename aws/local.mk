@@ -20,6 +20,8 @@ EXTRA_DIST += tests/aws/fake_aws.py tests/aws/dms_lab.py tests/aws/fake_state.js
 
 TESTS += tests/integration/aws_sigv4_botocore.sh tests/integration/aws_fake_vs_cli.sh
 TESTS += tests/integration/aws_http_fake.sh tests/integration/aws_accounts.sh
+TESTS += tests/integration/aws_endpoints.sh
+EXTRA_DIST += tests/integration/aws_endpoints.sh tests/aws/botocore_endpoints.py
 EXTRA_DIST += tests/integration/aws_sigv4_botocore.sh tests/integration/aws_fake_vs_cli.sh
 EXTRA_DIST += tests/integration/aws_http_fake.sh tests/integration/aws_accounts.sh
 EXTRA_DIST += tests/aws/botocore_chain.py

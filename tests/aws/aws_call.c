@@ -6,6 +6,8 @@
  *   aws_call sts OPERATION FORM-BODY           Query protocol
  *   aws_call secret-swap SECRET_ID HOST PORT   aws/secrets: read, rewrite
  *                                              host/port, read back
+ *   aws_call endpoint SERVICE REGION           the default endpoint and the
+ *                                              region it is signed for
  *   aws_call whoami [PROFILE [ROLE_ARN [EXTERNAL_ID]]]
  *                                              the whole credential chain
  *                                              (PROFILE "-": none named),
@@ -35,6 +37,8 @@ static const struct {
     {"rds", &AWS_RDS, NULL},
     {"route53", &AWS_ROUTE53, NULL},
     {"sts", &AWS_STS, NULL},
+    {"elbv2", &AWS_ELBV2, NULL},
+    {"sso", &AWS_SSO, NULL},
 };
 
 static void said_retry(void *arg, const char *text)
@@ -87,6 +91,24 @@ static int secret_swap(Aws_client *c, const char *id, const char *host, int port
     return rc;
 }
 
+/* "URL SIGNING-REGION" for a service in a region, with no override ("-"
+ * for SSO, whose calls are unsigned). */
+static int endpoint(const Aws_service *svc, const char *region)
+{
+    char url[512];
+    Aws_endpoint(svc, region, NULL, NULL, url, sizeof url);
+    printf("%s %s\n", url, svc == &AWS_SSO ? "-" : Aws_signing_region(svc, region));
+    return 0;
+}
+
+static size_t find_service(const char *name)
+{
+    size_t i = 0;
+    while (i < sizeof SERVICES / sizeof SERVICES[0] && strcmp(SERVICES[i].name, name))
+        i++;
+    return i;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && argc <= 5 && !strcmp(argv[1], "whoami"))
@@ -104,9 +126,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: aws_call SERVICE OPERATION|METHOD [BODY|PATH [BODY]]\n");
         return 2;
     }
-    size_t i = 0;
-    while (i < sizeof SERVICES / sizeof SERVICES[0] && strcmp(SERVICES[i].name, argv[1]))
-        i++;
+    if (argc == 4 && !strcmp(argv[1], "endpoint") &&
+        find_service(argv[2]) < sizeof SERVICES / sizeof SERVICES[0])
+        return endpoint(SERVICES[find_service(argv[2])].svc, argv[3]);
+    size_t i = find_service(argv[1]);
     if (i == sizeof SERVICES / sizeof SERVICES[0]) {
         fprintf(stderr, "aws_call: unknown service %s\n", argv[1]);
         return 2;

@@ -123,8 +123,8 @@ START_TEST(json_errors)
     ck_assert_str_eq(r.message, "Rate exceeded");
     Aws_parse_error("{}", "AccessDeniedException:http://internal.amazon.com/coral/", &r);
     ck_assert_str_eq(r.code, "AccessDeniedException");
-    Aws_parse_error("{\"__type\":\"com.amazonaws.cloudwatch#InvalidParameterValueException\"}", NULL,
-                    &r);
+    Aws_parse_error("{\"__type\":\"com.amazonaws.cloudwatch#InvalidParameterValueException\"}",
+                    NULL, &r);
     Aws_apply_query_error("InvalidParameterValue;Sender", &r);
     ck_assert_str_eq(r.code, "InvalidParameterValue");
     Aws_apply_query_error("Throttling;Sender;extra", &r); /* not "Code;Fault": ignored */
