@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "aws/http.h"
+#include "aws/ssm.h"
 #include "checklist/engine.h"
 #include "checklist/target_writes.h"
 #include "db/db.h"
@@ -31,6 +32,8 @@ typedef struct StepMemo {
     bool swap_found_done;        /* prepare found the new value already in place */
     char swap_old[8193];         /* the key's old value, whole (an SSM parameter holds up to
                                   * 8 KB; secret-bearing: never logged) */
+    bool swap_ssm_known;         /* swap_ssm read (DescribeParameters) */
+    Ssm_meta swap_ssm;           /* ssm swap: the type, KMS key and tier every put keeps */
     ReplicationKind replication; /* how the target is fed; AUTO until decided */
     bool point_crossed;          /* the point of no return is audited */
     bool anchor_table_ready;     /* SCHEMA.audit_head exists on the target */

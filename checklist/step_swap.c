@@ -4,7 +4,8 @@
  * with templates, then the readback command, compared. aws-secret: the
  * RDS-style secret rewritten with the target's host and port, every other
  * field kept (PutSecretValue, read back with GetSecretValue; undo puts the
- * previous SecretString back). ssm: PutParameter with Overwrite, read back.
+ * previous SecretString back). ssm: PutParameter with Overwrite, keeping the
+ * parameter's type, KMS key and tier (DescribeParameters), read back.
  * route53: a CNAME UPSERT followed to INSYNC, read back with
  * ListResourceRecordSets; undo UPSERTs the old name. */
 #include <stdio.h>
@@ -241,6 +242,7 @@ static void Swap_aws_describe_to(StepCtx *c, const char *from, const char *to)
                  s->aws_id, from, to);
         Step_say(c, "Secrets Manager GetSecretValue %s (read back: host:port %s)", s->aws_id, to);
     } else if (s->method == SWAP_SSM) {
+        Step_say(c, "SSM DescribeParameters %s (its type, KMS key and tier, kept)", s->aws_id);
         Step_say(c, "SSM PutParameter %s Overwrite: %s -> %s", s->aws_id, from, to);
         Step_say(c, "SSM GetParameter %s WithDecryption (read back: %s)", s->aws_id, to);
     } else {
@@ -304,8 +306,12 @@ static int Swap_aws_write(StepCtx *c, Aws_client *a, const char *whole)
         return 0;
     }
     if (s->method == SWAP_SSM) {
+        StepMemo *m = c->memo;
         long v = 0;
-        if (Ssm_put(a, s->aws_id, whole, NULL, &v, err, sizeof err) != 0)
+        if (!m->swap_ssm_known && Ssm_describe(a, s->aws_id, &m->swap_ssm, err, sizeof err) != 0)
+            return Step_fail(c, "swap: %s (its KMS key and tier must be kept)", err);
+        m->swap_ssm_known = true;
+        if (Ssm_put(a, s->aws_id, whole, &m->swap_ssm, &v, err, sizeof err) != 0)
             return Step_fail(c, "swap: %s", err);
         return 0;
     }

@@ -53,7 +53,10 @@ effects:
   cloudwatch    {"metrics": [{"namespace", "name", "dimensions": {N: V},
                               "values": [newest first]}]}
   secrets       {NAME: {"arn", "versions": [{"id", "string", "stages", "token"}]}}
-  ssm           {NAME: {"type", "value", "version"}}
+  ssm           {NAME: {"type", "value", "version", "key_id" (SecureString),
+                        "tier"}}: GetParameter, PutParameter (a SecureString
+                put without KeyId gets alias/aws/ssm, as on AWS),
+                DescribeParameters (Name Equals)
   rds           {"parameter_groups": {NAME: {PARAM: {"value", "apply_type"}}},
                  "instances": {ID: {"status", "address", "port", "parameter_group",
                                     "apply_status", "backup_retention", "multi_az",
@@ -634,15 +637,42 @@ def get_parameter(state, req):
 
 
 def put_parameter(state, req):
+    """As AWS does it: a SecureString put without a KeyId is encrypted with
+    the account's default key (alias/aws/ssm), whatever key it had; a tier
+    not given stays what it was."""
     name, value = need(req, "Name"), need(req, "Value")
     params = state.setdefault("ssm", {})
     p = params.get(name)
     if p is not None and not req.get("Overwrite"):
         raise AwsError(400, "ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.")
     version = (p or {}).get("version", 0) + 1
-    params[name] = {"type": req.get("Type") or (p or {}).get("type", "String"), "value": value,
-                    "version": version, "modified": epoch_now()}
-    return {"Version": version, "Tier": "Standard"}, True
+    ptype = req.get("Type") or (p or {}).get("type", "String")
+    tier = req.get("Tier") or (p or {}).get("tier", "Standard")
+    if (p or {}).get("tier") == "Advanced" and tier == "Standard":
+        raise AwsError(400, "ValidationException", "This parameter uses the advanced-parameter tier. "
+                       "You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier.")
+    params[name] = {"type": ptype, "value": value, "version": version, "modified": epoch_now(), "tier": tier}
+    if ptype == "SecureString":
+        params[name]["key_id"] = req.get("KeyId") or "alias/aws/ssm"
+    return {"Version": version, "Tier": tier}, True
+
+
+def describe_parameters(state, req):
+    names = None
+    for f in req.get("ParameterFilters", []):
+        if f.get("Key") == "Name" and f.get("Option", "Equals") == "Equals":
+            names = set(f.get("Values", []))
+    rows = []
+    for name, p in sorted(state.get("ssm", {}).items()):
+        if names is not None and name not in names:
+            continue
+        row = {"Name": name, "Type": p.get("type", "String"), "Version": p.get("version", 1),
+               "Tier": p.get("tier", "Standard"), "DataType": "text", "Policies": [],
+               "LastModifiedDate": p.get("modified", epoch_now())}
+        if row["Type"] == "SecureString":
+            row["KeyId"] = p.get("key_id", "alias/aws/ssm")
+        rows.append(row)
+    return {"Parameters": rows}
 
 
 # ----------------------------------------------------------------- RDS --
@@ -830,6 +860,7 @@ JSON_OPS = {
     ("secretsmanager", "PutSecretValue"): put_secret_value,
     ("ssm", "GetParameter"): lambda st, r: (get_parameter(st, r), False),
     ("ssm", "PutParameter"): put_parameter,
+    ("ssm", "DescribeParameters"): lambda st, r: (describe_parameters(st, r), False),
 }
 
 

@@ -45,6 +45,14 @@ check "ssm put-parameter version" 4 \
     "$(aws ssm put-parameter --name /shop/db/host --value shop-target --type String --overwrite --query Version)"
 check "ssm value stored" shop-target "$(fake_query 's["ssm"]["/shop/db/host"]["value"]')"
 check_contains "ssm unknown parameter" ParameterNotFound "$(aws ssm get-parameter --name /nope 2>&1)"
+aws ssm put-parameter --name /shop/secure --value s3cret --type SecureString \
+    --key-id alias/shop-app --tier Advanced >/dev/null
+check "ssm describe-parameters: a SecureString's key and tier" "SecureString	alias/shop-app	Advanced" \
+    "$(aws ssm describe-parameters --parameter-filters Key=Name,Option=Equals,Values=/shop/secure \
+        --query 'Parameters[0].[Type,KeyId,Tier]')"
+aws ssm put-parameter --name /shop/secure --value changed --overwrite >/dev/null
+check "ssm overwrite without --key-id: the default key, as on AWS" "alias/aws/ssm" \
+    "$(aws ssm describe-parameters --parameter-filters Key=Name,Option=Equals,Values=/shop/secure --query 'Parameters[0].KeyId')"
 
 # CloudWatch (the CLI's Query form; our client's JSON 1.0 form is in aws_http_fake.sh)
 now=$(date -u +%FT%TZ)

@@ -7,6 +7,11 @@
 # holds the PutParameter.
 . "$top_srcdir/tests/aws/aws_cutover_test.sh"
 aws_lab_start --cdc-delay 0
+# A SecureString under a customer-managed key, as a cross-account
+# application needs it: AWS re-encrypts a put without KeyId with the
+# default key, which the application's account cannot use.
+KEY=arn:aws:kms:us-east-1:222222222222:key/1f2e3d4c-aaaa-bbbb-cccc-0123456789ab
+fake_py "s['ssm']['/shop/db/host'].update(type='SecureString', key_id='$KEY', tier='Advanced')"
 plan="$LAB_DIR/plan-ssm.json"
 aws_ssm_lab "$plan"
 sleep 1.5
@@ -20,4 +25,6 @@ grep -q 'swap  done  /shop/db/host = shop-target.lab.internal (read back)' "$out
 [ "$(fake_query "s['ssm']['/shop/db/host']['version']")" = 2 ] || fail "not exactly one new parameter version"
 grep -q 'SSM PutParameter /shop/db/host Overwrite: shop-source.lab.internal -> shop-target.lab.internal' "$(cutover_audit)" ||
     fail "the PutParameter is not in the audit"
+[ "$(fake_query "s['ssm']['/shop/db/host']['key_id'], s['ssm']['/shop/db/host']['tier'], s['ssm']['/shop/db/host']['type']")" = "('$KEY', 'Advanced', 'SecureString')" ] ||
+    fail "the swap did not keep the parameter's KMS key, tier and type: $(fake_query "s['ssm']['/shop/db/host']")"
 cutover_assert_settled

@@ -6,6 +6,8 @@
 # a plan whose swap.from is wrong is refused before anything is changed.
 . "$top_srcdir/tests/aws/aws_cutover_test.sh"
 aws_lab_start --cdc-delay 0
+KEY=arn:aws:kms:us-east-1:222222222222:key/1f2e3d4c-aaaa-bbbb-cccc-0123456789ab
+fake_py "s['ssm']['/shop/db/host'].update(type='SecureString', key_id='$KEY')"
 plan="$LAB_DIR/plan-ssm.json"
 aws_ssm_lab "$plan" shop-source.lab.internal
 sleep 1.5
@@ -26,6 +28,8 @@ grep -q 'swap  rolled-back  /shop/db/host = shop-source.lab.internal (read back)
     fail "the parameter does not name the source"
 grep -q 'SSM PutParameter /shop/db/host Overwrite: shop-target.lab.internal -> shop-source.lab.internal' "$(cutover_audit)" ||
     fail "the undo's PutParameter is not in the audit"
+[ "$(fake_query "s['ssm']['/shop/db/host']['key_id']")" = "$KEY" ] ||
+    fail "the undo after a restart did not keep the SecureString's KMS key"
 cutover_assert_settled
 
 # A wrong swap.from: the pre-flight says no-go, and a run without the
