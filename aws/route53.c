@@ -9,6 +9,8 @@
 #include "aws/xml.h"
 
 #define R53_NS "https://route53.amazonaws.com/doc/2013-04-01/"
+/* One name's record sets fit: a routing policy has at most a few dozen. */
+#define R53_LIST_MAX "100"
 
 int R53_parse_id(const char *id, R53_record_id *out, char *err, size_t errlen)
 {
@@ -62,23 +64,74 @@ static bool R53_same_name(const char *a, const char *b)
     return la == lb && !strncasecmp(a, b, la);
 }
 
-int R53_parse_list(const char *body, const char *name, char *value, size_t size, long *ttl)
+/* The routing policy a record set with a SetIdentifier has, in words. */
+static const char *R53_policy(Xml_span set)
+{
+    static const struct {
+        const char *element, *words;
+    } POLICIES[] = {{"Weight", "weighted"},
+                    {"Failover", "failover"},
+                    {"Region", "latency"},
+                    {"GeoLocation", "geolocation"},
+                    {"GeoProximityLocation", "geoproximity"},
+                    {"CidrRoutingConfig", "IP-based"},
+                    {"MultiValueAnswer", "multivalue answer"}};
+    Xml_span inner;
+    for (size_t i = 0; i < sizeof POLICIES / sizeof POLICIES[0]; i++)
+        if (Xml_find(set, POLICIES[i].element, &inner))
+            return POLICIES[i].words;
+    return "routing-policy";
+}
+
+/* A record set the swap must not touch: an alias (its target is not a
+ * CNAME value that an UPSERT could set) or one of several record sets of
+ * a routing policy (a plain UPSERT conflicts with them, and would fail
+ * inside the downtime window). -1 with the reason in err. */
+static int R53_refuse(Xml_span set, const char *name, const char *type, char *err, size_t errlen)
+{
+    char target[256] = "", id[128] = "";
+    Xml_span alias;
+    if (Xml_find(set, "AliasTarget", &alias)) {
+        Xml_text(alias, "DNSName", target, sizeof target);
+        snprintf(err, errlen,
+                 "Route 53 record %s is an alias %s record (to %s), not a CNAME: cutover swaps "
+                 "a simple CNAME; point the application at one, or move the alias by hand",
+                 name, type, target);
+        return -1;
+    }
+    if (Xml_text(set, "SetIdentifier", id, sizeof id)) {
+        snprintf(err, errlen,
+                 "Route 53 record %s is a %s %s record (SetIdentifier %s): cutover swaps a "
+                 "simple CNAME; an UPSERT of one would conflict with the policy's record sets",
+                 name, R53_policy(set), type, id);
+        return -1;
+    }
+    return 0;
+}
+
+int R53_parse_list(const char *body, const char *name, char *value, size_t size, long *ttl,
+                   char *err, size_t errlen)
 {
     Xml_span doc = Xml_doc(body), set;
     const char *cursor = doc.start;
+    int found = 0;
+    value[0] = '\0';
     while (Xml_next(doc, "ResourceRecordSet", &cursor, &set)) {
         char n[256], type[16], t[32];
         Xml_text(set, "Name", n, sizeof n);
         Xml_text(set, "Type", type, sizeof type);
-        if (strcmp(type, "CNAME") != 0 || !R53_same_name(n, name))
+        if (!R53_same_name(n, name))
+            continue;
+        if (R53_refuse(set, name, type, err, errlen) < 0)
+            return -1;
+        if (strcmp(type, "CNAME") != 0)
             continue;
         Xml_text(set, "TTL", t, sizeof t);
         *ttl = atol(t);
         Xml_text(set, "Value", value, size);
-        return 1;
+        found = 1;
     }
-    value[0] = '\0';
-    return 0;
+    return found;
 }
 
 int R53_get_cname(Aws_client *c, const R53_record_id *r, char *value, size_t size, long *ttl,
@@ -89,7 +142,9 @@ int R53_get_cname(Aws_client *c, const R53_record_id *r, char *value, size_t siz
     Awsbuf_init(&q);
     Awsbuf_puts(&q, "name=");
     Sigv4_uri_encode(&q, r->name, strlen(r->name), false);
-    Awsbuf_puts(&q, "&type=CNAME&maxitems=1");
+    /* Every record set of the name, whatever its type: an alias A record or
+     * a routing policy's sets there must be seen to be refused. */
+    Awsbuf_puts(&q, "&maxitems=" R53_LIST_MAX);
     snprintf(path, sizeof path, "/2013-04-01/hostedzone/%s/rrset", r->zone);
     Aws_call call = {.service = &AWS_ROUTE53,
                      .operation = "ListResourceRecordSets",
@@ -100,7 +155,7 @@ int R53_get_cname(Aws_client *c, const R53_record_id *r, char *value, size_t siz
     int rc = Aws_perform(c, &call, &resp, err, errlen);
     Awsbuf_free(&q);
     if (rc == 0)
-        rc = R53_parse_list(resp.body, r->name, value, size, ttl);
+        rc = R53_parse_list(resp.body, r->name, value, size, ttl, err, errlen);
     Aws_response_free(&resp);
     return rc;
 }

@@ -21,8 +21,10 @@ int R53_parse_id(const char *id, R53_record_id *out, char *err, size_t errlen);
 char *R53_upsert_body(const char *name, const char *value, long ttl);
 
 /* From a ListResourceRecordSets reply: the CNAME named name. 1 found (value,
- * ttl), 0 absent. */
-int R53_parse_list(const char *body, const char *name, char *value, size_t size, long *ttl);
+ * ttl), 0 absent, -1 when a record set of that name is an alias or has a
+ * routing policy (err says which: the swap handles a simple CNAME only). */
+int R53_parse_list(const char *body, const char *name, char *value, size_t size, long *ttl,
+                   char *err, size_t errlen);
 
 /* 1 found, 0 absent, -1 error. */
 int R53_get_cname(Aws_client *c, const R53_record_id *r, char *value, size_t size, long *ttl,

@@ -207,6 +207,12 @@ int Engine_rollback_next(const Engine *e)
     return -1;
 }
 
+void Engine_act(Engine *e, StepKind k)
+{
+    if (Engine_valid(k))
+        e->steps[k].acted = true;
+}
+
 int Engine_rollback_begin(Engine *e, StepKind k, int64_t now_ms)
 {
     (void)now_ms;
@@ -405,6 +411,8 @@ static void Engine_replay(Engine *e, const ResumeRecord *records, size_t n, bool
         if (rec->kind == e->point_step && strcmp(rec->action, "start") == 0)
             e->past_point = true;
         EngineStep *st = &e->steps[rec->kind];
+        if (!strcmp(rec->action, "start") || !strcmp(rec->action, "by-hand"))
+            st->acted = true;
         StepState next = Engine_state_after(rec->action, st->state);
         if (next != st->state)
             *seen = true;

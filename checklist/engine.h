@@ -17,6 +17,8 @@ typedef struct EngineStep {
     bool enabled;
     int64_t start_ms; /* monotonic; -1 before it ran */
     int64_t end_ms;   /* monotonic; -1 while running or before */
+    bool acted;       /* its action began (audited "start"), in this attempt; a step that
+                         failed before it (prepare, a gate) has nothing to undo */
 } EngineStep;
 
 typedef struct Engine {
@@ -49,6 +51,9 @@ int Engine_finish(Engine *e, StepKind k, bool ok, int64_t now_ms); /* running ->
 int Engine_rollback_begin(Engine *e, StepKind k, int64_t now_ms);  /* done|failed -> rolling-back */
 int Engine_rollback_finish(Engine *e, StepKind k, bool ok, int64_t now_ms);
 /* rolling-back -> rolled-back, or back to failed when the undo failed */
+
+/* The step's action begins: what it does from here may need undoing. */
+void Engine_act(Engine *e, StepKind k);
 
 /* Past the point of no return a failed step is resolved forward by the
  * operator: retried (failed -> pending), skipped (failed -> skipped) or

@@ -353,6 +353,9 @@ static int Exec_run_step(Executor *ex, StepKind k)
         Exec_finish(ex, k, false, "not started: the audit log cannot be written");
         return -1;
     }
+    pthread_mutex_lock(&ex->mu);
+    Engine_act(&ex->engine, k);
+    pthread_mutex_unlock(&ex->mu);
     ex->audit_step = id;
     rc = ops->run(c);
     ex->audit_step = NULL;
@@ -405,11 +408,16 @@ static int Exec_undo_step(Executor *ex, StepKind k)
     const char *id = Plan_step_id(k);
     pthread_mutex_lock(&ex->mu);
     Engine_rollback_begin(&ex->engine, k, Exec_now());
+    bool acted = ex->engine.steps[k].acted;
     pthread_mutex_unlock(&ex->mu);
     Step_reset(c);
     int rc = 0;
-    if (!ops->undo) {
-        snprintf(c->result, sizeof c->result, "nothing to undo");
+    if (!ops->undo || !acted) {
+        /* A step that failed in its prepare or at a gate changed nothing:
+         * its undo would only read (and could fail on what made it fail),
+         * stopping the rollback with the application still frozen. */
+        snprintf(c->result, sizeof c->result, "%s",
+                 ops->undo ? "nothing to undo: it failed before it acted" : "nothing to undo");
         Exec_audit(ex, id, "rolled-back", NULL, c->result, NULL);
     } else if (ex->audit_err[0]) {
         rc = Step_fail(c, "refused: the audit log cannot be written (%s)", ex->audit_err);

@@ -65,7 +65,9 @@ effects:
                 the caller's account's instances (owners "rds/ID")
   elbv2         {"target_groups": {ARN: [{"id", "port", "state", "reason"}]}}:
                 DescribeTargetHealth (the group's account is its ARN's)
-  route53       {"zones": {ZONE_ID: [{"name", "type", "ttl", "values"}]},
+  route53       {"zones": {ZONE_ID: [{"name", "type", "ttl", "values",
+                                      "set_identifier", "weight", "failover",
+                                      "alias": {"zone", "dns_name", "evaluate"}}]},
                  "changes": {ID: {"status", "polls"}}}
   container     credentials served at /container-credentials (unsigned), with
                 "container_token" the Authorization it demands
@@ -798,7 +800,15 @@ def r53_change(state, zone_id, body):
         rec = {"name": dotted(rrs.findtext(f"{R53}Name", "")), "type": rrs.findtext(f"{R53}Type", ""),
                "ttl": int(rrs.findtext(f"{R53}TTL", "300")),
                "values": [v.text for v in rrs.findall(f".//{R53}ResourceRecord/{R53}Value")]}
-        same = [r for r in records if r["name"] == rec["name"] and r["type"] == rec["type"]]
+        rec["set_identifier"] = rrs.findtext(f"{R53}SetIdentifier")
+        same = [r for r in records if r["name"] == rec["name"] and r["type"] == rec["type"]
+                and r.get("set_identifier") == rec["set_identifier"]]
+        clash = [r for r in records if r["name"] == rec["name"] and r not in same
+                 and (r["type"] == rec["type"] or "CNAME" in (r["type"], rec["type"]))]
+        if action != "DELETE" and clash:
+            raise AwsError(400, "InvalidChangeBatch", f"[RRSet of type {rec['type']} with DNS name {rec['name']} "
+                           "is not permitted because a conflicting RRSet of type "
+                           f"{clash[0]['type']} with the same DNS name already exists in zone]")
         if action == "CREATE" and same:
             raise AwsError(400, "InvalidChangeBatch", f"Tried to create resource record set {rec['name']} type {rec['type']}, but it already exists")
         if action == "DELETE" and not same:
@@ -827,6 +837,28 @@ def r53_get_change(state, cid):
             f"</ChangeInfo></GetChangeResponse>")
 
 
+def r53_record_xml(r):
+    """A record set as Route 53 lists it: a routing policy's SetIdentifier
+    and policy element come before the TTL, an alias has an AliasTarget
+    instead of TTL and values."""
+    policy = ""
+    if r.get("set_identifier"):
+        policy = f"<SetIdentifier>{escape(r['set_identifier'])}</SetIdentifier>"
+        if "weight" in r:
+            policy += f"<Weight>{int(r['weight'])}</Weight>"
+        if "failover" in r:
+            policy += f"<Failover>{escape(r['failover'])}</Failover>"
+    if r.get("alias"):
+        a = r["alias"]
+        body = (f"<AliasTarget><HostedZoneId>{escape(a['zone'])}</HostedZoneId><DNSName>{escape(a['dns_name'])}</DNSName>"
+                f"<EvaluateTargetHealth>{'true' if a.get('evaluate') else 'false'}</EvaluateTargetHealth></AliasTarget>")
+    else:
+        values = "".join(f"<ResourceRecord><Value>{escape(v)}</Value></ResourceRecord>" for v in r["values"])
+        body = f"<TTL>{r['ttl']}</TTL><ResourceRecords>{values}</ResourceRecords>"
+    return (f"<ResourceRecordSet><Name>{escape(r['name'])}</Name><Type>{r['type']}</Type>{policy}{body}"
+            f"</ResourceRecordSet>")
+
+
 def r53_list(state, zone_id, query):
     records = sorted(r53_zone(state, zone_id), key=lambda r: (r["name"], r["type"]))
     q = dict(parse_qsl(query))
@@ -836,9 +868,7 @@ def r53_list(state, zone_id, query):
     limit = int(q.get("maxitems", 300))
     rows = []
     for r in records[:limit]:
-        values = "".join(f"<ResourceRecord><Value>{escape(v)}</Value></ResourceRecord>" for v in r["values"])
-        rows.append(f"<ResourceRecordSet><Name>{escape(r['name'])}</Name><Type>{r['type']}</Type>"
-                    f"<TTL>{r['ttl']}</TTL><ResourceRecords>{values}</ResourceRecords></ResourceRecordSet>")
+        rows.append(r53_record_xml(r))
     truncated = "true" if len(records) > limit else "false"
     return (f"<ListResourceRecordSetsResponse xmlns=\"{XMLNS['route53']}\"><ResourceRecordSets>{''.join(rows)}"
             f"</ResourceRecordSets><IsTruncated>{truncated}</IsTruncated><MaxItems>{limit}</MaxItems>"

@@ -87,6 +87,20 @@ change=$(aws route53 change-resource-record-sets --hosted-zone-id Z0123456789ABC
     --change-batch '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"db.shop.internal","Type":"CNAME","TTL":5,"ResourceRecords":[{"Value":"shop-target.example"}]}}]}')
 check "route53 first poll" PENDING "$(aws route53 get-change --id "$change" --query ChangeInfo.Status)"
 check "route53 then INSYNC" INSYNC "$(aws route53 get-change --id "$change" --query ChangeInfo.Status)"
+"$FAKE_PY" - "$FAKE_STATE" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+z = s["route53"]["zones"]["Z0123456789ABCDEFGHIJ"]
+z.append({"name": "w.shop.internal.", "type": "CNAME", "ttl": 5, "values": ["blue.example"], "set_identifier": "blue", "weight": 90})
+z.append({"name": "x.shop.internal.", "type": "A", "alias": {"zone": "Z26RNL4JYFTOTI", "dns_name": "nlb.example."}})
+json.dump(s, open(sys.argv[1], "w"))
+PY
+check "route53 a weighted record set, as the CLI reads it" "blue	90	5" \
+    "$(aws route53 list-resource-record-sets --hosted-zone-id Z0123456789ABCDEFGHIJ \
+        --query 'ResourceRecordSets[?Name==`w.shop.internal.`].[SetIdentifier,Weight,TTL]')"
+check "route53 an alias record, as the CLI reads it" "nlb.example.	False" \
+    "$(aws route53 list-resource-record-sets --hosted-zone-id Z0123456789ABCDEFGHIJ \
+        --query 'ResourceRecordSets[?Name==`x.shop.internal.`].AliasTarget.[DNSName,EvaluateTargetHealth]')"
 check "route53 record swapped" "shop-target.example	5" \
     "$(aws route53 list-resource-record-sets --hosted-zone-id Z0123456789ABCDEFGHIJ \
         --query "ResourceRecordSets[?Name=='db.shop.internal.'].[ResourceRecords[0].Value,TTL]")"

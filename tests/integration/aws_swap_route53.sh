@@ -25,3 +25,39 @@ record=$(fake_query "[(r['values'][0], r['ttl']) for r in s['route53']['zones'][
 grep -q 'Route 53 ChangeResourceRecordSets .*UPSERT CNAME shop-target.lab.internal -> shop-source.lab.internal' "$(cutover_audit)" ||
     fail "the undo's UPSERT is not in the audit"
 cutover_assert_settled
+
+# A record the swap cannot handle: a weighted pair (blue/green) or an
+# alias; an UPSERT of a simple CNAME there would be refused by Route 53.
+# First without pre-flight (this plan has none): the swap refuses in its
+# prepare, before acting, and the rollback completes: the swap has nothing
+# to undo (its undo would fail on the same refusal and leave the
+# application frozen). Then with pre-flight: a no-go, nothing touched.
+changes=$(fake_query "len(s['route53']['changes'])")
+fake_py "z = s['route53']['zones']['$AWS_ZONE']
+z[:] = [r for r in z if r['name'] != 'db.shop.internal.']
+z.append({'name': 'db.shop.internal.', 'type': 'CNAME', 'ttl': 60, 'values': ['shop-source.lab.internal'], 'set_identifier': 'blue', 'weight': 100})
+z.append({'name': 'db.shop.internal.', 'type': 'CNAME', 'ttl': 60, 'values': ['shop-target.lab.internal'], 'set_identifier': 'green', 'weight': 0})"
+out="$LAB_DIR/run-weighted.out"
+"$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 && fail "a weighted record was swapped"
+grep -q 'swap  failed  swap: Route 53 record db.shop.internal. is a weighted CNAME record (SetIdentifier blue)' "$out" ||
+    { cat "$out"; fail "the swap does not name the weighted record"; }
+grep -q 'swap  rolled-back  nothing to undo: it failed before it acted' "$out" ||
+    { cat "$out"; fail "the swap that never acted was undone"; }
+grep -q '^summary: cutover failed and was rolled back' "$out" ||
+    { cat "$out"; fail "the rollback did not complete"; }
+[ "$(fake_query "s['rds']['parameter_groups']['shop-source-params']['read_only']['value']")" = 0 ] ||
+    fail "the source was left read-only"
+[ ! -e "$LAB_DIR/maintenance.flag" ] || fail "maintenance was left on"
+
+pfplan="$LAB_DIR/plan-r53-preflight.json"
+aws_cutover_plan "$pfplan" 'p["swap"] = {"method": "route53", "id": "'"$AWS_ZONE"'/db.shop.internal", "value": "shop-target.lab.internal"}'
+fake_py "z = s['route53']['zones']['$AWS_ZONE']
+z[:] = [r for r in z if r['name'] != 'db.shop.internal.']
+z.append({'name': 'db.shop.internal.', 'type': 'A', 'alias': {'zone': 'Z26RNL4JYFTOTI', 'dns_name': 'shop-nlb-123.elb.us-east-1.amazonaws.com.'}})"
+out="$LAB_DIR/run-alias.out"
+"$CUTOVER" run --headless --yes "$pfplan" >"$out" 2>&1 && fail "an alias record was swapped"
+grep -q 'Route 53 record db.shop.internal. is an alias A record (to shop-nlb-123.elb.us-east-1.amazonaws.com.)' "$out" ||
+    { cat "$out"; fail "pre-flight does not name the alias"; }
+grep -q '^no-go' "$out" || { cat "$out"; fail "an alias record is not a no-go"; }
+[ "$(fake_query "len(s['route53']['changes'])")" = "$changes" ] || fail "a refused record was written"
+note "weighted record: the swap refused before acting, rollback completed; alias: a pre-flight no-go; nothing written"

@@ -177,10 +177,26 @@ START_TEST(route53_record)
                        "</Type><TTL>300</TTL><ResourceRecords><ResourceRecord><Value>src.rds"
                        "</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>"
                        "</ResourceRecordSets></ListResourceRecordSetsResponse>";
-    ck_assert_int_eq(R53_parse_list(list, "db.x", value, sizeof value, &ttl), 1);
+    ck_assert_int_eq(R53_parse_list(list, "db.x", value, sizeof value, &ttl, err, sizeof err), 1);
     ck_assert_str_eq(value, "src.rds");
     ck_assert_int_eq(ttl, 300);
-    ck_assert_int_eq(R53_parse_list(list, "none.x.", value, sizeof value, &ttl), 0);
+    ck_assert_int_eq(R53_parse_list(list, "none.x.", value, sizeof value, &ttl, err, sizeof err),
+                     0);
+    const char *weighted = "<ResourceRecordSets><ResourceRecordSet><Name>db.x.</Name><Type>CNAME"
+                           "</Type><SetIdentifier>blue</SetIdentifier><Weight>90</Weight><TTL>5"
+                           "</TTL><ResourceRecords><ResourceRecord><Value>src</Value>"
+                           "</ResourceRecord></ResourceRecords></ResourceRecordSet>"
+                           "</ResourceRecordSets>";
+    ck_assert_int_eq(R53_parse_list(weighted, "db.x.", value, sizeof value, &ttl, err, sizeof err),
+                     -1);
+    ck_assert_ptr_nonnull(strstr(err, "is a weighted CNAME record (SetIdentifier blue)"));
+    const char *alias = "<ResourceRecordSets><ResourceRecordSet><Name>db.x.</Name><Type>A</Type>"
+                        "<AliasTarget><HostedZoneId>Z1</HostedZoneId><DNSName>nlb.elb.aws."
+                        "</DNSName><EvaluateTargetHealth>false</EvaluateTargetHealth>"
+                        "</AliasTarget></ResourceRecordSet></ResourceRecordSets>";
+    ck_assert_int_eq(R53_parse_list(alias, "db.x.", value, sizeof value, &ttl, err, sizeof err),
+                     -1);
+    ck_assert_ptr_nonnull(strstr(err, "is an alias A record (to nlb.elb.aws.)"));
 }
 END_TEST
 

@@ -466,6 +466,35 @@ START_TEST(resume_undo_in_flight_not_taken)
 }
 END_TEST
 
+/* Whether a failed step acted (its "start" was audited) decides whether its
+ * undo runs: one that failed in its prepare changed nothing. */
+START_TEST(acted_follows_the_start_record)
+{
+    Engine e;
+    engine_all(&e);
+    ResumeRecord recs[10];
+    memcpy(recs, up_to_lag_zero_start, sizeof up_to_lag_zero_start);
+    recs[8] = (ResumeRecord){STEP_LAG_ZERO, "done"};
+    recs[9] = (ResumeRecord){STEP_SWAP, "failed"}; /* no "start": its prepare refused */
+    ResumeActual a = actual_frozen(EFFECT_ABSENT);
+    Engine_resume(&e, recs, 10, &a);
+    ck_assert(e.steps[STEP_READ_ONLY].acted);
+    ck_assert(e.steps[STEP_LAG_ZERO].acted);
+    ck_assert(!e.steps[STEP_SWAP].acted);
+    ck_assert_int_eq(Engine_rollback_next(&e), STEP_SWAP); /* still marked in the chain */
+
+    Engine live;
+    engine_all(&live);
+    int64_t t = run_until(&live, STEP_SWAP, 0);
+    Engine_begin(&live, STEP_SWAP, t);
+    ck_assert(!live.steps[STEP_SWAP].acted);
+    Engine_act(&live, STEP_SWAP);
+    Engine_finish(&live, STEP_SWAP, false, t + 1);
+    Engine_retry(&live, STEP_SWAP);
+    ck_assert(live.steps[STEP_SWAP].acted); /* a retry keeps what the first try did */
+}
+END_TEST
+
 START_TEST(resume_rolled_back_then_new_attempt)
 {
     Engine e;
@@ -784,6 +813,7 @@ static Suite *engine_suite(void)
     tcase_add_test(r, resume_maintenance_off_in_flight_is_not_divergence);
     tcase_add_test(r, resume_after_failure_and_partial_rollback);
     tcase_add_test(r, resume_undo_in_flight_not_taken);
+    tcase_add_test(r, acted_follows_the_start_record);
     tcase_add_test(r, resume_rolled_back_then_new_attempt);
     tcase_add_test(r, resume_ignores_disabled_and_unknown_actions);
     tcase_add_test(r, point_step_by_plan);
