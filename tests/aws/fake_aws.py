@@ -27,7 +27,7 @@ effects:
                                      "duration": seconds (3600)}}}:
                 GET /federation/credentials (GetRoleCredentials, unsigned,
                 the token in x-amz-sso_bearer_token)
-  owners        {"SERVICE/RESOURCE": account}: a call on a resource of
+  owners        {"SERVICE/RESOURCE": account} (route53/ZONE_ID too): a call on a resource of
                 another account than the caller's is AccessDenied, in the
                 service's own format (DMS task and secret ARNs carry their
                 account already)
@@ -1034,6 +1034,9 @@ def resource_of(service, operation, req):
     if service == "rds":
         name = req.get("DBParameterGroupName") or req.get("DBInstanceIdentifier")
         return ("rds/" + name, name) if name else None
+    if service == "route53":
+        zone = req.get("HostedZoneId")
+        return ("route53/" + zone, f"arn:aws:route53:::hostedzone/{zone}") if zone else None
     return None
 
 
@@ -1270,9 +1273,14 @@ class Handler(BaseHTTPRequestHandler):
         st = self.server.state.data
         if len(parts) == 5 and parts[2] == "hostedzone" and parts[4] == "rrset":
             zone = parts[3]
-            if self.command == "POST":
-                return "ChangeResourceRecordSets", "text/xml", lambda: (200, r53_change(st, zone, body), "text/xml", True)
-            return "ListResourceRecordSets", "text/xml", lambda: (200, r53_list(st, zone, urlsplit(self.path).query), "text/xml", False)
+            op = "ChangeResourceRecordSets" if self.command == "POST" else "ListResourceRecordSets"
+
+            def run():
+                check_owner(st, self.caller, "route53", op, {"HostedZoneId": zone}, False)
+                if self.command == "POST":
+                    return 200, r53_change(st, zone, body), "text/xml", True
+                return 200, r53_list(st, zone, urlsplit(self.path).query), "text/xml", False
+            return op, "text/xml", run
         if len(parts) == 4 and parts[2] == "change":
             return "GetChange", "text/xml", lambda: (200, r53_get_change(st, parts[3]), "text/xml", True)
 

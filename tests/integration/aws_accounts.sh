@@ -40,7 +40,7 @@ s["sso"] = {"tokens": {
     "sso-token-legacy": {"accounts": {"111111111111": ["Reader"]}, "user": "lead"},
     "sso-token-old": {"accounts": {"222222222222": ["Admin"]}},
     "sso-token-revoked": {"accounts": {"222222222222": ["Admin"]}, "expired": True}}}
-s["owners"] = {"ssm//shop/db/host": "222222222222"}
+s["owners"] = {"ssm//shop/db/host": "222222222222", "route53/Z0123456789ABCDEFGHIJ": "222222222222"}
 json.dump(s, open(p, "w"))
 PY
 dir=$FAKE_DIR
@@ -242,6 +242,12 @@ check_contains "the target account's parameter, read as the source account: Acce
 check_contains "read as the target account: answered" "shop-source" \
     "$(AWS_PROFILE=target AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= "$call" ssm GetParameter '{"Name":"/shop/db/host"}' 2>&1)"
 
+check_contains "the target account's hosted zone, listed as the source account: AccessDenied in Route 53's format" \
+    "Route 53 GET: access denied (AccessDenied: User: arn:aws:sts::111111111111:assumed-role/cutover-source/cutover-night is not authorized to perform: route53:ListResourceRecordSets on resource: arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ" \
+    "$(AWS_PROFILE=source AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= "$call" route53 GET '/2013-04-01/hostedzone/Z0123456789ABCDEFGHIJ/rrset?maxitems=1' 2>&1)"
+check_contains "listed as the target account: answered" "<ResourceRecordSet>" \
+    "$(AWS_PROFILE=target AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= "$call" route53 GET '/2013-04-01/hostedzone/Z0123456789ABCDEFGHIJ/rrset?maxitems=1' 2>&1)"
+
 # The real CLI reads the STS replies (it cannot point its own assume-role
 # provider at a local endpoint, so the calls are made directly).
 if [ -x /usr/bin/aws ]; then
@@ -270,6 +276,9 @@ if [ -x /usr/bin/aws ]; then
         "(UnauthorizedException) when calling the GetRoleCredentials operation: Session token not found or invalid" \
         "$(AWS_CONFIG_FILE=/dev/null cli sso get-role-credentials --role-name Admin --account-id 222222222222 \
             --access-token sso-token-revoked 2>&1)"
+    check_contains "AccessDenied on Route 53 in the CLI's reading" "(AccessDenied) when calling the ListResourceRecordSets operation" \
+        "$(AWS_CONFIG_FILE=/dev/null AWS_ACCESS_KEY_ID=AKIAFAKE0000OTHERAC1 AWS_SECRET_ACCESS_KEY=fakeSecretKeyOfTheThirdAccount0000000004 \
+            cli route53 list-resource-record-sets --hosted-zone-id Z0123456789ABCDEFGHIJ 2>&1)"
     check_contains "AccessDenied on SSM in the CLI's reading" "(AccessDeniedException) when calling the GetParameter operation" \
         "$(AWS_CONFIG_FILE=/dev/null AWS_ACCESS_KEY_ID=AKIAFAKE0000OTHERAC1 AWS_SECRET_ACCESS_KEY=fakeSecretKeyOfTheThirdAccount0000000004 \
             cli ssm get-parameter --name /shop/db/host 2>&1)"
