@@ -989,6 +989,13 @@ def sts_get_caller_identity(state, params):
 
 UNSIGNED_OPS = {("sts", "AssumeRoleWithWebIdentity")}
 
+# The Query protocol's names for the JSON protocol's common errors: what
+# CloudWatch, a JSON service that kept its Query codes, puts in
+# x-amzn-query-error (the modelled errors drop "Exception").
+QUERY_CODES = {"ThrottlingException": "Throttling", "InvalidSignatureException": "SignatureDoesNotMatch",
+               "UnrecognizedClientException": "InvalidClientTokenId", "ExpiredTokenException": "ExpiredToken",
+               "AccessDeniedException": "AccessDenied"}
+
 
 def sso_get_role_credentials(state, token, query):
     """IAM Identity Center's GetRoleCredentials: the bearer token must be one
@@ -1095,9 +1102,8 @@ class Handler(BaseHTTPRequestHandler):
                 # CloudWatch's JSON protocol keeps its Query codes for
                 # old clients: "InvalidParameterValue;Sender" beside the
                 # shape's "InvalidParameterValueException".
-                code = err.code[:-len("Exception")] if err.code.endswith("Exception") else err.code
-                if err.code == "ThrottlingException":
-                    code = "Throttling"
+                code = QUERY_CODES.get(err.code) or (
+                    err.code[:-len("Exception")] if err.code.endswith("Exception") else err.code)
                 extra["x-amzn-query-error"] = f"{code};{'Sender' if err.sender else 'Receiver'}"
             self.send(err.status, body, ctype, extra)
         else:

@@ -56,7 +56,7 @@ tmux_wait_for 'aws:ok' 40 || fail "the aws probe did not recover from throttling
 
 # Expired credentials: in words on screen, then recovery.
 fake_py "s['credentials']['AKIAFAKE0000CUTOVER1']['expired'] = True"
-tmux_wait_for 'aws: .*: the credentials have expired \(ExpiredTokenException' 20 || fail "expired credentials not said on screen"
+tmux_wait_for 'aws: .*: the credentials have expired \(ExpiredToken' 20 || fail "expired credentials not said on screen"
 tmux_wait_for 'aws:down' 5 || fail "the aws probe not marked down"
 fake_py "s['credentials']['AKIAFAKE0000CUTOVER1']['expired'] = False"
 tmux_wait_for 'aws:ok' 20 || fail "the aws probe did not recover from expired credentials"
