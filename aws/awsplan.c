@@ -199,11 +199,12 @@ void Awsplan_end(void)
     pthread_mutex_unlock(&session_lock);
 }
 
-/* Who the slot's keys are (GetCallerIdentity), read again after each
+/* Who the side's keys are (GetCallerIdentity), read again after each
  * refresh: the ARN every audited AWS action names. */
-static void Awsplan_learn_principal(Aws_client *c, int slot)
+static void Awsplan_learn_principal(Aws_client *c, AwsSide side)
 {
     pthread_mutex_lock(&session_lock);
+    int slot = Awsplan_slot(side);
     int now = session.provider[slot] ? Credentials_provider_refreshes(session.provider[slot]) : 0;
     bool known = session.principal[slot][0] && session.principal_refreshes[slot] == now;
     pthread_mutex_unlock(&session_lock);
@@ -226,11 +227,7 @@ static int Awsplan_prepare_side(const Plan *plan, AwsSide side, int64_t hold_ms,
     int rc = c ? Aws_client_prepare(c, hold_ms, &expires, err, errlen) : -1;
     const char *name = side == AWS_SIDE_SOURCE ? "source" : "target";
     if (rc == 0) {
-        pthread_mutex_lock(&session_lock);
-        int slot = session.on ? Awsplan_slot(side) : -1;
-        pthread_mutex_unlock(&session_lock);
-        if (slot >= 0)
-            Awsplan_learn_principal(c, slot);
+        Awsplan_learn_principal(c, side);
         int64_t left = expires ? expires - Clock_wall_ms() : 0;
         if (expires && left < hold_ms && !warn[0])
             snprintf(warn, warnlen,
@@ -250,6 +247,11 @@ int Awsplan_prepare(const Plan *plan, int64_t hold_ms, char *warn, size_t warnle
                     size_t errlen)
 {
     warn[0] = '\0';
+    pthread_mutex_lock(&session_lock);
+    bool on = session.on;
+    pthread_mutex_unlock(&session_lock);
+    if (!on)
+        return 0; /* no shared keys to hold: each client resolves its own */
     bool one = Awsplan_one_account(&plan->aws);
     for (AwsSide side = AWS_SIDE_TARGET; side <= AWS_SIDE_SOURCE; side++) {
         if (!Awsplan_side_used(plan, side))

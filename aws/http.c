@@ -82,12 +82,10 @@ Aws_partition Aws_partition_of(const char *region)
      * own, with their own DNS suffix and their own home for the global
      * services (Route 53 is signed for that home region). */
     if (region && !strncmp(region, "cn-", 3))
-        return (Aws_partition){"aws-cn", "amazonaws.com.cn", "route53.amazonaws.com.cn",
-                               "cn-northwest-1"};
+        return (Aws_partition){"amazonaws.com.cn", "route53.amazonaws.com.cn", "cn-northwest-1"};
     if (region && !strncmp(region, "us-gov-", 7))
-        return (Aws_partition){"aws-us-gov", "amazonaws.com", "route53.us-gov.amazonaws.com",
-                               "us-gov-west-1"};
-    return (Aws_partition){"aws", "amazonaws.com", "route53.amazonaws.com", "us-east-1"};
+        return (Aws_partition){"amazonaws.com", "route53.us-gov.amazonaws.com", "us-gov-west-1"};
+    return (Aws_partition){"amazonaws.com", "route53.amazonaws.com", "us-east-1"};
 }
 
 const char *Aws_signing_region(const Aws_service *svc, const char *region)
@@ -657,7 +655,6 @@ static void report(Aws_client *c, const Aws_call *call, const Aws_response *resp
                          .status = resp->status,
                          .code = resp->code,
                          .request_id = resp->request_id,
-                         .attempts = resp->attempts,
                          .write = !read,
                          .repeat = read && !strcmp(c->last_read, name)};
     snprintf(c->last_read, sizeof c->last_read, "%s", read ? name : "");

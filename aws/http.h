@@ -44,7 +44,6 @@ typedef struct {
     long status;           /* 0: no reply */
     const char *code;      /* the AWS error code, "" on success */
     const char *request_id;
-    int attempts;
     bool write;  /* not a Describe/Get/List */
     bool repeat; /* a read, the same as this client's previous call (a poll) */
 } Aws_call_report;
@@ -131,10 +130,9 @@ int Aws_perform(Aws_client *c, const Aws_call *call, Aws_response *resp, char *e
 
 void Aws_response_free(Aws_response *resp);
 
-/* Where a region lives: its partition's name, DNS suffix, and the host and
+/* Where a region lives (aws, aws-cn, aws-us-gov): its DNS suffix, and the host and
  * signing region of its global services. */
 typedef struct {
-    const char *name;          /* "aws", "aws-cn", "aws-us-gov" */
     const char *dns_suffix;    /* "amazonaws.com", "amazonaws.com.cn" */
     const char *global_host;   /* Route 53's: "route53.amazonaws.com" */
     const char *global_region; /* the region it is signed for: "us-east-1" */

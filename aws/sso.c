@@ -276,18 +276,9 @@ static int Sso_get_role_credentials(const CredentialsConfig *cfg, const char *pr
 int Sso_profile(const CredentialsConfig *cfg, const char *profile, Credentials *out, char *err,
                 size_t errlen)
 {
-    char *session = NULL, *url = NULL;
-    int rc = Profile_get_any(profile, "sso_session", &session, err, errlen);
-    if (rc >= 0 && !session)
-        rc = Profile_get_any(profile, "sso_start_url", &url, err, errlen);
-    bool is_sso = session || url;
-    free(session);
-    free(url);
-    if (rc < 0 || !is_sso)
-        return rc < 0 ? -1 : 0;
     SsoSettings s;
     Sso_token t = {0};
-    rc = Sso_read_settings(profile, &s, err, errlen);
+    int rc = Sso_read_settings(profile, &s, err, errlen);
     if (rc == 0)
         rc = Sso_load_token(profile, &s, &t, err, errlen);
     if (rc == 0)

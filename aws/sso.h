@@ -33,8 +33,9 @@ void Sso_token_clear(Sso_token *t);
 int Sso_parse_role_credentials(const char *json, const char *source, Credentials *out, char *err,
                                size_t errlen);
 
-/* The profile's SSO credentials: 0 when the profile is not an SSO profile,
- * 1 with out filled, -1 with a message that says what to do. */
+/* The SSO credentials of a profile that names sso_session or
+ * sso_start_url (the caller has read which): 1 with out filled, -1 with a
+ * message that says what to do. */
 int Sso_profile(const CredentialsConfig *cfg, const char *profile, Credentials *out, char *err,
                 size_t errlen);
 

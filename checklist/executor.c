@@ -262,9 +262,6 @@ static bool Exec_sentinel_stops(Executor *ex, StepKind k, StepCtx *c)
 static bool Exec_aws_ready(Executor *ex, StepCtx *c)
 {
     char warn[EVENT_TEXT_MAX], err[512];
-    if (!Awsplan_side_used(ex->cfg.plan, AWS_SIDE_TARGET) &&
-        !Awsplan_side_used(ex->cfg.plan, AWS_SIDE_SOURCE))
-        return true;
     if (Awsplan_prepare(ex->cfg.plan, EXEC_AWS_HOLD_MS, warn, sizeof warn, err, sizeof err) != 0) {
         snprintf(c->error, sizeof c->error, "not started: %s", err);
         return false;
