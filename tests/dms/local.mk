@@ -15,6 +15,7 @@ DMS_TESTS = \
 	tests/dms/dms_aws_cutover.sh tests/dms/dms_aws_two_accounts.sh \
 	tests/dms/dms_rds_rules.sh \
 	tests/dms/dms_aws_hold.sh \
+	tests/dms/dms_aws_swap_route53.sh \
 	tests/dms/dms_aws_carry_back.sh \
 	tests/dms/dms_fault_sigkill_steps.sh \
 	tests/dms/dms_fault_endpoint_blackhole.sh \
