@@ -1022,6 +1022,7 @@ Executor *Executor_start(const ExecutorConfig *config, char *err, size_t errsize
         .log_arg = ex,
         .audit = Exec_step_audit,
         .audit_arg = ex,
+        .verifier = config->verifier,
     };
     ex->anchor_ctx = ex->ctx;
     pthread_mutex_init(&ex->mu, NULL);

@@ -29,6 +29,9 @@ typedef struct ExecutorConfig {
      * heartbeat writer's switch (Probes_set_heartbeat_writes). May be NULL. */
     void (*heartbeat_writes)(void *ctx, bool on);
     void *heartbeat_ctx;
+    /* The chunk verifier (verify mode "chunks"): the verify step rechecks
+     * through it what changed since. NULL: none runs. */
+    struct Verifier *verifier;
 } ExecutorConfig;
 
 /* Starts the thread. It first reads back where a previous run stood (audit

@@ -59,8 +59,9 @@ typedef struct StepCtx {
     void *log_arg;
     StepAuditFn audit; /* NULL: not audited (dry run, tests) */
     void *audit_arg;
-    char executed[4096]; /* what was (or would be) run, one item a line */
-    char result[256];    /* the short result or proof */
+    struct Verifier *verifier; /* verify mode "chunks": what was compared before the freeze */
+    char executed[4096];       /* what was (or would be) run, one item a line */
+    char result[256];          /* the short result or proof */
     char error[512];
 } StepCtx;
 

@@ -1,10 +1,19 @@
 /* Verify: row counts or CHECKSUM TABLE of the named tables, source against
- * target. Only the aggregates are compared and shown, never row data. */
+ * target, or (mode "chunks") the recheck of what changed since the chunk
+ * verifier last found it equal. Only the aggregates are compared and shown,
+ * never row data. */
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "checklist/step.h"
+#include "verify/verifier.h"
+
+/* How long the window waits for the binlog reader to reach the freeze
+ * before comparing every chunk instead (it is normally milliseconds behind). */
+#define VERIFY_TAIL_WAIT_MS 5000
 
 static void Verify_sql(const StepCtx *c, const char *quoted, char *sql, size_t size)
 {
@@ -17,6 +26,14 @@ static void Verify_sql(const StepCtx *c, const char *quoted, char *sql, size_t s
 static void Verify_describe(StepCtx *c)
 {
     const PlanVerify *v = &c->plan->verify;
+    if (v->mode == VERIFY_CHUNKS) {
+        for (size_t i = 0; i < v->ntables; i++)
+            Step_say(c,
+                     "source and target: SELECT COUNT(*), SUM(row digest) of every chunk of %s "
+                     "changed since it was last found equal (compare)",
+                     v->tables[i]);
+        return;
+    }
     for (size_t i = 0; i < v->ntables; i++) {
         char q[200], sql[300];
         if (Step_quote_table(v->tables[i], q, sizeof q) != 0) {
@@ -117,10 +134,74 @@ static int Verify_tables(StepCtx *c, VerifySide *src, VerifySide *tgt)
     return 0;
 }
 
+/* Where the frozen source stands: the lag-zero step's reading, else now. */
+static int Verify_freeze_at(StepCtx *c, char *file, size_t size, uint64_t *pos)
+{
+    if (c->memo->freeze_file[0] && c->memo->freeze_pos > 0) {
+        snprintf(file, size, "%s", c->memo->freeze_file);
+        *pos = (uint64_t)c->memo->freeze_pos;
+        return 0;
+    }
+    Db *db = Step_source(c);
+    if (!db)
+        return -1;
+    const char **cols;
+    size_t ncols;
+    char err[300];
+    if (Db_query_row(db, Db_dialect(db)->binlog_status, &cols, &ncols, err, sizeof err) != 1 ||
+        ncols < 2 || !cols[0] || !cols[1])
+        return Step_fail(c, "verify: source: the binlog position is unreadable: %s", err);
+    snprintf(file, size, "%s", cols[0]);
+    *pos = strtoull(cols[1], NULL, 10);
+    return 0;
+}
+
+static void Verify_chunks_log(StepCtx *c, const VerifyOutcome *o)
+{
+    Step_log(c, LOG_INFO,
+             "verify: %zu chunks, %" PRId64 " rows; %zu compared in the window (%" PRId64
+             " rows) in %" PRId64 " ms after %" PRId64 " ms for the binlog reader; oldest "
+             "comparison %" PRId64 " s",
+             o->chunks, o->rows, o->rechecked, o->rows_rechecked, o->recheck_ms, o->wait_ms,
+             o->oldest_check_s);
+    if (o->whole[0])
+        Step_log(c, LOG_INFO, "verify: compared whole: %s", o->whole);
+    if (!o->tracked)
+        Step_log(c, LOG_WARN,
+                 "verify: the binlog reader had not read up to the freeze: every "
+                 "chunk was compared again in the window");
+}
+
+static int Verify_chunks(StepCtx *c)
+{
+    if (!c->verifier)
+        return Step_fail(c, "verify: the chunk verifier is not running (it starts with the "
+                            "console, not in a dry run)");
+    char file[128], err[400];
+    uint64_t pos = 0;
+    VerifyOutcome o;
+    if (Verify_freeze_at(c, file, sizeof file, &pos) != 0)
+        return -1;
+    Step_say(c, "binlog reader: up to the freeze at %s:%" PRIu64, file, pos);
+    if (Verifier_recheck(c->verifier, file, pos, VERIFY_TAIL_WAIT_MS, c->cancel, &o, err,
+                         sizeof err) != 0)
+        return Step_fail(c, "verify: %s", err);
+    Verify_chunks_log(c, &o);
+    if (!o.equal)
+        return Step_fail(c, "verify: %s", o.difference);
+    Step_result(c,
+                "%zu table(s) equal: %zu chunks, %zu compared in the window (%" PRId64
+                " rows, %" PRId64 " ms)",
+                o.tables, o.chunks, o.rechecked, o.rows_rechecked, o.recheck_ms);
+    return 0;
+}
+
 static int Verify_run(StepCtx *c)
 {
     if (c->plan->verify.ntables == 0)
         return Step_fail(c, "verify: the plan names no tables");
+    if (c->plan->verify.mode == VERIFY_CHUNKS)
+        return Verify_chunks(c);
     VerifySide src, tgt;
     Verify_sides(c, &src, &tgt);
     int rc = Verify_tables(c, &src, &tgt);

@@ -137,11 +137,15 @@ static int Runtime_lock_plan(Runtime *rt)
     return 0;
 }
 
-/* The executor's safety callback: the heartbeat writer's switch. */
-static void Runtime_heartbeat_writes(void *probes, bool on)
+/* The executor's safety callback: the heartbeat writer's switch. The
+ * verifier's comparisons stop with it (the window's recheck is the verify
+ * step's) and resume with it on a rollback. */
+static void Runtime_heartbeat_writes(void *ctx, bool on)
 {
-    if (probes)
-        Probes_set_heartbeat_writes(probes, on);
+    Runtime *rt = ctx;
+    if (rt->probes)
+        Probes_set_heartbeat_writes(rt->probes, on);
+    Verifier_pause(rt->verifier, !on);
 }
 
 int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
@@ -165,6 +169,8 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
     Runtime_announce_steps(rt);
     ProbesConfig pc = {.plan = rt->plan, .bus = rt->bus, .write_heartbeat = !opt->readonly};
     rt->probes = Probes_start(&pc);
+    if (!opt->readonly && !opt->dry_run)
+        rt->verifier = Verifier_start(rt->plan, rt->bus);
     if (!opt->readonly) {
         ExecutorConfig ec = {.plan = rt->plan,
                              .bus = rt->bus,
@@ -173,7 +179,8 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
                              .plan_lock = rt->plan_lock,
                              .dry_run = opt->dry_run,
                              .heartbeat_writes = Runtime_heartbeat_writes,
-                             .heartbeat_ctx = rt->probes};
+                             .heartbeat_ctx = rt,
+                             .verifier = rt->verifier};
         rt->executor = Executor_start(&ec, err, sizeof err);
         if (!rt->executor)
             return Runtime_fail(rt, EXIT_NO, "the checklist could not start", err);
@@ -186,6 +193,7 @@ void Runtime_close(Runtime *rt)
     if (rt->executor)
         Executor_stop(rt->executor);
     PlanLock_release(rt->plan_lock);
+    Verifier_stop(rt->verifier);
     if (rt->probes)
         Probes_stop(rt->probes);
     if (rt->bus)

@@ -16,6 +16,7 @@
 #include "session/bus.h"
 #include "session/recorder.h"
 #include "session/session_dir.h"
+#include "verify/verifier.h"
 
 typedef struct Runtime {
     Plan *plan;
@@ -27,6 +28,7 @@ typedef struct Runtime {
     BusQueue *events; /* the UI's (or headless printer's) queue, with a wake pipe */
     Recorder *recorder;
     Probes *probes;
+    Verifier *verifier; /* verify mode "chunks" (not for observers or dry runs) */
     Executor *executor;
 } Runtime;
 

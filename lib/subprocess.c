@@ -17,7 +17,7 @@ extern char **environ;
 
 /* Empty mask, default dispositions for the signals the parent may block or
  * ignore, a process group of its own. */
-static int Subprocess_spawn(char *const *argv, int outfd, int errfd, pid_t *pid)
+static int Subprocess_spawn(char *const *argv, int infd, int outfd, int errfd, pid_t *pid)
 {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
@@ -29,7 +29,10 @@ static int Subprocess_spawn(char *const *argv, int outfd, int errfd, pid_t *pid)
     sigaddset(&defaults, SIGHUP);
     sigaddset(&defaults, SIGPIPE);
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    if (infd >= 0)
+        posix_spawn_file_actions_adddup2(&fa, infd, 0);
+    else
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, outfd, 1);
     posix_spawn_file_actions_adddup2(&fa, errfd, 2);
     posix_spawnattr_init(&at);
@@ -137,7 +140,7 @@ int Subprocess_run(char *const *argv, int timeout_ms, atomic_bool *cancel, char 
         return -1;
     int64_t deadline = Clock_mono_ms() + timeout_ms;
     pid_t pid = -1;
-    int rc = Subprocess_spawn(argv, po[1], pe[1], &pid);
+    int rc = Subprocess_spawn(argv, -1, po[1], pe[1], &pid);
     close(po[1]);
     close(pe[1]);
     if (rc != 0) {
@@ -161,4 +164,15 @@ int Subprocess_run(char *const *argv, int timeout_ms, atomic_bool *cancel, char 
         return snprintf(err, errsize, "%s: killed by signal %d", argv[0], WTERMSIG(status)), -1;
     snprintf(err, errsize, "%s", errbuf);
     return WEXITSTATUS(status);
+}
+
+int Subprocess_start(char *const *argv, int in_fd, int out_fd, int err_fd, pid_t *pid, char *err,
+                     size_t errsize)
+{
+    if (!argv || !argv[0])
+        return snprintf(err, errsize, "empty command"), -1;
+    int rc = Subprocess_spawn(argv, in_fd, out_fd, err_fd, pid);
+    if (rc != 0)
+        return snprintf(err, errsize, "cannot run %s: %s", argv[0], strerror(rc)), -1;
+    return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Runs argv (argv[0] looked up in PATH). stdout goes into out (truncated to
  * size-1 bytes; trailing newlines removed), stderr's first line into err.
@@ -18,5 +19,12 @@
  * or was cancelled (likewise). cancel may be NULL. */
 int Subprocess_run(char *const *argv, int timeout_ms, atomic_bool *cancel, char *out, size_t size,
                    char *err, size_t errsize);
+
+/* Starts argv for a caller that reads it as it runs (a stream): stdin from
+ * in_fd (-1: /dev/null), stdout and stderr into out_fd and err_fd, the same
+ * signal set-up and process group as above. The caller reads, kills the
+ * group (kill(-pid, ...)) and reaps. 0, or -1 with err. */
+int Subprocess_start(char *const *argv, int in_fd, int out_fd, int err_fd, pid_t *pid, char *err,
+                     size_t errsize);
 
 #endif

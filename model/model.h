@@ -13,7 +13,7 @@
 
 #define MODEL_MAX_SERIES 64
 #define MODEL_HISTORY    512 /* samples kept per series (heartbeat: 2 minutes) */
-#define MODEL_MAX_PROBES 8
+#define MODEL_MAX_PROBES 10
 #define MODEL_MAX_STEPS  12
 #define MODEL_MAX_ALARMS 16
 #define MODEL_LOG_LINES  64

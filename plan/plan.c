@@ -81,6 +81,7 @@ static void Plan_defaults(Plan *plan)
     plan->lag_zero.fence = true;
     plan->verify.mode = VERIFY_CHECKSUM;
     plan->verify.timeout_ms = 600000;
+    plan->verify.chunk_ms = 200;
     plan->target_health.timeout_ms = 10000;
     for (int i = 0; i < STEP_KIND_COUNT; i++)
         plan->steps[i].kind = (StepKind)i;
@@ -289,8 +290,8 @@ static bool Plan_read_verify_tables(const Reader *r, const ReaderObj *o, PlanVer
 
 static bool Plan_read_verify(const Reader *r, const ReaderObj *root, PlanVerify *v)
 {
-    static const char *const keys[] = {"mode", "tables", "timeout_ms", NULL};
-    static const char *const modes[] = {"count", "checksum", NULL};
+    static const char *const keys[] = {"mode", "tables", "timeout_ms", "chunk_ms", NULL};
+    static const char *const modes[] = {"count", "checksum", "chunks", NULL};
     ReaderObj o;
     int mode = (int)v->mode;
     if (!Reader_object(r, root, "verify", false, &o))
@@ -298,7 +299,8 @@ static bool Plan_read_verify(const Reader *r, const ReaderObj *root, PlanVerify 
     if (!o.jso)
         return true; /* absent: the verify step is off unless listed */
     if (!Reader_allow_keys(r, &o, keys, NULL) || !Reader_enum(r, &o, "mode", modes, false, &mode) ||
-        !Reader_int(r, &o, "timeout_ms", TIMEOUT_MIN_MS, 86400000, &v->timeout_ms))
+        !Reader_int(r, &o, "timeout_ms", TIMEOUT_MIN_MS, 86400000, &v->timeout_ms) ||
+        !Reader_int(r, &o, "chunk_ms", 10, 60000, &v->chunk_ms))
         return false;
     v->mode = (VerifyMode)mode;
     return Plan_read_verify_tables(r, &o, v);

@@ -127,13 +127,17 @@ typedef struct PlanLagZero {
     char *heartbeat_table; /* default "cutover.heartbeat" */
 } PlanLagZero;
 
-typedef enum { VERIFY_COUNT = 0, VERIFY_CHECKSUM } VerifyMode;
+/* COUNT(*) or CHECKSUM TABLE of each table inside the window, or chunks:
+ * compared before the freeze and only what changed since compared inside
+ * (verify/verifier.h). */
+typedef enum { VERIFY_COUNT = 0, VERIFY_CHECKSUM, VERIFY_CHUNKS } VerifyMode;
 
 typedef struct PlanVerify {
     VerifyMode mode;
     char **tables; /* "schema.table" */
     size_t ntables;
     int timeout_ms; /* per table and server: a checksum of a big table takes real time */
+    int chunk_ms;   /* chunks: the time one chunk's comparison should take (default 200) */
 } PlanVerify;
 
 typedef enum { SWAP_FILE = 0, SWAP_EXEC, SWAP_AWS_SECRET, SWAP_SSM, SWAP_ROUTE53 } SwapMethod;

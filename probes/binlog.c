@@ -1,5 +1,7 @@
 #include "probes/binlog.h"
 
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 static long Binlog_find(const BinlogFile *files, size_t n, const char *name)
@@ -28,4 +30,18 @@ int Binlog_distance(const BinlogFile *files, size_t n, const char *from_file, ui
         bytes += files[i].size;
     *out = bytes + to_pos;
     return 0;
+}
+
+uint64_t Binlog_coord(const char *file, uint64_t pos)
+{
+    const char *dot = strrchr(file, '.');
+    if (!dot || !dot[1])
+        return 0;
+    for (const char *p = dot + 1; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return 0;
+    uint64_t seq = strtoull(dot + 1, NULL, 10);
+    if (seq == 0 || seq >= (1ULL << 23) || pos >= (1ULL << 40))
+        return 0;
+    return seq << 40 | pos;
 }

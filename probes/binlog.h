@@ -24,4 +24,9 @@ typedef struct BinlogFile {
 int Binlog_distance(const BinlogFile *files, size_t n, const char *from_file, uint64_t from_pos,
                     const char *to_file, uint64_t to_pos, uint64_t *out);
 
+/* One number that orders binlog coordinates: the file's numeric suffix
+ * (mariadb-bin.000042 -> 42) above bit 40, the position below it (a binlog
+ * file stays far under 1 TB). 0 when the file has no numeric suffix. */
+uint64_t Binlog_coord(const char *file, uint64_t pos);
+
 #endif

@@ -25,6 +25,13 @@
     "cdc.drain_s" /* estimated seconds to drain the backlog;                                       \
                     text "not draining" when nothing applies */
 
+/* Verification before the freeze (verify mode "chunks") */
+#define M_VERIFY_SUMMARY     "verify.summary"     /* text: "412/420 chunks settled, ..." */
+#define M_VERIFY_SETTLED_PCT "verify.settled_pct" /* chunks equal and unchanged since */
+#define M_VERIFY_PENDING     "verify.pending"     /* chunks to compare (again) */
+#define M_VERIFY_ROWS        "verify.rows"        /* source rows the comparisons covered */
+#define M_VERIFY_OLDEST_S    "verify.oldest_s"    /* age of the oldest comparison standing */
+
 /* Endpoint (PrivateLink) */
 #define M_EP_DNS_MS     "endpoint.dns_ms"
 #define M_EP_ADDRESSES  "endpoint.addresses"  /* text: resolved addresses, sorted */
@@ -79,6 +86,7 @@
 #define PROBE_HEARTBEAT       "heartbeat"       /* the reader on the target */
 #define PROBE_HEARTBEAT_WRITE "heartbeat.write" /* the writer on the source */
 #define PROBE_ENDPOINT        "endpoint"
+#define PROBE_VERIFY          "verify" /* the chunk verifier and its binlog reader */
 
 /* Health states in EVENT_HEALTH.state */
 typedef enum {

@@ -1,0 +1,213 @@
+/* The verifier's pure parts: the row changes read from recorded
+ * `mariadb-binlog --verbose` output (the lab's MariaDB 10.11) and from
+ * hand-written UPDATE/DELETE images, the chunk map (lookup, split, what
+ * "settled" means) and the SQL it sends. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probes/binlog.h"
+#include "tests/unit/unit.h"
+#include "verify/binlog_rows.h"
+#include "verify/chunk.h"
+
+typedef struct Seen {
+    int n;
+    char table[8][BINLOG_ROWS_NAME_MAX];
+    bool has_key[8];
+    int64_t key[8];
+    uint64_t coord[8];
+} Seen;
+
+static int Key_of(const char *table, void *ctx)
+{
+    (void)ctx;
+    if (strcmp(table, "shop.orders") == 0 || strcmp(table, "shop.customers") == 0)
+        return 1;
+    return strcmp(table, "shop.notes") == 0 ? 0 : -1;
+}
+
+static void On_change(const char *table, bool has_key, int64_t key, uint64_t coord, void *ctx)
+{
+    Seen *s = ctx;
+    if (s->n >= 8)
+        return;
+    snprintf(s->table[s->n], sizeof s->table[0], "%s", table);
+    s->has_key[s->n] = has_key;
+    s->key[s->n] = key;
+    s->coord[s->n] = coord;
+    s->n++;
+}
+
+static char *Fixture(size_t *len)
+{
+    char path[1024];
+    const char *dir = getenv("top_srcdir");
+    snprintf(path, sizeof path, "%s/tests/data/binlog/mariadb-10.11-verbose.txt", dir ? dir : ".");
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char *buf = malloc(1 << 20);
+    *len = fread(buf, 1, (1 << 20) - 1, f);
+    fclose(f);
+    return buf;
+}
+
+START_TEST(recorded_insert_is_one_change)
+{
+    size_t len;
+    char *text = Fixture(&len);
+    Seen seen = {0};
+    BinlogRows b;
+    BinlogRows_init(&b, "mariadb-bin.000001", Key_of, On_change, &seen);
+    /* fed in odd pieces, as a pipe hands them */
+    for (size_t off = 0; off < len; off += 7)
+        BinlogRows_feed(&b, text + off, len - off < 7 ? len - off : 7);
+    free(text);
+    ck_assert_int_eq(seen.n, 1);
+    ck_assert_str_eq(seen.table[0], "shop.orders");
+    ck_assert(seen.has_key[0]);
+    ck_assert_int_eq(seen.key[0], 1796576955102956LL);
+    ck_assert_uint_eq(seen.coord[0], Binlog_coord("mariadb-bin.000001", 2620019));
+    /* the stream ends in the next file; a restart begins at the last GTID */
+    ck_assert_str_eq(b.file, "mariadb-bin.000002");
+    ck_assert_uint_eq(b.coord, Binlog_coord("mariadb-bin.000002", 4));
+    ck_assert_str_eq(b.trx_file, "mariadb-bin.000002");
+}
+END_TEST
+
+static const char *const UPDATE_TEXT =
+    "# at 500\n"
+    "#261206 17:09:15 server id 1  end_log_pos 540 CRC32 0x1 \tGTID 0-1-9 trans\n"
+    "# at 540\n"
+    "#261206 17:09:15 server id 1  end_log_pos 700 CRC32 0x2 \tUpdate_rows: table id 28\n"
+    "### UPDATE `shop`.`customers`\n"
+    "### WHERE\n"
+    "###   @1=41\n"
+    "###   @2='a'\n"
+    "### SET\n"
+    "###   @1=42\n"
+    "###   @2='b'\n"
+    "### DELETE FROM `shop`.`orders`\n"
+    "### WHERE\n"
+    "###   @1=-6 (250)\n"
+    "### INSERT INTO `shop`.`notes`\n"
+    "### SET\n"
+    "###   @1='x'\n"
+    "### INSERT INTO `other`.`t`\n"
+    "### SET\n"
+    "###   @1=5\n";
+
+START_TEST(update_marks_both_images)
+{
+    Seen seen = {0};
+    BinlogRows b;
+    BinlogRows_init(&b, "bin.000003", Key_of, On_change, &seen);
+    BinlogRows_feed(&b, UPDATE_TEXT, strlen(UPDATE_TEXT));
+    ck_assert_int_eq(seen.n, 4);
+    ck_assert_int_eq(seen.key[0], 41); /* the row before ... */
+    ck_assert_int_eq(seen.key[1], 42); /* ... and after: both ranges changed */
+    ck_assert_str_eq(seen.table[2], "shop.orders");
+    ck_assert_int_eq(seen.key[2], 250); /* an unsigned column's value */
+    ck_assert_str_eq(seen.table[3], "shop.notes");
+    ck_assert(!seen.has_key[3]); /* a table tracked whole */
+    ck_assert_uint_eq(seen.coord[0], Binlog_coord("bin.000003", 700));
+    ck_assert_str_eq(b.trx_file, "bin.000003");
+    ck_assert_uint_eq(b.trx_pos, 500);
+}
+END_TEST
+
+START_TEST(values_and_coordinates)
+{
+    int n;
+    int64_t v;
+    ck_assert_int_eq(BinlogRows_value("@3=-17", &n, &v), 1);
+    ck_assert_int_eq(n, 3);
+    ck_assert_int_eq(v, -17);
+    ck_assert_int_eq(BinlogRows_value("@1='text'", &n, &v), 0);
+    ck_assert_int_eq(BinlogRows_value("@1=NULL", &n, &v), 0);
+    ck_assert_int_eq(BinlogRows_value("@1=-1 (18446744073709551615)", &n, &v), 0);
+    ck_assert_int_eq(BinlogRows_value("# Number of rows", &n, &v), -1);
+    ck_assert_uint_gt(Binlog_coord("mysql-bin.000010", 4), Binlog_coord("mysql-bin.000009", 99999));
+    ck_assert_uint_eq(Binlog_coord("no-suffix", 4), 0);
+}
+END_TEST
+
+static VerifyTable Table_three_chunks(void)
+{
+    VerifyTable t = {
+        .name = "shop.orders", .quoted = "`shop`.`orders`", .key = "`id`", .key_ordinal = 1};
+    const char *cols[] = {"id", "note"};
+    t.row_digest = Chunk_row_digest(cols, 2);
+    ck_assert_int_eq(Chunk_append(&t, INT64_MIN, 999), 0);
+    ck_assert_int_eq(Chunk_append(&t, 1000, 1999), 0);
+    ck_assert_int_eq(Chunk_append(&t, 2000, INT64_MAX), 0);
+    return t;
+}
+
+START_TEST(chunk_map_and_settled)
+{
+    VerifyTable t = Table_three_chunks();
+    ck_assert_ptr_eq(Chunk_of(&t, -5), &t.chunks[0]);
+    ck_assert_ptr_eq(Chunk_of(&t, 1000), &t.chunks[1]);
+    ck_assert_ptr_eq(Chunk_of(&t, 1999), &t.chunks[1]);
+    ck_assert_ptr_eq(Chunk_of(&t, INT64_MAX), &t.chunks[2]);
+    VerifyChunk *c = &t.chunks[1];
+    ck_assert(!Chunk_settled(c)); /* never compared */
+    c->state = CHUNK_EQUAL;
+    c->checked_at = 100;
+    Chunk_mark_changed(&t, true, 1500, 90); /* before the comparison: seen by it */
+    ck_assert(Chunk_settled(c));
+    Chunk_mark_changed(&t, true, 1500, 101);
+    ck_assert(!Chunk_settled(c));
+    ck_assert(!Chunk_settled(&t.chunks[2]));
+    ck_assert_uint_eq(t.chunks[0].changed_at, 0); /* other chunks untouched */
+    Chunk_mark_changed(&t, false, 0, 200);        /* no key: every chunk */
+    ck_assert_uint_eq(t.chunks[0].changed_at, 200);
+    ck_assert_int_eq(Chunk_split(&t, 2, 5000), 0);
+    ck_assert_int_eq(t.nchunks, 4);
+    ck_assert_int_eq(t.chunks[2].hi, 4999);
+    ck_assert_int_eq(t.chunks[3].lo, 5000);
+    ck_assert_uint_eq(t.chunks[3].changed_at, 200); /* the halves keep what was known */
+    ck_assert_int_eq(Chunk_split(&t, 0, INT64_MIN), -1);
+    Chunk_table_free(&t);
+}
+END_TEST
+
+START_TEST(chunk_sql_and_names)
+{
+    VerifyTable t = Table_three_chunks();
+    char sql[1024], what[120];
+    Chunk_sum_sql(&t, &t.chunks[1], sql, sizeof sql);
+    ck_assert_str_eq(sql, "SELECT COUNT(*), COALESCE(SUM(CAST(CONV(LEFT(MD5(CONCAT_WS('#', `id`, "
+                          "`note`, CONCAT('', ISNULL(`id`), ISNULL(`note`)))), 16), 16, 10) AS "
+                          "UNSIGNED)), 0) FROM `shop`.`orders` WHERE `id` BETWEEN 1000 AND 1999");
+    Chunk_sum_sql(&t, &t.chunks[0], sql, sizeof sql);
+    ck_assert_ptr_nonnull(strstr(sql, " WHERE `id` <= 999"));
+    Chunk_sum_sql(&t, &t.chunks[2], sql, sizeof sql);
+    ck_assert_ptr_nonnull(strstr(sql, " WHERE `id` >= 2000"));
+    Chunk_boundary_sql(&t, 1000, 500, sql, sizeof sql);
+    ck_assert_str_eq(sql, "SELECT `id` FROM `shop`.`orders` WHERE `id` >= 1000 ORDER BY `id` "
+                          "LIMIT 1 OFFSET 500");
+    Chunk_describe(&t, &t.chunks[0], what, sizeof what);
+    ck_assert_str_eq(what, "`id` start..999");
+    Chunk_describe(&t, &t.chunks[2], what, sizeof what);
+    ck_assert_str_eq(what, "`id` 2000..end");
+    Chunk_quote_name("we`ird", what, sizeof what);
+    ck_assert_str_eq(what, "`we``ird`");
+    Chunk_table_free(&t);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("verify");
+    TCase *tc = tcase_create("pure");
+    tcase_add_test(tc, recorded_insert_is_one_change);
+    tcase_add_test(tc, update_marks_both_images);
+    tcase_add_test(tc, values_and_coordinates);
+    tcase_add_test(tc, chunk_map_and_settled);
+    tcase_add_test(tc, chunk_sql_and_names);
+    suite_add_tcase(s, tc);
+    return Unit_run(s);
+}
