@@ -6,6 +6,7 @@
 #include "session/step_state.h"
 #include "lib/clock.h"
 #include "panels/panel.h"
+#include "session/metrics.h"
 
 static const char *ChecklistPanel_glyph(int state, bool ascii)
 {
@@ -85,6 +86,26 @@ static void ChecklistPanel_downtime(const PanelView *v, Canvas *c, Rect r, int y
     Canvas_printf(c, x, y, r.x + r.w - x, ROLE_MUTED, "  (%s)", state);
 }
 
+/* What "verified" means at this moment (verify mode "chunks"): chunks
+ * settled, rows covered, the age of the oldest comparison standing. */
+static void ChecklistPanel_verified(const PanelView *v, Canvas *c, Rect r, int y)
+{
+    const Model *m = v->model;
+    const Series *s = Model_series(m, M_VERIFY_SUMMARY);
+    const Series *pct = Model_series(m, M_VERIFY_SETTLED_PCT);
+    const Series *oldest = Model_series(m, M_VERIFY_OLDEST_S);
+    if (!s)
+        return;
+    bool all = pct && pct->has_value && pct->last >= 100.0;
+    char age[24] = "";
+    if (oldest && oldest->has_value)
+        Clock_format_duration((int64_t)oldest->last * 1000, age, sizeof age);
+    int x = r.x + Canvas_text(c, r.x, y, r.w, ROLE_MUTED, "Verified ");
+    x += Canvas_text(c, x, y, r.x + r.w - x, all ? ROLE_OK : ROLE_WARN, s->text);
+    if (age[0])
+        Canvas_printf(c, x, y, r.x + r.w - x, ROLE_MUTED, ", oldest %s", age);
+}
+
 static void ChecklistPanel_detail(const PanelView *v, Canvas *c, Rect r, int y)
 {
     const Model *m = v->model;
@@ -112,13 +133,16 @@ static void ChecklistPanel_draw(const PanelView *v, Canvas *c, Rect r)
     }
     if (y + 1 < r.y + r.h)
         ChecklistPanel_downtime(v, c, r, ++y);
+    if (Model_series(m, M_VERIFY_SUMMARY) && y + 1 < r.y + r.h)
+        ChecklistPanel_verified(v, c, r, ++y);
     if (y + 1 < r.y + r.h)
         ChecklistPanel_detail(v, c, r, ++y);
 }
 
 static int ChecklistPanel_measure(const PanelView *v, int width)
 {
-    return v->model->nsteps + (v->model->point.known ? 7 : 6);
+    int verified = Model_series(v->model, M_VERIFY_SUMMARY) ? 1 : 0;
+    return v->model->nsteps + (v->model->point.known ? 7 : 6) + verified;
 }
 
 const PanelClass ChecklistPanel_class = {

@@ -162,7 +162,7 @@ bool Chunk_settled(const VerifyChunk *c)
 
 void Chunk_describe(const VerifyTable *t, const VerifyChunk *c, char *out, size_t size)
 {
-    if (!t->key[0] || (c->lo == INT64_MIN && c->hi == INT64_MAX)) {
+    if (!t->key[0]) {
         snprintf(out, size, "whole table");
         return;
     }

@@ -25,6 +25,10 @@ enum {
     VERIFY_IDLE_MS = 500,
     VERIFY_LAG_WAIT_MS = 1000,
     VERIFY_RECHECK_MS = 1000, /* an unsettled chunk is not compared again sooner */
+    /* A settled chunk is compared again after this long: the binlog shows
+     * the source's writes, not a stray write on the target, and the oldest
+     * comparison's age is what the lead reads as "verified". */
+    VERIFY_REPASS_MS = 300000,
 };
 
 Db *Verifier_db(Verifier *v, bool source, char *err, size_t errsize)
@@ -199,6 +203,24 @@ static bool Verifier_pick_unsettled(Verifier *v, VerifyPick *p, int64_t now)
     return found;
 }
 
+/* With everything settled: the chunk compared longest ago, once that is
+ * longer ago than VERIFY_REPASS_MS. */
+static bool Verifier_pick_oldest(Verifier *v, VerifyPick *p, int64_t now)
+{
+    bool found = false;
+    int64_t best = now - VERIFY_REPASS_MS;
+    for (size_t ti = 0; ti < v->ntables; ti++) {
+        for (size_t ci = 0; ci < v->tables[ti].nchunks; ci++) {
+            if (v->tables[ti].chunks[ci].checked_mono_ms >= best)
+                continue;
+            best = v->tables[ti].chunks[ci].checked_mono_ms;
+            *p = (VerifyPick){.ti = ti, .ci = ci};
+            found = true;
+        }
+    }
+    return found;
+}
+
 static bool Verifier_pick(Verifier *v, VerifyPick *p)
 {
     pthread_mutex_lock(&v->lock);
@@ -213,6 +235,8 @@ static bool Verifier_pick(Verifier *v, VerifyPick *p)
     }
     if (!found)
         found = Verifier_pick_unsettled(v, p, Clock_mono_ms());
+    if (!found)
+        found = Verifier_pick_oldest(v, p, Clock_mono_ms());
     pthread_mutex_unlock(&v->lock);
     return found;
 }
@@ -401,6 +425,7 @@ static void Verifier_run(Probe *p)
             return;
     Probe_ok(p);
     int64_t posted = 0;
+    bool waiting = false; /* on the lag: said once, not every second */
     double limit = v->plan->thresholds.lag_seconds;
     while (!Probe_stopping(p)) {
         int64_t now = Clock_mono_ms();
@@ -413,9 +438,13 @@ static void Verifier_run(Probe *p)
         if (atomic_load(&v->paused) || !Verifier_pick(v, &pick)) {
             Probe_sleep(p, VERIFY_IDLE_MS);
         } else if (lag > limit) {
-            Probe_log(p, LOG_INFO, "verify: waiting, lag %.1f s is over %.1f s", lag, limit);
+            if (!waiting)
+                Probe_log(p, LOG_INFO, "verify: waiting while the lag (%.1f s) is over %.1f s", lag,
+                          limit);
+            waiting = true;
             Probe_sleep(p, VERIFY_LAG_WAIT_MS);
         } else {
+            waiting = false;
             int64_t t0 = Clock_mono_ms();
             int rc = Verifier_work(v, &pick);
             int64_t spent = Clock_mono_ms() - t0;
