@@ -16,7 +16,7 @@
 extern char **environ;
 
 /* Empty mask, default dispositions for the signals the parent may block or
- * ignore, a process group of its own. */
+ * ignore, a process group of its own, no descriptor but 0, 1 and 2. */
 static int Subprocess_spawn(char *const *argv, int infd, int outfd, int errfd, pid_t *pid)
 {
     posix_spawn_file_actions_t fa;
@@ -35,6 +35,10 @@ static int Subprocess_spawn(char *const *argv, int infd, int outfd, int errfd, p
         posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, outfd, 1);
     posix_spawn_file_actions_adddup2(&fa, errfd, 2);
+    /* Nothing of the console's is inherited: a database connection's socket
+     * left open in a long-running child (the binlog reader) would keep the
+     * plan's lock held on the source after the console died. */
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     posix_spawnattr_init(&at);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
                                       POSIX_SPAWN_SETPGROUP);
