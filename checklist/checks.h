@@ -39,4 +39,9 @@ void PreflightRds_instances(Checks *k);
 /* What the RDS checks run, for --dry-run. */
 void PreflightRds_describe(StepCtx *c);
 
+/* Verify mode chunks: the binlog reader, REPLICATION SLAVE on the source,
+ * the tables and their keys (preflight_verify.c). */
+void PreflightVerify_run(Checks *k);
+void PreflightVerify_describe(StepCtx *c);
+
 #endif

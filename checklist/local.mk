@@ -6,7 +6,7 @@ TESTS += tests/unit/test_engine tests/unit/test_fsutil
 endif
 libcutover_a_SOURCES += checklist/step.c checklist/step.h checklist/proc.c checklist/proc.h \
 	checklist/http.c checklist/http.h checklist/fsutil.c checklist/fsutil.h \
-	checklist/preflight.h checklist/checks.h checklist/preflight_rds.c checklist/step_preflight.c checklist/step_maintenance.c \
+	checklist/preflight.h checklist/checks.h checklist/preflight_rds.c checklist/preflight_verify.c checklist/step_preflight.c checklist/step_maintenance.c \
 	checklist/step_read_only.c checklist/step_lag_zero.c checklist/step_verify.c \
 	checklist/step_swap.c checklist/step_aws.c checklist/step_target_health.c checklist/step_stop_replication.c \
 	checklist/executor.c checklist/executor.h \

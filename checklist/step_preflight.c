@@ -115,6 +115,7 @@ void Preflight_describe(StepCtx *c)
              "NOW(6); target: poll until it arrives; every 500 ms for %.0f s, each under %.1f s",
              Pf_hb_table(c), c->plan->preflight_lag_window_s, Pf_threshold_s(c));
     PreflightRds_describe(c);
+    PreflightVerify_describe(c);
     Pf_describe_aws(c);
 }
 
@@ -621,6 +622,7 @@ int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
     Pf_replication(&k);
     PreflightRds_row_image(&k);
     PreflightRds_fence_under_read_only(&k);
+    PreflightVerify_run(&k);
     Pf_table(&k, "heartbeat table", Pf_hb_table(c), false);
     Pf_table(&k, "fence table", Pf_fence_table(c), true);
     Pf_fence_round_trip(&k);

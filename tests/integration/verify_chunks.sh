@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Verification by chunks (the lab plan's verify mode "chunks"), under the
-# application's write load: four differences planted on the target only,
+# application's write load. Pre-flight is a no-go without the binlog reader.
+# Four differences planted on the target only,
 # one per run, each found by the window's recheck with its table and key
 # range named, and each run rolled back before the swap:
 #   - a row changed (customers.name),
@@ -17,6 +18,14 @@ lab_start
 export LAB_APP_PASSWORD
 grep -q '"mode": "chunks"' "$LAB_PLAN" || fail "the lab plan does not verify by chunks"
 sleep 2 # the application writes for a while first
+
+# Without the binlog reader on PATH, pre-flight is a no-go that says why
+# (every chunk would otherwise be compared again inside the window).
+status=0
+env PATH=/nonexistent "$CUTOVER" check "$LAB_PLAN" >"$LAB_DIR/check-noreader.out" 2>&1 || status=$?
+[ "$status" = 1 ] || { cat "$LAB_DIR/check-noreader.out"; fail "check without mariadb-binlog: exit $status, 1 expected"; }
+grep -q 'FAIL  binlog reader .*mariadb-client' "$LAB_DIR/check-noreader.out" ||
+    { cat "$LAB_DIR/check-noreader.out"; fail "the no-go does not name the missing reader"; }
 
 # plant NAME TABLE KEY SQL-TO-PLANT SQL-TO-UNDO: one run that must fail at
 # verify naming TABLE and a range holding KEY, then roll back.
