@@ -15,16 +15,7 @@
 
 static char *Fixture(size_t *len)
 {
-    char path[1024];
-    const char *dir = getenv("top_srcdir");
-    snprintf(path, sizeof path, "%s/tests/data/binlog/mariadb-10.11-verbose.txt", dir ? dir : ".");
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    char *buf = malloc(1 << 20);
-    *len = fread(buf, 1, (1 << 20) - 1, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
+    return Unit_fixture("tests/data/binlog/mariadb-10.11-verbose.txt", len);
 }
 
 typedef struct {

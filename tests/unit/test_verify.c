@@ -42,15 +42,7 @@ static void On_change(const char *table, bool has_key, int64_t key, uint64_t coo
 
 static char *Fixture(size_t *len)
 {
-    char path[1024];
-    const char *dir = getenv("top_srcdir");
-    snprintf(path, sizeof path, "%s/tests/data/binlog/mariadb-10.11-verbose.txt", dir ? dir : ".");
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    char *buf = malloc(1 << 20);
-    *len = fread(buf, 1, (1 << 20) - 1, f);
-    fclose(f);
-    return buf;
+    return Unit_fixture("tests/data/binlog/mariadb-10.11-verbose.txt", len);
 }
 
 START_TEST(recorded_insert_is_one_change)
