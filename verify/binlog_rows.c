@@ -126,10 +126,29 @@ static void Br_row_line(BinlogRows *b, const char *line)
     b->on_change(b->table, rc == 1, key, b->coord, b->ctx);
 }
 
+/* A statement's text, not the dump's framing, transaction control or a
+ * session setting (those change no table). */
+static bool Br_statement(const char *line)
+{
+    static const char *const framing[] = {
+        "/*",       "SET ", "BEGIN",     "COMMIT",    "START TRANSACTION",
+        "ROLLBACK", "use ", "DELIMITER", "SAVEPOINT", "XA ",
+        "'",        NULL};
+    if (!line[0])
+        return false;
+    for (size_t i = 0; framing[i]; i++)
+        if (strncmp(line, framing[i], strlen(framing[i])) == 0)
+            return false;
+    return true;
+}
+
 static void Br_line(BinlogRows *b, const char *line)
 {
-    if (line[0] != '#')
+    if (line[0] != '#') {
+        if (b->on_statement && Br_statement(line))
+            b->on_statement(line, b->coord, b->ctx);
         return;
+    }
     if (strncmp(line, "# at ", 5) == 0)
         b->at = strtoull(line + 5, NULL, 10);
     else if (line[1] >= '0' && line[1] <= '9')

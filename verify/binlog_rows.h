@@ -25,9 +25,15 @@ typedef int (*BinlogRowsKeyFn)(const char *table, void *ctx);
 typedef void (*BinlogRowsChangeFn)(const char *table, bool has_key, int64_t key, uint64_t coord,
                                    void *ctx);
 
+/* One line of a statement event that is not transaction control or a
+ * session setting: DDL, TRUNCATE, or DML logged as a statement. Rows it
+ * changes have no row images, so the caller marks any table it names. */
+typedef void (*BinlogRowsStatementFn)(const char *line, uint64_t coord, void *ctx);
+
 typedef struct BinlogRows {
     BinlogRowsKeyFn key_of;
     BinlogRowsChangeFn on_change;
+    BinlogRowsStatementFn on_statement; /* optional */
     void *ctx;
     char line[8192]; /* the line being gathered (longer ones are cut: only heads matter) */
     size_t len;

@@ -229,6 +229,7 @@ BinlogTail *BinlogTail_start(const BinlogTailConfig *cfg, const char *file, uint
     t->cfg = *cfg;
     pthread_mutex_init(&t->lock, NULL);
     BinlogRows_init(&t->rows, file, cfg->key_of, cfg->on_change, cfg->ctx);
+    t->rows.on_statement = cfg->on_statement;
     t->rows.trx_pos = pos;
     if (pthread_create(&t->thread, NULL, Tail_main, t) != 0) {
         snprintf(err, errsize, "binlog reader: cannot start its thread");

@@ -24,6 +24,7 @@ typedef struct BinlogTailConfig {
     unsigned server_id;       /* the replica id it connects with: unique on the source */
     BinlogRowsKeyFn key_of;
     BinlogRowsChangeFn on_change;
+    BinlogRowsStatementFn on_statement;
     void *ctx;
 } BinlogTailConfig;
 

@@ -109,6 +109,47 @@ START_TEST(update_marks_both_images)
 }
 END_TEST
 
+/* Rows and statements of one stream: Seen first, so On_change reads it. */
+typedef struct Both {
+    Seen seen;
+    int n;
+    char line[4][128];
+} Both;
+
+static void On_statement(const char *line, uint64_t coord, void *ctx)
+{
+    (void)coord;
+    Both *s = ctx;
+    if (s->n < 4)
+        snprintf(s->line[s->n++], sizeof s->line[0], "%s", line);
+}
+
+START_TEST(statements_without_row_images)
+{
+    static const char *const text = "/*!50530 SET @@SESSION.PSEUDO_SLAVE_MODE=1*/;\n"
+                                    "DELIMITER /*!*/;\n"
+                                    "BEGIN\n"
+                                    "SET TIMESTAMP=1796576947/*!*/;\n"
+                                    "use `shop`/*!*/;\n"
+                                    "TRUNCATE TABLE customers\n"
+                                    "/*!*/;\n"
+                                    "ALTER TABLE shop.orders\n"
+                                    "  ADD COLUMN x INT\n"
+                                    "COMMIT/*!*/;\n"
+                                    "START TRANSACTION\n";
+    Both both = {0};
+    BinlogRows b;
+    BinlogRows_init(&b, "bin.000001", Key_of, On_change, &both);
+    b.on_statement = On_statement;
+    BinlogRows_feed(&b, text, strlen(text));
+    ck_assert_int_eq(both.n, 3);
+    ck_assert_str_eq(both.line[0], "TRUNCATE TABLE customers");
+    ck_assert_str_eq(both.line[1], "ALTER TABLE shop.orders");
+    ck_assert_str_eq(both.line[2], "  ADD COLUMN x INT");
+    ck_assert_int_eq(both.seen.n, 0);
+}
+END_TEST
+
 START_TEST(values_and_coordinates)
 {
     int n;
@@ -197,6 +238,7 @@ int main(void)
     TCase *tc = tcase_create("pure");
     tcase_add_test(tc, recorded_insert_is_one_change);
     tcase_add_test(tc, update_marks_both_images);
+    tcase_add_test(tc, statements_without_row_images);
     tcase_add_test(tc, values_and_coordinates);
     tcase_add_test(tc, chunk_map_and_settled);
     tcase_add_test(tc, chunk_sql_and_names);
