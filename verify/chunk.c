@@ -104,7 +104,7 @@ int Chunk_append(VerifyTable *t, int64_t lo, int64_t hi)
 {
     if (Chunk_reserve(t, t->nchunks + 1) != 0)
         return -1;
-    t->chunks[t->nchunks++] = (VerifyChunk){.lo = lo, .hi = hi};
+    t->chunks[t->nchunks++] = (VerifyChunk){.lo = lo, .hi = hi, .dirty_lo = 1, .dirty_hi = 0};
     return 0;
 }
 
@@ -137,10 +137,19 @@ VerifyChunk *Chunk_of(VerifyTable *t, int64_t key)
     return NULL;
 }
 
-static void Chunk_touch(VerifyChunk *c, uint64_t coord)
+static void Chunk_touch(VerifyChunk *c, uint64_t coord, int64_t lo, int64_t hi)
 {
     if (coord > c->changed_at)
         c->changed_at = coord;
+    if (c->dirty_lo > c->dirty_hi) {
+        c->dirty_lo = lo;
+        c->dirty_hi = hi;
+        return;
+    }
+    if (lo < c->dirty_lo)
+        c->dirty_lo = lo;
+    if (hi > c->dirty_hi)
+        c->dirty_hi = hi;
 }
 
 void Chunk_mark_changed(VerifyTable *t, bool has_key, int64_t key, uint64_t coord)
@@ -148,16 +157,36 @@ void Chunk_mark_changed(VerifyTable *t, bool has_key, int64_t key, uint64_t coor
     if (has_key && t->key[0]) {
         VerifyChunk *c = Chunk_of(t, key);
         if (c)
-            Chunk_touch(c, coord);
+            Chunk_touch(c, coord, key, key);
         return;
     }
     for (size_t i = 0; i < t->nchunks; i++)
-        Chunk_touch(&t->chunks[i], coord);
+        Chunk_touch(&t->chunks[i], coord, t->chunks[i].lo, t->chunks[i].hi);
 }
 
 bool Chunk_settled(const VerifyChunk *c)
 {
     return c->state == CHUNK_EQUAL && c->changed_at <= c->checked_at;
+}
+
+void Chunk_compared(VerifyChunk *c, bool equal, uint64_t coord)
+{
+    c->state = equal ? CHUNK_EQUAL : CHUNK_UNSETTLED;
+    c->checked_at = coord;
+    if (c->changed_at <= coord) {
+        c->dirty_lo = 1;
+        c->dirty_hi = 0;
+    }
+}
+
+bool Chunk_recheck_span(const VerifyChunk *c, VerifyChunk *span)
+{
+    *span = *c;
+    if (c->state != CHUNK_EQUAL || c->dirty_lo > c->dirty_hi)
+        return false;
+    span->lo = c->dirty_lo > c->lo ? c->dirty_lo : c->lo;
+    span->hi = c->dirty_hi < c->hi ? c->dirty_hi : c->hi;
+    return span->lo != c->lo || span->hi != c->hi;
 }
 
 void Chunk_describe(const VerifyTable *t, const VerifyChunk *c, char *out, size_t size)

@@ -32,6 +32,10 @@ typedef struct VerifyChunk {
     ChunkState state;
     uint64_t checked_at; /* Binlog_coord read before the source's side of the last check */
     uint64_t changed_at; /* the newest change inside seen in the binlog (0: none) */
+    /* The keys changed since the last comparison, lo..hi (lo > hi: none):
+     * a chunk found equal and changed only there needs only that span
+     * compared again. A change without a key spans the whole chunk. */
+    int64_t dirty_lo, dirty_hi;
     int64_t checked_mono_ms;
     int64_t rows; /* at the last check */
 } VerifyChunk;
@@ -74,6 +78,15 @@ void Chunk_mark_changed(VerifyTable *t, bool has_key, int64_t key, uint64_t coor
 
 /* Equal at its last check and not changed after it. */
 bool Chunk_settled(const VerifyChunk *c);
+
+/* Records a comparison at coord: its state, and the changed span forgotten
+ * unless a change after coord is already known (then the span is kept
+ * whole: it holds that change). */
+void Chunk_compared(VerifyChunk *c, bool equal, uint64_t coord);
+
+/* What must be compared again: the changed span of a chunk found equal
+ * before (narrowed, true), else the whole chunk (false). */
+bool Chunk_recheck_span(const VerifyChunk *c, VerifyChunk *span);
 
 /* "id 1..5000", "id 300001..end", "whole table": for messages. */
 void Chunk_describe(const VerifyTable *t, const VerifyChunk *c, char *out, size_t size);

@@ -72,8 +72,7 @@ void Verifier_settle(Verifier *v, size_t ti, size_t ci, bool equal, uint64_t coo
 {
     pthread_mutex_lock(&v->lock);
     VerifyChunk *c = &v->tables[ti].chunks[ci];
-    c->state = equal ? CHUNK_EQUAL : CHUNK_UNSETTLED;
-    c->checked_at = coord;
+    Chunk_compared(c, equal, coord);
     c->checked_mono_ms = Clock_mono_ms();
     c->rows = rows;
     pthread_mutex_unlock(&v->lock);

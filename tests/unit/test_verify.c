@@ -207,6 +207,36 @@ START_TEST(chunk_map_and_settled)
 }
 END_TEST
 
+START_TEST(recheck_narrows_to_changed_keys)
+{
+    VerifyTable t = Table_three_chunks();
+    VerifyChunk *c = &t.chunks[2]; /* 2000..end: rows are added here */
+    VerifyChunk span;
+    ck_assert(!Chunk_recheck_span(c, &span)); /* never compared: all of it */
+    Chunk_compared(c, true, 100);
+    Chunk_mark_changed(&t, true, 5000, 101);
+    Chunk_mark_changed(&t, true, 5003, 102);
+    ck_assert(Chunk_recheck_span(c, &span));
+    ck_assert_int_eq(span.lo, 5000);
+    ck_assert_int_eq(span.hi, 5003);
+    /* a comparison at 101 keeps the span: a change at 102 is already known */
+    Chunk_compared(c, true, 101);
+    ck_assert(!Chunk_settled(c));
+    ck_assert(Chunk_recheck_span(c, &span));
+    ck_assert_int_eq(span.lo, 5000);
+    Chunk_compared(c, true, 102); /* all seen: forgotten */
+    ck_assert(Chunk_settled(c));
+    Chunk_mark_changed(&t, false, 0, 200); /* no key: the whole chunk again */
+    ck_assert(!Chunk_recheck_span(c, &span));
+    ck_assert_int_eq(span.lo, 2000);
+    ck_assert_int_eq(span.hi, INT64_MAX);
+    Chunk_compared(c, false, 201); /* differed: all of it next time */
+    Chunk_mark_changed(&t, true, 2500, 202);
+    ck_assert(!Chunk_recheck_span(c, &span));
+    Chunk_table_free(&t);
+}
+END_TEST
+
 START_TEST(chunk_sql_and_names)
 {
     VerifyTable t = Table_three_chunks();
@@ -242,6 +272,7 @@ int main(void)
     tcase_add_test(tc, values_and_coordinates);
     tcase_add_test(tc, chunk_map_and_settled);
     tcase_add_test(tc, chunk_sql_and_names);
+    tcase_add_test(tc, recheck_narrows_to_changed_keys);
     suite_add_tcase(s, tc);
     return Unit_run(s);
 }
