@@ -159,11 +159,12 @@ static int Verify_freeze_at(StepCtx *c, char *file, size_t size, uint64_t *pos)
 static void Verify_chunks_log(StepCtx *c, const VerifyOutcome *o)
 {
     Step_log(c, LOG_INFO,
-             "verify: %zu chunks, %" PRId64 " rows; %zu compared in the window (%" PRId64
-             " rows) in %" PRId64 " ms after %" PRId64 " ms for the binlog reader; oldest "
+             "verify: %zu chunks, %" PRId64
+             " rows; %zu compared in the window (%zu queries, %" PRId64 " rows) in %" PRId64
+             " ms after %" PRId64 " ms for the binlog reader; oldest "
              "comparison %" PRId64 " s",
-             o->chunks, o->rows, o->rechecked, o->rows_rechecked, o->recheck_ms, o->wait_ms,
-             o->oldest_check_s);
+             o->chunks, o->rows, o->rechecked, o->queries, o->rows_rechecked, o->recheck_ms,
+             o->wait_ms, o->oldest_check_s);
     if (o->whole[0])
         Step_log(c, LOG_INFO, "verify: compared whole: %s", o->whole);
     if (!o->tracked)

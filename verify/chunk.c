@@ -122,6 +122,26 @@ int Chunk_split(VerifyTable *t, size_t i, int64_t at)
     return 0;
 }
 
+int Chunk_merge_settled(VerifyTable *t, size_t i, int64_t max_rows)
+{
+    if (i + 1 >= t->nchunks)
+        return 0;
+    VerifyChunk *a = &t->chunks[i], *b = &t->chunks[i + 1];
+    if (!Chunk_settled(a) || !Chunk_settled(b) || a->rows + b->rows > max_rows)
+        return 0;
+    a->hi = b->hi;
+    a->rows += b->rows;
+    if (b->checked_at < a->checked_at)
+        a->checked_at = b->checked_at;
+    if (b->changed_at > a->changed_at)
+        a->changed_at = b->changed_at;
+    if (b->checked_mono_ms < a->checked_mono_ms)
+        a->checked_mono_ms = b->checked_mono_ms;
+    memmove(&t->chunks[i + 1], &t->chunks[i + 2], (t->nchunks - i - 2) * sizeof t->chunks[0]);
+    t->nchunks--;
+    return 1;
+}
+
 VerifyChunk *Chunk_of(VerifyTable *t, int64_t key)
 {
     size_t lo = 0, hi = t->nchunks;

@@ -70,6 +70,11 @@ void Chunk_boundary_sql(const VerifyTable *t, int64_t lo, int64_t n, char *sql, 
 int Chunk_append(VerifyTable *t, int64_t lo, int64_t hi);
 /* Splits chunk i before key at (lo < at <= hi); both halves keep its state. */
 int Chunk_split(VerifyTable *t, size_t i, int64_t at);
+/* Joins chunk i and i+1 when both are settled and hold together at most
+ * max_rows: the tail's cuts would otherwise leave a chunk per comparison.
+ * The joined chunk keeps the older comparison. 1 joined, 0 not. */
+int Chunk_merge_settled(VerifyTable *t, size_t i, int64_t max_rows);
+
 /* The chunk holding key, or NULL (not yet planned). */
 VerifyChunk *Chunk_of(VerifyTable *t, int64_t key);
 

@@ -67,42 +67,82 @@ static void Recheck_whole(const Verifier *v, char *out, size_t size)
     }
 }
 
-/* Compares chunk ci of table ti (only the keys changed since it was found
- * equal, when the binlog was followed up to the freeze); 1 equal, 0
- * differs (out->difference), -1 error. */
-static int Recheck_chunk(Verifier *v, size_t ti, size_t ci, uint64_t coord, VerifyOutcome *out,
-                         char *err, size_t errsize)
+/* What one comparison in the window covers: chunks first..last of a table,
+ * whole, or (first == last) only the keys changed since it was found equal. */
+typedef struct RecheckRun {
+    size_t ti, first, last;
+    bool narrowed;
+    VerifyChunk span;
+} RecheckRun;
+
+static void Recheck_settle(Verifier *v, const RecheckRun *run, bool equal, uint64_t coord,
+                           int64_t rows)
 {
-    VerifyChunk chunk;
-    pthread_mutex_lock(&v->lock);
-    bool narrowed = out->tracked && Chunk_recheck_span(&v->tables[ti].chunks[ci], &chunk);
-    int64_t rows_before = v->tables[ti].chunks[ci].rows;
-    pthread_mutex_unlock(&v->lock);
+    for (size_t ci = run->first; ci <= run->last; ci++) {
+        pthread_mutex_lock(&v->lock);
+        int64_t before = v->tables[run->ti].chunks[ci].rows;
+        pthread_mutex_unlock(&v->lock);
+        /* A narrowed or joined comparison does not count each chunk's rows:
+         * they keep the figure of their last own comparison. */
+        bool own = run->first == run->last && !run->narrowed;
+        Verifier_settle(v, run->ti, ci, equal, coord, own ? rows : before);
+    }
+}
+
+/* Compares one run; 1 equal, 0 differs (out->difference), -1 error. */
+static int Recheck_run(Verifier *v, const RecheckRun *run, uint64_t coord, VerifyOutcome *out,
+                       char *err, size_t errsize)
+{
+    const VerifyTable *table = &v->tables[run->ti];
     Db *s = Verifier_db(v, true, err, errsize);
     Db *t = s ? Verifier_db(v, false, err, errsize) : NULL;
     if (!s || !t)
         return -1;
     CompareResult r;
-    if (Compare_chunk(s, t, &v->tables[ti], &chunk, true, &r) != 0) {
-        snprintf(err, errsize, "%s: %s", v->tables[ti].name, r.error);
+    if (Compare_chunk(s, t, table, &run->span, true, &r) != 0) {
+        snprintf(err, errsize, "%s: %s", table->name, r.error);
         Verifier_drop(v, true);
         Verifier_drop(v, false);
         return -1;
     }
-    out->rechecked++;
+    out->rechecked += run->last - run->first + 1;
+    out->queries++;
     out->rows_rechecked += r.source.rows;
     bool equal = Compare_equal(&r);
-    /* Narrowed to the changed keys: the rest was equal and has not changed,
-     * so the chunk's standing follows the span's (its rows as last counted). */
-    Verifier_settle(v, ti, ci, equal, coord, narrowed ? rows_before : r.source.rows);
+    Recheck_settle(v, run, equal, coord, r.source.rows);
     if (!equal) {
         char range[120], sums[240];
-        Chunk_describe(&v->tables[ti], &chunk, range, sizeof range);
+        Chunk_describe(table, &run->span, range, sizeof range);
         Compare_describe(&r, sums, sizeof sums);
-        snprintf(out->difference, sizeof out->difference, "%s %s differs: %s", v->tables[ti].name,
-                 range, sums);
+        snprintf(out->difference, sizeof out->difference, "%s %s differs: %s", table->name, range,
+                 sums);
     }
     return equal ? 1 : 0;
+}
+
+/* The run starting at chunk ci of table ti, if ci needs comparing: a
+ * narrowed chunk alone, else every neighbour that needs a whole comparison
+ * too, in one query (a round trip per chunk would cost more than the rows). */
+static bool Recheck_next_run(Verifier *v, size_t ti, size_t ci, bool tracked, RecheckRun *run)
+{
+    VerifyTable *t = &v->tables[ti];
+    pthread_mutex_lock(&v->lock);
+    bool needed = Recheck_needed(&t->chunks[ci], tracked);
+    if (needed) {
+        *run = (RecheckRun){.ti = ti, .first = ci, .last = ci};
+        run->narrowed = tracked && Chunk_recheck_span(&t->chunks[ci], &run->span);
+        while (!run->narrowed && run->last + 1 < t->nchunks &&
+               Recheck_needed(&t->chunks[run->last + 1], tracked)) {
+            VerifyChunk next;
+            if (tracked && Chunk_recheck_span(&t->chunks[run->last + 1], &next))
+                break;
+            run->last++;
+        }
+        if (!run->narrowed)
+            run->span.hi = t->chunks[run->last].hi;
+    }
+    pthread_mutex_unlock(&v->lock);
+    return needed;
 }
 
 static int Recheck_all(Verifier *v, uint64_t coord, atomic_bool *cancel, VerifyOutcome *out,
@@ -110,16 +150,15 @@ static int Recheck_all(Verifier *v, uint64_t coord, atomic_bool *cancel, VerifyO
 {
     for (size_t ti = 0; ti < v->ntables; ti++) {
         for (size_t ci = 0; ci < v->tables[ti].nchunks; ci++) {
-            pthread_mutex_lock(&v->lock);
-            bool needed = Recheck_needed(&v->tables[ti].chunks[ci], out->tracked);
-            pthread_mutex_unlock(&v->lock);
-            if (!needed)
+            RecheckRun run;
+            if (!Recheck_next_run(v, ti, ci, out->tracked, &run))
                 continue;
             if (cancel && atomic_load(cancel))
                 return snprintf(err, errsize, "cancelled"), -1;
-            int rc = Recheck_chunk(v, ti, ci, coord, out, err, errsize);
+            int rc = Recheck_run(v, &run, coord, out, err, errsize);
             if (rc <= 0)
                 return rc;
+            ci = run.last;
         }
     }
     return 1;

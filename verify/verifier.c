@@ -25,6 +25,7 @@ enum {
     VERIFY_IDLE_MS = 500,
     VERIFY_LAG_WAIT_MS = 1000,
     VERIFY_RECHECK_MS = 1000, /* an unsettled chunk is not compared again sooner */
+    VERIFY_TAIL_ROWS = 2000,  /* the last chunk is cut once it holds this many rows */
     /* A settled chunk is compared again after this long: the binlog shows
      * the source's writes, not a stray write on the target, and the oldest
      * comparison's age is what the lead reads as "verified". */
@@ -302,7 +303,44 @@ static void Verifier_maybe_split(Verifier *v, size_t ti, size_t ci, int64_t rows
     if (Verifier_boundary(v, &v->tables[ti], lo, &at, err, sizeof err) != 1)
         return;
     pthread_mutex_lock(&v->lock);
-    Chunk_split(&v->tables[ti], ci, at);
+    if (Chunk_split(&v->tables[ti], ci, at) == 0) { /* the cut is chunk_rows rows in */
+        v->tables[ti].chunks[ci].rows = v->chunk_rows;
+        v->tables[ti].chunks[ci + 1].rows = rows - v->chunk_rows;
+    }
+    pthread_mutex_unlock(&v->lock);
+}
+
+/* The last chunk (to the end of the key range) is where an application
+ * adds rows, so it is rarely equal while the target is behind. Once it
+ * holds VERIFY_TAIL_ROWS it is cut at the source's largest key: the rows up
+ * to there settle once the target has them, and the new last chunk holds
+ * only what was added since, which is all the window compares of it. */
+static void Verifier_cut_tail(Verifier *v, size_t ti, size_t ci)
+{
+    const VerifyTable *t = &v->tables[ti];
+    if (!t->key[0] || ci + 1 != t->nchunks || t->chunks[ci].hi != INT64_MAX ||
+        t->chunks[ci].rows < VERIFY_TAIL_ROWS)
+        return;
+    char sql[400], err[300];
+    int64_t max = 0;
+    snprintf(sql, sizeof sql, "SELECT MAX(%s) FROM %s", t->key, t->quoted);
+    Db *db = Verifier_db(v, true, err, sizeof err);
+    if (!db || Db_query_int(db, sql, &max, err, sizeof err) != 1 || max == INT64_MAX)
+        return;
+    pthread_mutex_lock(&v->lock);
+    if (max >= v->tables[ti].chunks[ci].lo && Chunk_split(&v->tables[ti], ci, max + 1) == 0)
+        v->tables[ti].chunks[ci + 1].rows = 0; /* only what is added from now */
+    pthread_mutex_unlock(&v->lock);
+}
+
+/* Settled neighbours that fit in one chunk are joined. */
+static void Verifier_merge(Verifier *v, size_t ti)
+{
+    pthread_mutex_lock(&v->lock);
+    VerifyTable *t = &v->tables[ti];
+    for (size_t i = 0; i + 1 < t->nchunks;)
+        if (!Chunk_merge_settled(t, i, v->chunk_rows))
+            i++;
     pthread_mutex_unlock(&v->lock);
 }
 
@@ -341,6 +379,8 @@ static int Verifier_compare(Verifier *v, size_t ti, size_t ci, char *err, size_t
     Verifier_settle(v, ti, ci, Compare_equal(&r) && coord != 0, coord, r.source.rows);
     Verifier_adapt(v, r.source.rows, r.source_ms);
     Verifier_maybe_split(v, ti, ci, r.source.rows);
+    Verifier_cut_tail(v, ti, ci);
+    Verifier_merge(v, ti);
     return 0;
 }
 

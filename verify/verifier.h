@@ -37,7 +37,8 @@ typedef struct VerifyOutcome {
     bool equal; /* every chunk of every table compared equal */
     size_t tables;
     size_t chunks;          /* in all */
-    size_t rechecked;       /* compared inside the window */
+    size_t rechecked;       /* chunks compared inside the window */
+    size_t queries;         /* the comparisons that took (neighbours are joined) */
     int64_t rows_rechecked; /* source rows those held */
     int64_t rows;           /* source rows of all the chunks, as last compared */
     int64_t wait_ms;        /* waiting for the tail to reach the freeze */

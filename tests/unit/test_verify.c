@@ -230,6 +230,19 @@ START_TEST(recheck_narrows_to_changed_keys)
     ck_assert(!Chunk_recheck_span(c, &span));
     ck_assert_int_eq(span.lo, 2000);
     ck_assert_int_eq(span.hi, INT64_MAX);
+    /* settled neighbours join, up to a size; an unsettled one does not */
+    Chunk_compared(&t.chunks[0], true, 300);
+    Chunk_compared(&t.chunks[1], true, 250);
+    t.chunks[0].rows = 10;
+    t.chunks[1].rows = 20;
+    ck_assert_int_eq(Chunk_merge_settled(&t, 0, 29), 0);
+    ck_assert_int_eq(Chunk_merge_settled(&t, 1, 1000), 0); /* chunk 2 is not settled */
+    ck_assert_int_eq(Chunk_merge_settled(&t, 0, 30), 1);
+    ck_assert_int_eq(t.nchunks, 2);
+    ck_assert_int_eq(t.chunks[0].hi, 1999);
+    ck_assert_uint_eq(t.chunks[0].checked_at, 250); /* the older comparison stands */
+    ck_assert_int_eq(t.chunks[0].rows, 30);
+    c = &t.chunks[1];
     Chunk_compared(c, false, 201); /* differed: all of it next time */
     Chunk_mark_changed(&t, true, 2500, 202);
     ck_assert(!Chunk_recheck_span(c, &span));
