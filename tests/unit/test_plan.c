@@ -182,6 +182,11 @@ static const BadCase bad_cases[] = {
      "verify.tables[1]: \"shop.b; drop\" is not a table name"},
     {HEAD "\"verify\": `{\"mode\": \"count\"}, " STEPS_NONE,
      "verify: missing required key \"tables\""},
+    {HEAD
+     "\"verify\": {\"mode\": \"chunks\", \"tables\": [\"s.t\"], \"chunk_ms\": `5}, " STEPS_NONE,
+     "verify.chunk_ms: expected an integer 10-60000, got 5"},
+    {HEAD "\"verify\": {\"mode\": `\"rows\", \"tables\": [\"s.t\"]}, " STEPS_NONE,
+     "verify.mode: unknown value \"rows\"; expected one of: count, checksum, chunks"},
     {HEAD "\"maintenance\": `{\"method\": \"file\"}, " STEPS_NONE,
      "maintenance: missing required key \"path\""},
     {HEAD "\"maintenance\": `{\"path\": \"/f\"}, " STEPS_NONE,
@@ -455,10 +460,11 @@ START_TEST(test_lab_example)
     ck_assert_int_eq(p->maintenance.method, METHOD_FILE);
     ck_assert_str_eq(p->maintenance.path, "/tmp/cutover-lab/maintenance.flag");
     ck_assert_int_eq(p->readonly.method, READONLY_GLOBAL);
-    ck_assert_int_eq(p->verify.mode, VERIFY_CHECKSUM);
-    ck_assert_uint_eq(p->verify.ntables, 2);
-    ck_assert_str_eq(p->verify.tables[1], "shop.customers");
-    ck_assert_ptr_null(p->verify.tables[2]);
+    ck_assert_int_eq(p->verify.mode, VERIFY_CHUNKS);
+    ck_assert_int_eq(p->verify.chunk_ms, 200);
+    ck_assert_uint_eq(p->verify.ntables, 4);
+    ck_assert_str_eq(p->verify.tables[3], "shop.order_history");
+    ck_assert_ptr_null(p->verify.tables[4]);
     ck_assert_int_eq(p->swap.method, SWAP_FILE);
     ck_assert_str_eq(p->swap.key, "DATABASE_URL");
     ck_assert_str_eq(p->swap.value, "mysql://app@127.0.0.1:40002/shop");
