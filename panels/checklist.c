@@ -5,6 +5,7 @@
 
 #include "session/step_state.h"
 #include "lib/clock.h"
+#include "panels/format.h"
 #include "panels/panel.h"
 #include "session/metrics.h"
 
@@ -94,14 +95,19 @@ static void ChecklistPanel_verified(const PanelView *v, Canvas *c, Rect r, int y
     const Series *s = Model_series(m, M_VERIFY_SUMMARY);
     const Series *pct = Model_series(m, M_VERIFY_SETTLED_PCT);
     const Series *oldest = Model_series(m, M_VERIFY_OLDEST_S);
+    const Series *rows = Model_series(m, M_VERIFY_ROWS);
     if (!s)
         return;
     bool all = pct && pct->has_value && pct->last >= 100.0;
-    char age[24] = "";
+    char age[24] = "", count[24] = "";
     if (oldest && oldest->has_value)
         Clock_format_duration((int64_t)oldest->last * 1000, age, sizeof age);
+    if (rows && rows->has_value)
+        Format_count(rows->last, count, sizeof count);
     int x = r.x + Canvas_text(c, r.x, y, r.w, ROLE_MUTED, "Verified ");
     x += Canvas_text(c, x, y, r.x + r.w - x, all ? ROLE_OK : ROLE_WARN, s->text);
+    if (count[0])
+        x += Canvas_printf(c, x, y, r.x + r.w - x, ROLE_MUTED, ", %s rows", count);
     if (age[0])
         Canvas_printf(c, x, y, r.x + r.w - x, ROLE_MUTED, ", oldest %s", age);
 }

@@ -26,7 +26,7 @@
                     text "not draining" when nothing applies */
 
 /* Verification before the freeze (verify mode "chunks") */
-#define M_VERIFY_SUMMARY     "verify.summary"     /* text: "412/420 chunks settled, ..." */
+#define M_VERIFY_SUMMARY     "verify.summary"     /* text: "412/420 chunks" settled, and flags */
 #define M_VERIFY_SETTLED_PCT "verify.settled_pct" /* chunks equal and unchanged since */
 #define M_VERIFY_PENDING     "verify.pending"     /* chunks to compare (again) */
 #define M_VERIFY_ROWS        "verify.rows"        /* source rows the comparisons covered */

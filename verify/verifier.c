@@ -455,8 +455,8 @@ static void Verifier_post(Verifier *v)
         cov.oldest_ms == INT64_MAX ? 0 : (Clock_mono_ms() - cov.oldest_ms + 999) / 1000;
     if (v->tail)
         BinlogTail_error(v->tail, tail, sizeof tail);
-    snprintf(text, sizeof text, "%zu/%zu chunks settled, %" PRId64 " rows%s%s", cov.settled,
-             cov.chunks + (cov.never > 0 && cov.chunks == 0), cov.rows,
+    snprintf(text, sizeof text, "%zu/%zu chunks%s%s", cov.settled,
+             cov.chunks + (cov.never > 0 && cov.chunks == 0),
              cov.never ? ", first pass running" : "",
              !v->tail || tail[0] ? ", changes not tracked" : "");
     double pct = cov.chunks ? 100.0 * (double)cov.settled / (double)cov.chunks : 0;
