@@ -63,15 +63,11 @@ static int Lz_prepare(StepCtx *c)
     Db *src = Step_source(c);
     if (!src)
         return -1;
-    DbRow *row = NULL;
     char err[400];
+    uint64_t pos = 0;
     const Dialect *d = Db_dialect(src);
-    if (Db_query_named(src, d->binlog_status, &row, err, sizeof err) == 1) {
-        const char *f = DbRow_get(row, "File"), *p = DbRow_get(row, "Position");
-        snprintf(m->freeze_file, sizeof m->freeze_file, "%s", f ? f : "");
-        m->freeze_pos = p ? atoll(p) : -1;
-    }
-    DbRow_free(row);
+    if (Db_binlog_position(src, m->freeze_file, sizeof m->freeze_file, &pos, err, sizeof err) == 1)
+        m->freeze_pos = (long long)pos;
     if (Step_string(c, src, "source", d->gtid_position, m->freeze_gtid, sizeof m->freeze_gtid) < 0)
         c->error[0] = '\0'; /* no GTIDs: the binlog position is the fallback */
     if (!m->freeze_file[0] && !m->freeze_gtid[0] && !c->plan->lag_zero.fence)

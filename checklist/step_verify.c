@@ -5,7 +5,6 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "checklist/step.h"
@@ -145,14 +144,9 @@ static int Verify_freeze_at(StepCtx *c, char *file, size_t size, uint64_t *pos)
     Db *db = Step_source(c);
     if (!db)
         return -1;
-    const char **cols;
-    size_t ncols;
-    char err[300];
-    if (Db_query_row(db, Db_dialect(db)->binlog_status, &cols, &ncols, err, sizeof err) != 1 ||
-        ncols < 2 || !cols[0] || !cols[1])
+    char err[300] = "no binary log";
+    if (Db_binlog_position(db, file, size, pos, err, sizeof err) != 1)
         return Step_fail(c, "verify: source: the binlog position is unreadable: %s", err);
-    snprintf(file, size, "%s", cols[0]);
-    *pos = strtoull(cols[1], NULL, 10);
     return 0;
 }
 

@@ -19,16 +19,10 @@ int TargetWrites_mark(StepCtx *c, TargetMark *m)
     Db *db = Step_target(c);
     if (!db)
         return -1;
-    DbRow *row = NULL;
     char err[400];
-    int rc = Db_query_named(db, Db_dialect(db)->binlog_status, &row, err, sizeof err);
-    const char *f = rc == 1 ? DbRow_get(row, "File") : NULL;
-    const char *p = rc == 1 ? DbRow_get(row, "Position") : NULL;
-    if (f && p) {
-        snprintf(m->file, sizeof m->file, "%s", f);
-        m->pos = atoll(p);
-    }
-    DbRow_free(row);
+    uint64_t pos = 0;
+    int rc = Db_binlog_position(db, m->file, sizeof m->file, &pos, err, sizeof err);
+    m->pos = (long long)pos;
     if (rc < 0)
         return Step_fail(c, "target: %s", err);
     if (!m->file[0])

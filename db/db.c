@@ -336,6 +336,22 @@ static DbRow *DbRow_build(MYSQL_RES *res, MYSQL_ROW values)
     return row;
 }
 
+int Db_binlog_position(Db *db, char *file, size_t fsize, uint64_t *pos, char *err, size_t errsize)
+{
+    DbRow *row = NULL;
+    int rc = Db_query_named(db, Db_dialect(db)->binlog_status, &row, err, errsize);
+    const char *f = rc == 1 ? DbRow_get(row, "File") : NULL;
+    const char *p = rc == 1 ? DbRow_get(row, "Position") : NULL;
+    if (rc == 1 && (!f || !p || !f[0]))
+        rc = 0;
+    if (rc == 1) {
+        snprintf(file, fsize, "%s", f);
+        *pos = strtoull(p, NULL, 10);
+    }
+    DbRow_free(row);
+    return rc;
+}
+
 int Db_query_named(Db *db, const char *sql, DbRow **row, char *err, size_t errsize)
 {
     *row = NULL;

@@ -53,6 +53,11 @@ const char *DbRow_either(const DbRow *row, const char *name1, const char *name2,
                          const char **column);
 void DbRow_free(DbRow *row);
 
+/* The server's binlog coordinates now (SHOW MASTER STATUS, or SHOW BINARY
+ * LOG STATUS where that is its name): 1 with file and pos, 0 when it has
+ * no binary log, -1 with err. */
+int Db_binlog_position(Db *db, char *file, size_t fsize, uint64_t *pos, char *err, size_t errsize);
+
 /* One scalar as a string / integer / double. Returns 1, 0 (no row / NULL) or -1. */
 int Db_query_string(Db *db, const char *sql, char *out, size_t outsize, char *err, size_t errsize);
 int Db_query_int(Db *db, const char *sql, int64_t *out, char *err, size_t errsize);

@@ -54,23 +54,17 @@ static double Replica_post_gtid(Probe *p, Db *db, const char *key, const char *s
 
 int Replica_poll_source(Probe *p, Replica *r, Db *db, ReplicaSnapshot *snap)
 {
-    DbRow *row = NULL;
     char err[256];
     memset(snap, 0, sizeof *snap);
-    int rc = Db_query_named(db, Db_dialect(db)->binlog_status, &row, err, sizeof err);
+    int rc = Db_binlog_position(db, snap->file, sizeof snap->file, &snap->pos, err, sizeof err);
     if (rc < 0 && Probe_db_lost(db))
         return -1;
-    const char *file = DbRow_get(row, "File"), *pos = DbRow_get(row, "Position");
-    if (rc == 1 && file && pos) {
-        snap->have_pos = true;
-        snprintf(snap->file, sizeof snap->file, "%s", file);
-        snap->pos = strtoull(pos, NULL, 10);
-    } else if (!r->warned_no_binlog) {
+    snap->have_pos = rc == 1;
+    if (rc != 1 && !r->warned_no_binlog) {
         r->warned_no_binlog = true;
         Probe_log(p, LOG_WARN, "no binlog coordinates on the source (%s)",
                   rc < 0 ? err : "binary log off?");
     }
-    DbRow_free(row);
     Replica_post_gtid(p, db, M_GTID_SOURCE, Db_dialect(db)->gtid_position,
                       r->mariadb ? "@@gtid_binlog_pos" : "@@gtid_executed");
     return Probe_db_lost(db) && Db_errno(db) != 0 ? -1 : 0;

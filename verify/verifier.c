@@ -52,21 +52,16 @@ void Verifier_drop(Verifier *v, bool source)
 
 uint64_t Verifier_source_coord(Verifier *v, char *file, size_t fsize, uint64_t *pos)
 {
-    char err[256];
+    char err[256], f[BINLOG_NAME_MAX];
+    uint64_t p = 0;
     Db *db = Verifier_db(v, true, err, sizeof err);
-    if (!db)
+    if (!db || Db_binlog_position(db, f, sizeof f, &p, err, sizeof err) != 1)
         return 0;
-    const char **cols;
-    size_t ncols;
-    if (Db_query_row(db, Db_dialect(db)->binlog_status, &cols, &ncols, err, sizeof err) != 1 ||
-        ncols < 2 || !cols[0] || !cols[1])
-        return 0;
-    uint64_t p = strtoull(cols[1], NULL, 10);
     if (file)
-        snprintf(file, fsize, "%s", cols[0]);
+        snprintf(file, fsize, "%s", f);
     if (pos)
         *pos = p;
-    return Binlog_coord(cols[0], p);
+    return Binlog_coord(f, p);
 }
 
 void Verifier_settle(Verifier *v, size_t ti, size_t ci, bool equal, uint64_t coord, int64_t rows)
@@ -490,10 +485,11 @@ static void Verifier_run(Probe *p)
             posted = now;
         }
         VerifyPick pick;
-        double lag = limit > 0 ? Verifier_lag_s(v) : -1;
+        double lag = -1;
+        /* Paused (the window) or nothing to compare: no query at all. */
         if (atomic_load(&v->paused) || !Verifier_pick(v, &pick)) {
             Probe_sleep(p, VERIFY_IDLE_MS);
-        } else if (lag > limit) {
+        } else if (limit > 0 && (lag = Verifier_lag_s(v)) > limit) {
             if (!waiting)
                 Probe_log(p, LOG_INFO, "verify: waiting while the lag (%.1f s) is over %.1f s", lag,
                           limit);
