@@ -24,6 +24,8 @@
 # Variables: top_srcdir, top_builddir, CUTOVER (the built binary), LAB_BIN
 # (the lab scripts), and after lab_start everything in lab.env (LAB_*).
 set -euo pipefail
+# A command that stops the test under set -e says which one it was.
+trap 'FAIL_REASON="${FAIL_REASON:-status $? from \`$BASH_COMMAND\` at line $LINENO}"' ERR
 
 : "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -36,6 +38,7 @@ PATH="$PATH:/usr/sbin:/usr/local/sbin"
 TEST_NAME=$(basename "${BASH_SOURCE[${#BASH_SOURCE[@]} - 1]:-$0}" .sh)
 
 fail() {
+    FAIL_REASON="$*"
     echo "FAIL: $TEST_NAME: $*" >&2
     exit 1
 }
@@ -99,6 +102,8 @@ lab_cleanup() {
             lab_show_logs
             "$LAB_BIN/down" "$LAB_DIR" >&2 || true
             echo "lab kept for inspection in $LAB_DIR" >&2
+            # Last, where a reader of the log's tail sees it first.
+            echo "FAIL (repeated): $TEST_NAME: ${FAIL_REASON:-exit status $status, before any fail (a command under set -e?)}" >&2
         else
             "$LAB_BIN/down" "$LAB_DIR" --purge >/dev/null || true
         fi
