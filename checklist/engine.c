@@ -57,6 +57,14 @@ int Engine_wait(Engine *e, StepKind k)
     return 0;
 }
 
+int Engine_unwait(Engine *e, StepKind k)
+{
+    if (!Engine_valid(k) || e->steps[k].state != STEP_WAITING)
+        return -1;
+    e->steps[k].state = STEP_PENDING;
+    return 0;
+}
+
 /* The step whose start stops the application's writes. */
 static int Engine_with_role(const Engine *e, StepRole role)
 {

@@ -45,7 +45,8 @@ int Engine_next(const Engine *e);
 
 /* Transitions; each returns 0, or -1 when it is not allowed from the step's
  * current state (the state is then left unchanged). */
-int Engine_wait(Engine *e, StepKind k);                            /* pending -> waiting */
+int Engine_wait(Engine *e, StepKind k);   /* pending -> waiting */
+int Engine_unwait(Engine *e, StepKind k); /* waiting -> pending: the wait ended, nothing ran */
 int Engine_begin(Engine *e, StepKind k, int64_t now_ms);           /* pending|waiting -> running */
 int Engine_finish(Engine *e, StepKind k, bool ok, int64_t now_ms); /* running -> done|failed */
 int Engine_rollback_begin(Engine *e, StepKind k, int64_t now_ms);  /* done|failed -> rolling-back */

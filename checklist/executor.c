@@ -13,6 +13,7 @@
 #include "aws/awsplan.h"
 #include "checklist/audit_anchor.h"
 #include "checklist/engine.h"
+#include "checklist/freeze_gate.h"
 #include "checklist/reverse.h"
 #include "checklist/step.h"
 #include "lib/clock.h"
@@ -376,6 +377,60 @@ static void Exec_post_failure(Executor *ex, StepKind k)
                       Engine_touched(&ex->engine) ? "; rollback available" : "");
 }
 
+static void Exec_gate_progress(void *arg, const char *text)
+{
+    Executor *ex = arg;
+    char line[EVENT_TEXT_MAX];
+    snprintf(line, sizeof line, "freeze gate: %s", text);
+    Exec_post_step(ex, (StepKind)Engine_freeze_step(&ex->engine), line);
+}
+
+/* Before the freeze step of a plan with a freeze gate: the step waits
+ * (state waiting, a countdown on its line) until the figures allow the
+ * freeze, then runs at once. The wait and its end are audited. Returns 0 to
+ * go on, -1 when it timed out or was cancelled: nothing was frozen. */
+static int Exec_gate(Executor *ex, StepKind k)
+{
+    const PlanFreeze *cfg = &ex->cfg.plan->freeze;
+    if (!cfg->gate || (int)k != Engine_freeze_step(&ex->engine))
+        return 0;
+    pthread_mutex_lock(&ex->mu);
+    int rc = Engine_wait(&ex->engine, k);
+    pthread_mutex_unlock(&ex->mu);
+    if (rc != 0)
+        return 0;
+    char executed[200];
+    snprintf(executed, sizeof executed,
+             "wait for lag and drain <= %d ms over %d samples%s, at most %d ms", cfg->max_lag_ms,
+             cfg->samples,
+             ex->cfg.verifier && cfg->wait_for_verify ? " and the first verify pass" : "",
+             cfg->timeout_ms);
+    Exec_post_log(ex, LOG_INFO, "freeze gate: %s", executed);
+    GateOutcome out;
+    FreezeGate_wait(cfg, ex->cfg.bus, ex->cfg.verifier, &ex->cancel, Exec_gate_progress, ex, &out);
+    char result[EVENT_TEXT_MAX + 64];
+    snprintf(result, sizeof result, "%s after %.1f s: %s",
+             out.state == GATE_OPEN        ? "open"
+             : out.state == GATE_TIMED_OUT ? "timed out"
+                                           : "cancelled",
+             out.waited_ms / 1000.0, out.text);
+    Exec_audit(ex, "session", "freeze-gate", executed, out.state == GATE_OPEN ? result : NULL,
+               out.state == GATE_OPEN ? NULL : result);
+    if (out.state == GATE_OPEN) {
+        Exec_post_log(ex, LOG_INFO, "freeze gate %s; freezing now", result);
+        return 0;
+    }
+    pthread_mutex_lock(&ex->mu);
+    Engine_unwait(&ex->engine, k);
+    pthread_mutex_unlock(&ex->mu);
+    Exec_post_step(ex, k, "not frozen: the freeze gate did not open");
+    if (out.state == GATE_TIMED_OUT)
+        Exec_post_log(ex, LOG_ERROR,
+                      "not frozen: freeze gate %s; nothing was changed: arm again to wait again",
+                      result);
+    return -1;
+}
+
 /* Runs the next step (or every remaining one when all is set). */
 static void Exec_forward(Executor *ex, bool all, bool only_preflight)
 {
@@ -386,6 +441,8 @@ static void Exec_forward(Executor *ex, bool all, bool only_preflight)
         if (k < 0 || atomic_load(&ex->cancel))
             return;
         if (only_preflight && k != STEP_PREFLIGHT)
+            return;
+        if (Exec_gate(ex, (StepKind)k) != 0)
             return;
         if (Exec_run_step(ex, (StepKind)k) != 0) {
             Exec_post_failure(ex, (StepKind)k);

@@ -82,6 +82,8 @@ static void Plan_defaults(Plan *plan)
     plan->verify.mode = VERIFY_CHECKSUM;
     plan->verify.timeout_ms = 600000;
     plan->verify.chunk_ms = 200;
+    plan->freeze = (PlanFreeze){
+        .max_lag_ms = 500, .samples = 3, .timeout_ms = 300000, .wait_for_verify = true};
     plan->target_health.timeout_ms = 10000;
     for (int i = 0; i < STEP_KIND_COUNT; i++)
         plan->steps[i].kind = (StepKind)i;
@@ -304,6 +306,23 @@ static bool Plan_read_verify(const Reader *r, const ReaderObj *root, PlanVerify 
         return false;
     v->mode = (VerifyMode)mode;
     return Plan_read_verify_tables(r, &o, v);
+}
+
+static bool Plan_read_freeze(const Reader *r, const ReaderObj *root, PlanFreeze *f)
+{
+    static const char *const keys[] = {"max_lag_at_freeze_ms", "samples", "timeout_ms",
+                                       "wait_for_verify", NULL};
+    ReaderObj o;
+    if (!Reader_object(r, root, "freeze", false, &o))
+        return false;
+    if (!o.jso)
+        return true; /* absent: no gate, the key freezes at once */
+    f->gate = true;
+    return Reader_allow_keys(r, &o, keys, NULL) &&
+           Reader_int(r, &o, "max_lag_at_freeze_ms", 0, 3600000, &f->max_lag_ms) &&
+           Reader_int(r, &o, "samples", 1, 100, &f->samples) &&
+           Reader_int(r, &o, "timeout_ms", TIMEOUT_MIN_MS, 86400000, &f->timeout_ms) &&
+           Reader_bool(r, &o, "wait_for_verify", &f->wait_for_verify);
 }
 
 static bool Plan_read_target_health(const Reader *r, const ReaderObj *root, PlanTargetHealth *th)
@@ -628,6 +647,7 @@ static bool Plan_read(const Reader *r, Plan *plan)
         "read_only",
         "lag_zero",
         "verify",
+        "freeze",
         "swap",
         "target_health",
         "steps",
@@ -652,7 +672,8 @@ static bool Plan_read(const Reader *r, Plan *plan)
            Actions_read_maintenance(r, &root, &plan->maintenance) &&
            Actions_read_readonly(r, &root, &plan->readonly) &&
            Plan_read_lag_zero(r, &root, &plan->lag_zero) &&
-           Plan_read_verify(r, &root, &plan->verify) && Actions_read_swap(r, &root, &plan->swap) &&
+           Plan_read_verify(r, &root, &plan->verify) && Plan_read_freeze(r, &root, &plan->freeze) &&
+           Actions_read_swap(r, &root, &plan->swap) &&
            Plan_read_target_health(r, &root, &plan->target_health) &&
            Plan_read_audit(r, &root, plan) && Plan_read_aws(r, &root, &plan->aws) &&
            Plan_read_replication(r, &root, plan) && Plan_read_stop_replication(r, &root, plan) &&

@@ -140,6 +140,17 @@ typedef struct PlanVerify {
     int chunk_ms;   /* chunks: the time one chunk's comparison should take (default 200) */
 } PlanVerify;
 
+/* The freeze gate (plan section "freeze"): arming waits before the freeze
+ * step until the figures say the drain will be short, then freezes at once.
+ * Absent: the freeze starts when the lead presses the key. */
+typedef struct PlanFreeze {
+    bool gate;            /* the section is present */
+    int max_lag_ms;       /* heartbeat lag and drain estimate at most this */
+    int samples;          /* consecutive fresh lag samples under it (default 3) */
+    int timeout_ms;       /* the longest the gate waits; then nothing is frozen */
+    bool wait_for_verify; /* verify mode chunks: every chunk compared once first */
+} PlanFreeze;
+
 typedef enum { SWAP_FILE = 0, SWAP_EXEC, SWAP_AWS_SECRET, SWAP_SSM, SWAP_ROUTE53 } SwapMethod;
 
 typedef struct PlanSwap {
@@ -285,6 +296,7 @@ typedef struct Plan {
     PlanReadonly readonly;
     PlanLagZero lag_zero;
     PlanVerify verify;
+    PlanFreeze freeze;
     PlanSwap swap;
     PlanTargetHealth target_health;
     SecretRef audit_hmac_key; /* audit.hmac_key: every audit record carries an HMAC (optional) */

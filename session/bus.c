@@ -110,6 +110,21 @@ BusQueue *Bus_attach(Bus *bus, int with_wake_fd)
     return q;
 }
 
+void Bus_detach(Bus *bus, BusQueue *q)
+{
+    if (!q)
+        return;
+    pthread_mutex_lock(&bus->lock);
+    for (size_t i = 0; i < bus->nqueues; i++) {
+        if (bus->queues[i] != q)
+            continue;
+        bus->queues[i] = bus->queues[--bus->nqueues];
+        break;
+    }
+    pthread_mutex_unlock(&bus->lock);
+    BusQueue_free(q);
+}
+
 /* Doubles the ring, unrolling it so head is 0 again. Called with q->lock held. */
 static bool BusQueue_grow(BusQueue *q)
 {

@@ -27,6 +27,11 @@ int64_t Bus_now_mono_ms(const Bus *bus);
  * whenever events are waiting (for poll() in the UI loop). */
 BusQueue *Bus_attach(Bus *bus, int with_wake_fd);
 
+/* Removes a queue attached for a while (a wait that reads the figures) and
+ * frees it; nothing is posted to it any more. The caller must not be blocked
+ * in it. */
+void Bus_detach(Bus *bus, BusQueue *q);
+
 /* Stamps the event's times when they are 0, then appends a copy to every
  * queue. Safe from any thread. */
 void Bus_post(Bus *bus, const Event *ev);

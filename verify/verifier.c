@@ -415,13 +415,7 @@ static double Verifier_lag_s(Verifier *v)
     return ok ? now - beat : -1;
 }
 
-typedef struct VerifyCoverage {
-    size_t chunks, settled, never;
-    int64_t rows;
-    int64_t oldest_ms; /* monotonic time of the oldest comparison standing */
-} VerifyCoverage;
-
-static VerifyCoverage Verifier_coverage(Verifier *v)
+VerifyCoverage Verifier_coverage(Verifier *v)
 {
     VerifyCoverage cov = {.oldest_ms = INT64_MAX};
     pthread_mutex_lock(&v->lock);

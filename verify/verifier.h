@@ -33,6 +33,15 @@ Verifier *Verifier_start(const Plan *plan, Bus *bus);
  * or resumes it (a rollback). */
 void Verifier_pause(Verifier *v, bool paused);
 
+/* How far the comparisons got: chunks in all, settled (equal, unchanged
+ * since), never compared (a table not yet cut counts one). */
+typedef struct VerifyCoverage {
+    size_t chunks, settled, never;
+    int64_t rows;
+    int64_t oldest_ms; /* monotonic time of the oldest comparison standing */
+} VerifyCoverage;
+VerifyCoverage Verifier_coverage(Verifier *v);
+
 typedef struct VerifyOutcome {
     bool equal; /* every chunk of every table compared equal */
     size_t tables;

@@ -7,6 +7,7 @@ DMS_TESTS = \
 	tests/dms/dms_preflight.sh \
 	tests/dms/dms_cutover_headless.sh \
 	tests/dms/dms_verify_chunks.sh \
+	tests/dms/dms_freeze_gate.sh \
 	tests/dms/dms_cutover_rollback.sh \
 	tests/dms/dms_cutover_hold_maintenance_off.sh \
 	tests/dms/dms_cutover_hold_stop_replication.sh \

@@ -79,6 +79,23 @@ START_TEST(waiting_then_running)
 }
 END_TEST
 
+/* The freeze gate's wait ends without the step running: back to pending,
+ * no downtime, nothing aborted, and the next arm may wait again. */
+START_TEST(unwait_returns_to_pending)
+{
+    Engine e;
+    engine_all(&e);
+    ck_assert_int_eq(Engine_unwait(&e, STEP_PREFLIGHT), -1); /* not waiting */
+    ck_assert_int_eq(Engine_wait(&e, STEP_PREFLIGHT), 0);
+    ck_assert_int_eq(Engine_unwait(&e, STEP_PREFLIGHT), 0);
+    ck_assert_int_eq(e.steps[STEP_PREFLIGHT].state, STEP_PENDING);
+    ck_assert(!e.aborted);
+    ck_assert_int_eq(e.downtime_start_ms, -1);
+    ck_assert_int_eq(Engine_next(&e), STEP_PREFLIGHT);
+    ck_assert_int_eq(Engine_wait(&e, STEP_PREFLIGHT), 0);
+}
+END_TEST
+
 START_TEST(skipped_steps_are_passed_over)
 {
     bool en[STEP_KIND_COUNT];
@@ -790,6 +807,7 @@ static Suite *engine_suite(void)
     tcase_add_test(t, init_pending_and_skipped);
     tcase_add_test(t, order_is_enforced);
     tcase_add_test(t, waiting_then_running);
+    tcase_add_test(t, unwait_returns_to_pending);
     tcase_add_test(t, skipped_steps_are_passed_over);
     tcase_add_test(t, full_run_completes_and_downtime);
     tcase_add_test(t, downtime_without_maintenance);

@@ -185,6 +185,13 @@ static const BadCase bad_cases[] = {
     {HEAD
      "\"verify\": {\"mode\": \"chunks\", \"tables\": [\"s.t\"], \"chunk_ms\": `5}, " STEPS_NONE,
      "verify.chunk_ms: expected an integer 10-60000, got 5"},
+    {HEAD "\"freeze\": {\"max_lag_at_freeze_ms\": `-1}, " STEPS_NONE,
+     "freeze.max_lag_at_freeze_ms: expected an integer 0-3600000, got -1"},
+    {HEAD "\"freeze\": {\"samples\": `0}, " STEPS_NONE,
+     "freeze.samples: expected an integer 1-100, got 0"},
+    {HEAD "\"freeze\": {`\"max_lag_ms\": 500}, " STEPS_NONE,
+     "unknown key \"max_lag_ms\" in freeze; expected one of: max_lag_at_freeze_ms, samples, "
+     "timeout_ms, wait_for_verify"},
     {HEAD "\"verify\": {\"mode\": `\"rows\", \"tables\": [\"s.t\"]}, " STEPS_NONE,
      "verify.mode: unknown value \"rows\"; expected one of: count, checksum, chunks"},
     {HEAD "\"maintenance\": `{\"method\": \"file\"}, " STEPS_NONE,
@@ -462,6 +469,11 @@ START_TEST(test_lab_example)
     ck_assert_int_eq(p->readonly.method, READONLY_GLOBAL);
     ck_assert_int_eq(p->verify.mode, VERIFY_CHUNKS);
     ck_assert_int_eq(p->verify.chunk_ms, 200);
+    ck_assert(p->freeze.gate);
+    ck_assert_int_eq(p->freeze.max_lag_ms, 1500);
+    ck_assert_int_eq(p->freeze.samples, 3);
+    ck_assert_int_eq(p->freeze.timeout_ms, 300000);
+    ck_assert(p->freeze.wait_for_verify);
     ck_assert_uint_eq(p->verify.ntables, 4);
     ck_assert_str_eq(p->verify.tables[3], "shop.order_history");
     ck_assert_ptr_null(p->verify.tables[4]);
