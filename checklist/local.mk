@@ -11,6 +11,7 @@ libcutover_a_SOURCES += checklist/step.c checklist/step.h checklist/proc.c check
 	checklist/step_swap.c checklist/step_aws.c checklist/step_target_health.c checklist/step_stop_replication.c \
 	checklist/executor.c checklist/executor.h \
 	checklist/freeze_gate.c checklist/freeze_gate.h checklist/freeze_wait.c \
+	checklist/rehearsal.c checklist/rehearsal.h \
 	checklist/replication.c checklist/replication.h \
 	checklist/target_writes.c checklist/target_writes.h checklist/reverse.c checklist/reverse.h \
 	checklist/audit_anchor.c checklist/audit_anchor.h

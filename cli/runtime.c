@@ -7,10 +7,12 @@
 
 #include "aws/awsplan.h"
 #include "checklist/engine.h"
+#include "checklist/rehearsal.h"
 #include "checklist/step.h"
 #include "session/step_state.h"
 #include "cli/commands.h"
 #include "plan/secret.h"
+#include "session/metrics.h"
 
 /* Where the point of no return lies: before the step it names. */
 static void Runtime_announce_point(Runtime *rt, int point)
@@ -40,6 +42,30 @@ static void Runtime_announce_steps(Runtime *rt)
                    step->title ? step->title : Plan_step_default_title(step->kind));
         Bus_post(rt->bus, &ev);
     }
+}
+
+static void Runtime_warn(Runtime *rt, const char *text);
+
+/* The window's steps as rehearsed, for the predicted downtime (a plan
+ * without "rehearsal" predicts nothing; an unreadable one is said). */
+static void Runtime_announce_rehearsal(Runtime *rt)
+{
+    Rehearsal r;
+    char err[700], text[EVENT_TEXT_MAX];
+    if (!rt->plan->rehearsal)
+        return;
+    if (Rehearsal_load(rt->plan->rehearsal, &r, err, sizeof err) != 0) {
+        snprintf(text, sizeof text, "no downtime prediction: %s", err);
+        Runtime_warn(rt, text);
+        return;
+    }
+    int64_t ms = Rehearsal_window_ms(&r, rt->plan, text, sizeof text);
+    if (ms < 0)
+        return;
+    Event ev;
+    Event_sample(&ev, M_DOWNTIME_REHEARSED_MS, (double)ms, "rehearsal");
+    Event_copy_field(ev.text, sizeof ev.text, text);
+    Bus_post(rt->bus, &ev);
 }
 
 static int Runtime_fail(Runtime *rt, int status, const char *what, const char *err)
@@ -167,6 +193,7 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
             return rc;
     }
     Runtime_announce_steps(rt);
+    Runtime_announce_rehearsal(rt);
     ProbesConfig pc = {.plan = rt->plan, .bus = rt->bus, .write_heartbeat = !opt->readonly};
     rt->probes = Probes_start(&pc);
     if (!opt->readonly && !opt->dry_run)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "session/step_state.h"
+#include "checklist/rehearsal.h"
 #include "lib/clock.h"
 #include "panels/format.h"
 #include "panels/panel.h"
@@ -74,6 +75,26 @@ static void ChecklistPanel_point(const PanelView *v, Canvas *c, Rect r, int y)
     }
 }
 
+static double ChecklistPanel_last(const Model *m, const char *key)
+{
+    const Series *s = Model_series(m, key);
+    return s && s->has_value ? s->last : -1;
+}
+
+/* Before the freeze, with a rehearsal: the downtime it would be now (the
+ * rehearsed steps plus the drain estimate). */
+static void ChecklistPanel_predicted(const Model *m, Canvas *c, Rect r)
+{
+    double steps = ChecklistPanel_last(m, M_DOWNTIME_REHEARSED_MS);
+    if (steps < 0)
+        return;
+    char dur[24];
+    int64_t ms = Rehearsal_predict_ms((int64_t)steps, ChecklistPanel_last(m, M_LAG_HEARTBEAT_S),
+                                      ChecklistPanel_last(m, M_CDC_DRAIN_S));
+    Clock_format_duration(ms, dur, sizeof dur);
+    Canvas_printf(c, r.x, r.y, r.w, ROLE_MUTED, ", predicted ~%s", dur);
+}
+
 static void ChecklistPanel_downtime(const PanelView *v, Canvas *c, Rect r, int y)
 {
     const Model *m = v->model;
@@ -84,7 +105,9 @@ static void ChecklistPanel_downtime(const PanelView *v, Canvas *c, Rect r, int y
     const char *state = !m->downtime_start_mono_ms ? "not started" : running ? "running" : "ended";
     int x = r.x + Canvas_text(c, r.x, y, r.w, ROLE_MUTED, "Downtime ");
     x += Canvas_text(c, x, y, r.x + r.w - x, running ? ROLE_WARN : ROLE_VALUE, dur);
-    Canvas_printf(c, x, y, r.x + r.w - x, ROLE_MUTED, "  (%s)", state);
+    x += Canvas_printf(c, x, y, r.x + r.w - x, ROLE_MUTED, "  (%s)", state);
+    if (!m->downtime_start_mono_ms)
+        ChecklistPanel_predicted(m, c, (Rect){x, y, r.x + r.w - x, 1});
 }
 
 /* What "verified" means at this moment (verify mode "chunks"): chunks

@@ -498,6 +498,7 @@ static bool Plan_read_general(const Reader *r, const ReaderObj *root, Plan *plan
     free(schema);
     if (!ok || !Reader_string(r, root, "name", true, &plan->name) ||
         !Reader_string(r, root, "session_dir", false, &plan->session_dir) ||
+        !Reader_string(r, root, "rehearsal", false, &plan->rehearsal) ||
         !Reader_string(r, root, "theme", false, &plan->theme) ||
         !Reader_enum(r, root, "confirm", confirms, false, &confirm))
         return false;
@@ -635,6 +636,7 @@ static bool Plan_read(const Reader *r, Plan *plan)
     static const char *const keys[] = {
         "name",
         "session_dir",
+        "rehearsal",
         "theme",
         "confirm",
         "source",
@@ -795,6 +797,7 @@ void Plan_free(Plan *plan)
     free(plan->name);
     free(plan->theme);
     free(plan->session_dir);
+    free(plan->rehearsal);
     Plan_free_server(&plan->source);
     Plan_free_server(&plan->target);
     free(plan->endpoint.host);

@@ -284,6 +284,7 @@ typedef struct Plan {
     unsigned char sha256[32]; /* of the file's bytes, for recordings */
     char *theme;              /* optional default theme */
     char *session_dir;
+    char *rehearsal; /* an earlier run's audit log: its steps' costs predict the downtime */
     ConfirmMode confirm;
     PlanServer source;
     PlanServer target;

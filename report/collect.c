@@ -212,6 +212,25 @@ static bool Report_quick_value(const QuickEvent *q, const char *line, size_t len
     return end != p + 5;
 }
 
+/* The figures the prediction was made of, as they stood when the downtime
+ * began (every one before it; none after). */
+static void Report_track_prediction(Report *rep, const char *key, size_t key_len, int64_t wall_ms,
+                                    double v)
+{
+    if (!rep->downtime.present || wall_ms >= rep->downtime.start_wall_ms)
+        return;
+#define REPORT_KEY_IS(k) (key_len == sizeof(k) - 1 && memcmp(key, k, key_len) == 0)
+    if (REPORT_KEY_IS(M_DOWNTIME_REHEARSED_MS)) {
+        rep->predicted.present = true;
+        rep->predicted.steps_ms = (int64_t)v;
+    } else if (REPORT_KEY_IS(M_LAG_HEARTBEAT_S)) {
+        rep->predicted.lag_s = v;
+    } else if (REPORT_KEY_IS(M_CDC_DRAIN_S)) {
+        rep->predicted.drain_s = v;
+    }
+#undef REPORT_KEY_IS
+}
+
 /* Whether the line is a sample of a charted key (out filled). Only the quick
  * look at every line; a full parse for lines of another shape. */
 static bool Report_sample(Report *rep, const char *line, size_t len, ChartSample *out)
@@ -221,19 +240,25 @@ static bool Report_sample(Report *rep, const char *line, size_t len, ChartSample
     if (QuickScan_line(line, len, &q)) {
         if (q.mono_ms > rep->last_mono_ms)
             rep->last_mono_ms = q.mono_ms;
-        if (q.kind != EVENT_SAMPLE || !q.has_value ||
-            (out->which = Report_chart_line(q.key, q.key_len)) < 0)
+        if (q.kind != EVENT_SAMPLE || !q.has_value)
+            return false;
+        bool quick = Report_quick_value(&q, line, len, &out->value);
+        if (quick)
+            Report_track_prediction(rep, q.key, q.key_len, q.wall_ms, out->value);
+        if ((out->which = Report_chart_line(q.key, q.key_len)) < 0)
             return false;
         out->wall_ms = q.wall_ms;
-        if (Report_quick_value(&q, line, len, &out->value))
+        if (quick)
             return SessionReader_times_ok(q.wall_ms, q.mono_ms);
     }
     if (EventJson_parse(line, &ev, NULL, 0) != 0 || !SessionReader_times_ok(ev.wall_ms, ev.mono_ms))
         return false;
     if (ev.mono_ms > rep->last_mono_ms)
         rep->last_mono_ms = ev.mono_ms;
-    if (ev.kind != EVENT_SAMPLE || !ev.has_value ||
-        (out->which = Report_chart_line(ev.key, strlen(ev.key))) < 0)
+    if (ev.kind != EVENT_SAMPLE || !ev.has_value)
+        return false;
+    Report_track_prediction(rep, ev.key, strlen(ev.key), ev.wall_ms, ev.value);
+    if ((out->which = Report_chart_line(ev.key, strlen(ev.key))) < 0)
         return false;
     out->wall_ms = ev.wall_ms;
     out->value = ev.value;
@@ -352,6 +377,7 @@ static void Report_audit(ReportAudit *a, const char *session_path, const char *a
 int Report_collect(Report *rep, const char *path, const char *audit_path, char *err, size_t errsize)
 {
     memset(rep, 0, sizeof *rep);
+    rep->predicted.lag_s = rep->predicted.drain_s = -1;
     snprintf(rep->path, sizeof rep->path, "%s", path);
     SessionReader *r = SessionReader_open(path, false, err, errsize);
     if (!r)

@@ -78,6 +78,13 @@ typedef struct Report {
     ReportStep steps[REPORT_MAX_STEPS];
     int nsteps;
     ReportWindow downtime;
+    /* The downtime predicted at the freeze (a plan with a rehearsal): the
+     * rehearsed steps and the last lag and drain figures before it began. */
+    struct {
+        bool present;
+        int64_t steps_ms;
+        double lag_s, drain_s; /* -1: none recorded */
+    } predicted;
     bool downtime_marked; /* the engine's downtime marks decide (older recordings: the steps) */
     ReportWindow point;   /* the point of no return: start = crossed (present when it was) */
     ReportWindow cutover; /* the steps' span, for the close-up */

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "checklist/rehearsal.h"
 #include "session/step_state.h"
 #include "report/chart.h"
 #include "report/html.h"
@@ -91,6 +92,20 @@ static long Page_count(const Report *rep, EventKind kind, int state)
     return n;
 }
 
+/* Beside the actual downtime: what was predicted at the freeze. */
+static void Page_predicted(FILE *out, const Report *rep)
+{
+    if (!rep->predicted.present)
+        return;
+    double lag = rep->predicted.lag_s, drain = rep->predicted.drain_s;
+    fputs("<br>predicted ", out);
+    Html_duration(out, Rehearsal_predict_ms(rep->predicted.steps_ms, lag, drain));
+    fputs(" at the freeze: drain ", out);
+    Html_duration(out, Rehearsal_predict_ms(0, lag, drain));
+    fputs(" + rehearsed steps ", out);
+    Html_duration(out, rep->predicted.steps_ms);
+}
+
 static void Page_cards(FILE *out, const Report *rep)
 {
     Outcome o = Page_outcome(rep);
@@ -110,6 +125,7 @@ static void Page_cards(FILE *out, const Report *rep)
             fputs("<br>to ", out);
             Html_utc(out, d->end_wall_ms);
         }
+        Page_predicted(out, rep);
     } else {
         fputs("none</div><div class=\"d\">maintenance was never turned on", out);
     }

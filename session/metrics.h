@@ -32,6 +32,12 @@
 #define M_VERIFY_ROWS        "verify.rows"        /* source rows the comparisons covered */
 #define M_VERIFY_OLDEST_S    "verify.oldest_s"    /* age of the oldest comparison standing */
 
+/* The downtime predicted before the freeze (plan key "rehearsal"): the
+ * window's steps as rehearsed, lag zero aside; text lists them. The
+ * prediction is this plus the drain estimate (the larger of the heartbeat
+ * lag and cdc.drain_s) at the moment. */
+#define M_DOWNTIME_REHEARSED_MS "downtime.rehearsed_steps_ms"
+
 /* Endpoint (PrivateLink) */
 #define M_EP_DNS_MS     "endpoint.dns_ms"
 #define M_EP_ADDRESSES  "endpoint.addresses"  /* text: resolved addresses, sorted */

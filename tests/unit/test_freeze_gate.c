@@ -1,9 +1,13 @@
 /* The freeze gate's decisions: lag samples in a row under the limit, the
  * drain estimate, the first verify pass, the timeout, and what it says. */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "checklist/freeze_gate.h"
+#include "checklist/rehearsal.h"
 #include "session/metrics.h"
 #include "tests/unit/unit.h"
 
@@ -110,6 +114,73 @@ START_TEST(other_events_are_ignored)
 }
 END_TEST
 
+/* ---- the predicted downtime ------------------------------------------------ */
+
+static void write_audit(const char *path, const char *const *lines)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; lines[i]; i++)
+        fprintf(f,
+                "{\"seq\":%d,\"wall_ms\":1,\"prev\":\"%064d\",%s}\n", i + 1, 0, lines[i]);
+    fclose(f);
+}
+
+static Plan *lab_plan(void)
+{
+    char path[1024], err[512];
+    const char *dir = getenv("top_srcdir");
+    snprintf(path, sizeof path, "%s/examples/lab.plan.jsonc", dir ? dir : ".");
+    Plan *p = Plan_load(path, err, sizeof err);
+    ck_assert_msg(p != NULL, "%s", err);
+    return p;
+}
+
+START_TEST(rehearsed_window_and_prediction)
+{
+    const char *const lines[] = {
+        "\"mono_ms\":100,\"step\":\"preflight\",\"action\":\"start\"",
+        "\"mono_ms\":900,\"step\":\"preflight\",\"action\":\"done\"",
+        "\"mono_ms\":1000,\"step\":\"maintenance-on\",\"action\":\"start\"",
+        "\"mono_ms\":1012,\"step\":\"maintenance-on\",\"action\":\"done\"",
+        "\"mono_ms\":1012,\"step\":\"read-only\",\"action\":\"start\"",
+        "\"mono_ms\":1020,\"step\":\"read-only\",\"action\":\"done\"",
+        "\"mono_ms\":1020,\"step\":\"lag-zero\",\"action\":\"start\"",
+        "\"mono_ms\":2520,\"step\":\"lag-zero\",\"action\":\"done\"",
+        "\"mono_ms\":2520,\"step\":\"verify\",\"action\":\"start\"",
+        "\"mono_ms\":2600,\"step\":\"verify\",\"action\":\"failed\"",
+        "\"mono_ms\":3000,\"step\":\"session\",\"action\":\"begin\"",
+        "\"mono_ms\":3000,\"step\":\"verify\",\"action\":\"start\"",
+        "\"mono_ms\":3040,\"step\":\"verify\",\"action\":\"done\"",
+        "\"mono_ms\":3040,\"step\":\"swap\",\"action\":\"start\"",
+        "\"mono_ms\":3045,\"step\":\"swap\",\"action\":\"done\"",
+        "\"mono_ms\":3045,\"step\":\"target-health\",\"action\":\"start\"",
+        "\"mono_ms\":3060,\"step\":\"target-health\",\"action\":\"done\"",
+        NULL};
+    char path[] = "/tmp/test-rehearsal-XXXXXX", err[512], text[EVENT_TEXT_MAX];
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    write_audit(path, lines);
+    Rehearsal r;
+    ck_assert_msg(Rehearsal_load(path, &r, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(r.cost_ms[STEP_VERIFY], 40); /* the completed run, not the failed one */
+    Plan *p = lab_plan();
+    /* maintenance-on 12 + read-only 8 + verify 40 + swap 5 + target-health 15; lag zero aside,
+     * maintenance-off never completed */
+    ck_assert_int_eq(Rehearsal_window_ms(&r, p, text, sizeof text), 80);
+    ck_assert_str_eq(text, "maintenance-on 12 ms, read-only 8 ms, verify 40 ms, swap 5 ms, "
+                           "target-health 15 ms, maintenance-off not rehearsed");
+    ck_assert_int_eq(Rehearsal_predict_ms(80, 1.2, 0.3), 1280);
+    ck_assert_int_eq(Rehearsal_predict_ms(80, 0.1, 2.0), 2080);
+    ck_assert_int_eq(Rehearsal_predict_ms(80, -1, -1), 80);
+    Plan_free(p);
+    unlink(path);
+    ck_assert_int_eq(Rehearsal_load(path, &r, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "No such file") != NULL, "%s", err);
+}
+END_TEST
+
 static Suite *freeze_gate_suite(void)
 {
     Suite *s = suite_create("freeze_gate");
@@ -120,6 +191,9 @@ static Suite *freeze_gate_suite(void)
     tcase_add_test(t, times_out_and_says_why);
     tcase_add_test(t, other_events_are_ignored);
     suite_add_tcase(s, t);
+    TCase *p = tcase_create("prediction");
+    tcase_add_test(p, rehearsed_window_and_prediction);
+    suite_add_tcase(s, p);
     return s;
 }
 
