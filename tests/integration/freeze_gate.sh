@@ -49,9 +49,13 @@ grep -q '"action":"freeze-gate".*"error":"timed out after' "$(cutover_audit)" ||
 cutover_assert_audit
 note "gate timeout: nothing frozen, said and audited"
 
-# 2. The flow comes back while the gate waits: the freeze follows it.
+# 2. The flow comes back while the gate waits: the freeze follows it. The
+# plan names the first run's audit as its rehearsal: no step completed
+# there, so nothing is predicted, and the log says why.
+cp "$(cutover_audit)" "$LAB_DIR/timeout.audit.jsonl"
 rm -rf "$LAB_SESSION_DIR"
 plan=$(gate_plan gate-open 120000)
+cutover_plan_py "$plan" "p['rehearsal'] = '$LAB_DIR/timeout.audit.jsonl'"
 t0=$(now_ms)
 cutover_start_bg "$LAB_DIR/run-open.out" "$plan"
 sleep 5
@@ -74,3 +78,21 @@ cutover_assert_settled
 verify_line=$(grep -m1 '  verify  done  ' "$LAB_DIR/run-open.out") || fail "no verify result"
 note "gate opened after $waited s ($(( $(now_ms) - t0 )) ms run), $(( $(now_ms) - t_start )) ms after the flow came back"
 note "in the window: ${verify_line#*verify  done  }"
+grep -q "no downtime prediction: rehearsal $LAB_DIR/timeout.audit.jsonl: no step completed in it" "$LAB_DIR/run-open.out" ||
+    fail "an audit log without a completed step is not said to predict nothing"
+
+# 3. That completed run is a rehearsal: opened again on it (the cutover is
+# done, so nothing runs), the console announces the window's steps as
+# rehearsed there, with their measured costs.
+cp "$(cutover_audit)" "$LAB_DIR/rehearsal.audit.jsonl"
+cutover_plan_py "$plan" "p['rehearsal'] = '$LAB_DIR/rehearsal.audit.jsonl'"
+before=$(ls "$LAB_SESSION_DIR"/*.session.jsonl)
+status=0
+"$CUTOVER" run --headless --yes "$plan" >"$LAB_DIR/run-again.out" 2>&1 || status=$?
+[ "$status" = 0 ] || { cat "$LAB_DIR/run-again.out"; fail "the completed cutover opened again: exit $status"; }
+session=$(ls "$LAB_SESSION_DIR"/*.session.jsonl | grep -vxF "$before" | head -n 1)
+[ -n "$session" ] || fail "no new recording"
+rehearsed=$(grep -m1 '"key":"downtime.rehearsed_steps_ms"' "$session") || fail "the rehearsal's costs are not announced"
+re='"x":"maintenance-on [0-9]+ ms, read-only [0-9]+ ms, verify [0-9]+ ms, swap [0-9]+ ms, target-health [0-9]+ ms, maintenance-off [0-9]+ ms"'
+[[ $rehearsed =~ $re ]] || fail "the rehearsed window is not every step's cost: $rehearsed"
+note "rehearsed window: $rehearsed"

@@ -121,8 +121,7 @@ static void write_audit(const char *path, const char *const *lines)
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     for (int i = 0; lines[i]; i++)
-        fprintf(f,
-                "{\"seq\":%d,\"wall_ms\":1,\"prev\":\"%064d\",%s}\n", i + 1, 0, lines[i]);
+        fprintf(f, "{\"seq\":%d,\"wall_ms\":1,\"prev\":\"%064d\",%s}\n", i + 1, 0, lines[i]);
     fclose(f);
 }
 

@@ -149,6 +149,7 @@ static void write_session(const char *path)
     put(f, EVENT_STEP, 0, "maintenance-on", STEP_PENDING, 1, "Maintenance on");
     put(f, EVENT_STEP, 0, "maintenance-off", STEP_PENDING, 2, "Maintenance off");
     put(f, EVENT_STEP, 0, "never", STEP_PENDING, 3, "Never run");
+    put(f, EVENT_SAMPLE, 0, "downtime.rehearsed_steps_ms", 0, 80, "maintenance-on 12 ms");
     for (int64_t t = 0; t < 7200000; t += 1000) {
         put(f, EVENT_SAMPLE, t, "lag.heartbeat_s", 0, t == 3600000 ? 42.0 : 0.5, "");
         put(f, EVENT_SAMPLE, t, "cdc.source_rows_ps", 0, 1200, "");
@@ -188,6 +189,12 @@ START_TEST(collect_and_page)
     ck_assert(rep->downtime.present && !rep->downtime.open);
     ck_assert_int_eq(rep->downtime.end_mono_ms - rep->downtime.start_mono_ms, 30500);
     ck_assert(rep->has_closeup);
+    /* The prediction as it stood at the freeze: the lag sample at the freeze's
+     * own millisecond (42 s) came after it. */
+    ck_assert(rep->predicted.present);
+    ck_assert_int_eq(rep->predicted.steps_ms, 80);
+    ck_assert(rep->predicted.lag_s == 0.5);
+    ck_assert(rep->predicted.drain_s == -1);
     ck_assert_int_eq(rep->audit.verdict, AUDIT_ABSENT);
     ck_assert_int_eq(rep->charts[0].night[0].samples, 7200);
     ck_assert(rep->charts[0].night[0].max == 42.0);
@@ -201,6 +208,8 @@ START_TEST(collect_and_page)
     ck_assert_ptr_nonnull(strstr(page, "<polyline"));
     ck_assert_ptr_nonnull(strstr(page, "class=\"downtime\""));
     ck_assert_ptr_nonnull(strstr(page, "30.500&nbsp;s")); /* the downtime, by the mono clock */
+    ck_assert_ptr_nonnull(strstr(page, "predicted 0.580&nbsp;s at the freeze: drain 0.500&nbsp;s "
+                                       "+ rehearsed steps 0.080&nbsp;s"));
     ck_assert_ptr_nonnull(strstr(page, "2026-11-21 01:20:00.000")); /* maintenance on */
     free(page);
     Report_free(rep);
