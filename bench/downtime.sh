@@ -39,10 +39,18 @@
 # from the freeze to the fence seen on the target (the audit's read-only and
 # lag-zero "done" records), since a DMS-fed target has no GTID of the source
 # to poll.
-# Usage: bench/downtime.sh [N] [--link-delays MS,MS,...] [--cdc-delay S] [--topologies]
+#
+# --gate compares the freeze gate with pressing the key at a random moment,
+# under a bursty load (the application at 5x its rate for 3 s of every 30,
+# lab/app --burst 5:3:30), both with verify by chunks on: "random" runs the
+# lab plan after a random 0-29 s wait; "gate" runs it with a freeze section
+# (max_lag_at_freeze_ms = the link delay + 300 ms, 3 samples) after its own
+# random wait. The drain floor is the smallest drain any run saw: the load
+# allows no shorter; the goal is the gate's downtime within 50 ms of it.
+# Usage: bench/downtime.sh [N] [--link-delays MS,MS,...] [--cdc-delay S] [--topologies | --gate]
 set -euo pipefail
 usage() {
-    echo "usage: bench/downtime.sh [N] [--link-delays MS,MS,...] [--cdc-delay S] [--topologies]" >&2
+    echo "usage: bench/downtime.sh [N] [--link-delays MS,MS,...] [--cdc-delay S] [--topologies | --gate]" >&2
     exit 2
 }
 runs=5
@@ -52,6 +60,7 @@ kinds=(console runbook)
 while [ $# -gt 0 ]; do
     case "$1" in
     --topologies) kinds=(console console-dms); shift ;;
+    --gate) kinds=(gate random); shift ;;
     --link-delays) [ $# -ge 2 ] || usage; link_delays=$2; shift 2 ;;
     --cdc-delay) [ $# -ge 2 ] || usage; cdc_delay=$2; shift 2 ;;
     -h | --help) usage ;;
@@ -129,6 +138,33 @@ console_run() {
     fence_ms=$(grep '"step":"lag-zero","action":"done"' "$audit" | sed -n 's/.*"wall_ms":\([0-9]*\).*/\1/p')
 }
 
+# The lab plan with verify by chunks, from a random moment of the burst
+# cycle; with a freeze gate for kind gate.
+gated_run() {
+    local kind=$1 n=$2 plan="$lab/plan-$1.json" out="$lab/$1.out" audit wait_s
+    /usr/bin/python3 - "$LAB_PLAN" "$plan" "$kind" "$((LAB_LINK_DELAY_MS + 300))" <<'PY'
+import json, sys
+src, out, kind, limit = sys.argv[1:5]
+p = json.loads("\n".join(l for l in open(src).read().splitlines() if not l.lstrip().startswith("//")))
+if kind == "gate":
+    p["freeze"] = {"max_lag_at_freeze_ms": int(limit), "samples": 3, "timeout_ms": 120000}
+json.dump(p, open(out, "w"), indent=1)
+PY
+    wait_s=$((RANDOM % 30))
+    sleep "$wait_s"
+    "$CUTOVER" run --headless --yes --session-dir "$lab/console-session" "$plan" >"$out" 2>&1 ||
+        { cat "$out" >&2; fail "$kind run $n: cutover did not complete"; }
+    audit=$(ls "$lab"/console-session/*.audit.jsonl)
+    "$CUTOVER" verify "$audit" >/dev/null || fail "$kind run $n: the audit chain does not verify"
+    freeze_ms=$(grep '"step":"read-only","action":"done"' "$audit" | sed -n 's/.*"wall_ms":\([0-9]*\).*/\1/p')
+    freeze_gtid=$(grep -o 'lag-zero  done .*gtid [0-9,-]*' "$out" | head -n 1 | sed 's/.*gtid //')
+    gate_words=$(grep -o '"action":"freeze-gate".*"result":"open after [0-9.]* s' "$audit" | grep -o 'open after [0-9.]* s' || echo "no gate")
+    verify_words=$(grep -o '  verify  done .*' "$out" | head -n 1 | sed 's/^  verify  done  *//; s/  .*//')
+}
+
+gate_run() { gated_run gate "$@"; }
+random_run() { gated_run random "$@"; }
+
 runbook_run() {
     local log="$lab/runbook.log"
     "$top_srcdir/bench/runbook.sh" "$lab" "$log" || fail "runbook run $1 did not complete (see $log)"
@@ -142,11 +178,16 @@ one_run() {
     lab="$work/lab-$n-$kind"
     local topology=native
     [ "$kind" != console-dms ] || topology=dms
-    "$LAB_BIN/up" "$lab" --cdc "$topology" --rate 1200 --cdc-delay "$cdc_delay" --link-delay "$link" >"$work/up.out" 2>&1 ||
+    local app=()
+    [ "${kinds[0]}" != gate ] || app=(--no-app)
+    "$LAB_BIN/up" "$lab" --cdc "$topology" --rate 1200 --cdc-delay "$cdc_delay" --link-delay "$link" "${app[@]}" >"$work/up.out" 2>&1 ||
         { cat "$work/up.out" >&2; fail "lab/up failed"; }
     # shellcheck source=/dev/null
     . "$lab/lab.env"
     export LAB_APP_PASSWORD
+    if [ "${kinds[0]}" = gate ]; then
+        "$LAB_BIN/app" "$lab" start --rate 1200 --burst 5:3:30 >/dev/null || fail "lab/app start --burst failed"
+    fi
     "$poller" --socket "$LAB_TARGET_SOCKET" --out "$lab/drain.log" --interval-ms 5 &
     poll_pid=$!
     sleep 2 # the application writes for a while first
@@ -179,6 +220,7 @@ one_run() {
     drain=$((drain_end - freeze_ms))
     printf '%-11s %3d  cdc delay %5s  downtime %5d ms  drain %5d ms  overhead %5d ms  missing 0  (freeze gtid %s)\n' \
         "$kind" "$n" "$(delay_words "$link")" "$gap" "$drain" "$((gap - drain))" "$freeze_gtid"
+    [ "${kinds[0]}" != gate ] || echo "            $gate_words; verify in the window: $verify_words"
     echo "$kind $gap $drain $((gap - drain))" >>"$work/results"
     "$LAB_BIN/down" "$lab" --purge >/dev/null
     lab=""
@@ -197,7 +239,11 @@ else
     [ "$cdc_delay" = 0 ] || what+=" (+ MASTER_DELAY $cdc_delay s)"
 fi
 echo "downtime benchmark: $runs runs each, alternating; lab at 1,200 writes/s, $what"
-echo "console plan: the lab plan without its verify step"
+if [ "${kinds[0]}" = gate ]; then
+    echo "plans: the lab plan with verify by chunks; gate adds a freeze section; bursty load 5x for 3 s every 30 s"
+else
+    echo "console plan: the lab plan without its verify step"
+fi
 [ "${kinds[1]}" = runbook ] || echo "topologies: native replica against the DMS stand-in (drain: freeze to fence seen)"
 for ((i = 1; i <= runs; i++)); do
     link=$(link_delay_of "$i")
@@ -211,6 +257,26 @@ for kind in "${kinds[@]}"; do
     printf 'median %-11s downtime %5d ms  drain %5d ms  overhead %5d ms\n' "$kind" \
         "$(median $(col "$kind" 2))" "$(median $(col "$kind" 3))" "$(median $(col "$kind" 4))"
 done
+if [ "${kinds[0]}" = gate ]; then
+    floor=$(col gate 3; col random 3)
+    # shellcheck disable=SC2046
+    floor=$(printf '%s\n' $floor | sort -n | head -n 1)
+    # shellcheck disable=SC2046
+    g=$(median $(col gate 2))
+    # shellcheck disable=SC2046
+    r=$(median $(col random 2))
+    # shellcheck disable=SC2046
+    gmax=$(printf '%s\n' $(col gate 2) | sort -n | tail -n 1)
+    # shellcheck disable=SC2046
+    rmax=$(printf '%s\n' $(col random 2) | sort -n | tail -n 1)
+    echo "drain floor (smallest drain of any run): $floor ms"
+    awk -v g="$g" -v r="$r" -v gm="$gmax" -v rm="$rmax" -v f="$floor" 'BEGIN {
+        printf "downtime median: gate %d ms, random %d ms (ratio random / gate %.2f); max: gate %d ms, random %d ms\n", g, r, (g > 0) ? r / g : 0, gm, rm
+        printf "goal: gate median downtime within 50 ms of the drain floor: %s (%+d ms)\n", (g - f <= 50) ? "met" : "NOT met", g - f }'
+    echo "lost writes: 0 in every run (each run stops at the first missing write)"
+    rm -rf "$work"
+    exit 0
+fi
 if [ "${kinds[1]}" = console-dms ]; then
     # shellcheck disable=SC2046
     awk -v n="$(median $(col console 2))" -v d="$(median $(col console-dms 2))" 'BEGIN {

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Replay on a long night: generates 24-hour sessions with replay/gen-session
-# and prints the open (index) time, random seek times (p50/max) and peak RSS,
-# measured by replay/seek-bench. Not a timed test: run it by hand.
+# and prints the open time (with the first frame) without an index file (the
+# night read, the index saved beside it) and from the saved index, side by
+# side, random seek times (p50/max) and peak RSS, measured by
+# replay/seek-bench. Not a timed test: run it by hand.
 #
 #   bench/replay_seek.sh [BUILDDIR] [SEEKS]
 # Profiles: "realistic" (heartbeat lag every 250 ms, eleven other figures

@@ -12,6 +12,7 @@
 #include "session/step_state.h"
 #include "cli/commands.h"
 #include "plan/secret.h"
+#include "replay/index_file.h"
 #include "session/metrics.h"
 
 /* Where the point of no return lies: before the step it names. */
@@ -225,8 +226,13 @@ void Runtime_close(Runtime *rt)
         Probes_stop(rt->probes);
     if (rt->bus)
         Bus_close(rt->bus);
-    if (rt->recorder)
+    if (rt->recorder) {
+        char err[1300];
         Recorder_stop(rt->recorder);
+        /* The seek index beside it, so the replay weeks later opens at once
+         * (without it, the first replay builds and writes it). */
+        IndexFile_write_for(rt->dir.recording, err, sizeof err);
+    }
     if (rt->audit)
         Audit_close(rt->audit);
     if (rt->lock_fd >= 0)

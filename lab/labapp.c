@@ -1,6 +1,6 @@
 /* The lab application: behaves like the real application on cutover night.
  *
- *   labapp --config FILE --flag FILE --log FILE [--rate N]
+ *   labapp --config FILE --flag FILE --log FILE [--rate N] [--burst F:S:P]
  *
  * It reads its connection settings (DATABASE_URL=mysql://USER@HOST:PORT/DB
  * and DB_PASSWORD=...) from the connection-string file, again on every
@@ -10,7 +10,10 @@
  * rows per second, paced on the monotonic clock. Every insert the database
  * acknowledged is logged as "ack ID SERVER_ID UNIX_MS", so a test can prove
  * that no acknowledged write was lost and measure the downtime the
- * application saw. Diagnostics go to stderr; the password never does. */
+ * application saw. With --burst F:S:P the rate is F times higher for S
+ * seconds of every P (an application's busy moments: the lag they leave is
+ * what the freeze gate waits out). Diagnostics go to stderr; the password
+ * never does. */
 #include <errno.h>
 #include <inttypes.h>
 #include <mysql.h>
@@ -46,6 +49,8 @@ typedef struct App {
     const char *flag_path;
     FILE *acks;
     double rate;
+    double burst_factor; /* 1: no bursts */
+    int burst_s, burst_period_s;
     MYSQL *db;
     unsigned long server_id;
     int64_t last_id;
@@ -395,10 +400,21 @@ static void write_one(App *app)
     }
 }
 
+/* The time between writes now: shorter inside a burst (the first burst_s
+ * seconds of every period, counted from the start). */
+static int64_t write_interval(const App *app, int64_t now, int64_t start)
+{
+    double rate = app->rate;
+    if (app->burst_period_s > 0 &&
+        (now - start) / 1000000000 % app->burst_period_s < app->burst_s)
+        rate *= app->burst_factor;
+    return (int64_t)(1e9 / rate);
+}
+
 static void run(App *app)
 {
-    const int64_t interval = (int64_t)(1e9 / app->rate);
-    int64_t due = mono_ns();
+    const int64_t start = mono_ns();
+    int64_t due = start;
     while (!stop_requested) {
         if (maintenance_on(app)) {
             wait_out_maintenance(app);
@@ -413,7 +429,7 @@ static void run(App *app)
         if (stop_requested)
             break;
         write_one(app);
-        due += interval;
+        due += write_interval(app, due, start);
         flush_acks(app, false);
     }
 }
@@ -421,7 +437,8 @@ static void run(App *app)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: labapp --config FILE --flag FILE --log FILE [--rate ROWS_PER_SECOND]\n");
+            "usage: labapp --config FILE --flag FILE --log FILE [--rate ROWS_PER_SECOND] "
+            "[--burst FACTOR:SECONDS:PERIOD]\n");
 }
 
 static bool parse_args(int argc, char **argv, App *app, const char **log_path)
@@ -445,6 +462,18 @@ static bool parse_args(int argc, char **argv, App *app, const char **log_path)
                 fprintf(stderr, "labapp: --rate must be a number in (0, 100000], got %s\n", val);
                 return false;
             }
+        } else if (strcmp(opt, "--burst") == 0) {
+            char tail;
+            if (sscanf(val, "%lf:%d:%d%c", &app->burst_factor, &app->burst_s, &app->burst_period_s,
+                       &tail) != 3 ||
+                !(app->burst_factor >= 1 && app->burst_factor <= 100) || app->burst_s < 1 ||
+                app->burst_period_s <= app->burst_s) {
+                fprintf(stderr,
+                        "labapp: --burst must be FACTOR:SECONDS:PERIOD (factor 1-100, seconds >= 1, "
+                        "period longer than seconds), got %s\n",
+                        val);
+                return false;
+            }
         } else {
             fprintf(stderr, "labapp: unknown option %s\n", opt);
             return false;
@@ -459,7 +488,7 @@ static bool parse_args(int argc, char **argv, App *app, const char **log_path)
 
 int main(int argc, char **argv)
 {
-    App app = {.rate = 1200};
+    App app = {.rate = 1200, .burst_factor = 1};
     const char *log_path = NULL;
     if (!parse_args(argc, argv, &app, &log_path))
         return 2;

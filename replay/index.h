@@ -1,8 +1,8 @@
 /* The index that makes seeking on a long night fast with bounded memory.
  *
- * One pass over the file (built on open: a 24-hour session indexes in a
- * fraction of a second, see bench/replay_seek.sh, so no cache file is
- * written next to the recording) keeps:
+ * One pass over the file keeps (and replay/index_file.c saves beside the
+ * recording as PATH.idx, so that later opens read a few hundred KB instead
+ * of the night; bench/replay_seek.sh measures both):
  *  - every non-sample event (steps, alarms, health changes, decisions, notes,
  *    logs, resizes), which are few, in memory;
  *  - a keyframe every INDEX_KEYFRAME_MS of recorded time: the file offset to

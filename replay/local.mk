@@ -3,7 +3,8 @@
 # generator for tests and the seek benchmark. What shows a recording on the
 # terminal (replay, follow, --snapshot) is in console/.
 libcutover_a_SOURCES += replay/reader.c replay/reader.h replay/quickscan.c replay/quickscan.h \
-	replay/index.c replay/index.h replay/player.c replay/player.h \
+	replay/index.c replay/index.h replay/index_file.c replay/index_file.h \
+	replay/player.c replay/player.h \
 	replay/timearg.c replay/timearg.h
 
 # gen-session: realistic session files without a lab (tests, bench).

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "replay/index_file.h"
+
 struct Player {
     SessionReader *reader;
     SessionIndex index;
@@ -224,7 +226,7 @@ Player *Player_open(const char *path, bool follow, char *err, size_t errsize)
         return NULL;
     }
     p->first_offset = SessionReader_next_offset(p->reader);
-    if (SessionIndex_build(&p->index, p->reader, err, errsize) != 0 ||
+    if (SessionIndex_open(&p->index, p->reader, follow, err, errsize) != 0 ||
         Player_seek(p, follow ? p->index.last_ms : p->index.first_ms) != 0) {
         if (!*err)
             snprintf(err, errsize, "%s", SessionReader_error(p->reader));

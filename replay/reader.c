@@ -72,6 +72,24 @@ const char *SessionReader_error(const SessionReader *r)
     return r->error;
 }
 
+void SessionReader_get_problems(const SessionReader *r, ReaderProblems *out)
+{
+    memset(out, 0, sizeof *out);
+    out->garbage = r->garbage;
+    for (int i = 0; i < READER_GARBAGE_SHOWN; i++)
+        out->lines[i] = r->garbage_lines[i];
+    out->truncated = r->truncated;
+}
+
+void SessionReader_set_problems(SessionReader *r, const ReaderProblems *in, int64_t counted_until)
+{
+    r->garbage = (long)in->garbage;
+    for (int i = 0; i < READER_GARBAGE_SHOWN; i++)
+        r->garbage_lines[i] = (long)in->lines[i];
+    r->truncated = in->truncated != 0;
+    r->counted_until = counted_until;
+}
+
 static void SessionReader_count_garbage(SessionReader *r, long line_no, int64_t offset,
                                         int64_t next)
 {

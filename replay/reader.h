@@ -91,4 +91,15 @@ const char *SessionReader_error(const SessionReader *r);
  * incomplete ...". */
 void SessionReader_problems(const SessionReader *r, char *buf, size_t size);
 
+/* The problems as counts (what a saved index keeps), and their restoring
+ * by a reader that skips the lines up to counted_until (an index loaded
+ * from its file: those lines are not read again, nor counted twice). */
+typedef struct ReaderProblems {
+    int64_t garbage;
+    int64_t lines[READER_GARBAGE_SHOWN];
+    int64_t truncated;
+} ReaderProblems;
+void SessionReader_get_problems(const SessionReader *r, ReaderProblems *out);
+void SessionReader_set_problems(SessionReader *r, const ReaderProblems *in, int64_t counted_until);
+
 #endif

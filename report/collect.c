@@ -7,6 +7,7 @@
 
 #include "session/step_state.h"
 #include "session/metrics.h"
+#include "replay/index_file.h"
 #include "replay/quickscan.h"
 #include "session/audit.h"
 #include "session/event_json.h"
@@ -384,7 +385,7 @@ int Report_collect(Report *rep, const char *path, const char *audit_path, char *
         return -1;
     rep->header = *SessionReader_header(r);
     int64_t first_offset = SessionReader_next_offset(r);
-    int rc = SessionIndex_build(&rep->index, r, err, errsize);
+    int rc = SessionIndex_open(&rep->index, r, false, err, errsize);
     if (rc == 0) {
         SessionReader_problems(r, rep->problems, sizeof rep->problems);
         Report_steps(rep);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "replay/index_file.h"
 #include "replay/player.h"
 #include "console/snapshot.h"
 #include "tests/unit/unit.h"
@@ -17,6 +18,15 @@
 #define ROWS 40
 
 static char path[64];
+
+/* The recording and the index its first open saved beside it. */
+static void remove_session(void)
+{
+    char idx[128];
+    snprintf(idx, sizeof idx, "%s.idx", path);
+    unlink(idx);
+    unlink(path);
+}
 
 static void generate(const char *args)
 {
@@ -107,7 +117,7 @@ START_TEST(seek_equals_full_fold)
     /* A keyframe really was used late in the night. */
     ck_assert_ptr_nonnull(SessionIndex_keyframe_for(Player_index(p), s + 600000));
     Player_close(p);
-    unlink(path);
+    remove_session();
 }
 END_TEST
 
@@ -136,7 +146,7 @@ START_TEST(playing_forward_and_back_equals_full_fold)
     ck_assert_msg(strstr(problems, "2 garbage lines skipped") != NULL, "%s", problems);
     ck_assert_msg(strstr(problems, "the last line is incomplete") != NULL, "%s", problems);
     Player_close(p);
-    unlink(path);
+    remove_session();
 }
 END_TEST
 
@@ -165,7 +175,100 @@ START_TEST(step_transitions_are_found_both_ways)
     ck_assert_int_eq(Player_seek(p, s + 362000), 0);
     ck_assert(Player_rate(p, 2.0, true, &until) == 2.0);
     Player_close(p);
-    unlink(path);
+    remove_session();
+}
+END_TEST
+
+static SessionIndex *load_saved(char *problems, size_t size)
+{
+    static SessionIndex idx;
+    char err[256];
+    SessionReader *r = SessionReader_open(path, false, err, sizeof err);
+    ck_assert_ptr_nonnull(r);
+    int rc = IndexFile_load(&idx, r);
+    SessionReader_problems(r, problems, size);
+    SessionReader_close(r);
+    return rc == 0 ? &idx : NULL;
+}
+
+static void flip_byte(const char *file, long at)
+{
+    FILE *f = fopen(file, "r+b");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, at, SEEK_SET), 0);
+    int c = fgetc(f);
+    ck_assert_int_eq(fseek(f, at, SEEK_SET), 0);
+    fputc(c ^ 0x20, f);
+    fclose(f);
+}
+
+/* The index saved by the first open is what a full pass builds (problems
+ * included), and it is not used once the recording changed or the index
+ * file is damaged: the open builds it again and still shows the night. */
+START_TEST(saved_index_equals_built_and_is_checked)
+{
+    generate("--duration 30m --cutover-at 20m --garbage 3 --truncate");
+    char err[256], problems[512], saved_problems[512], idxpath[128];
+    snprintf(idxpath, sizeof idxpath, "%s.idx", path);
+    Player *p = Player_open(path, false, err, sizeof err);
+    ck_assert_msg(p != NULL, "%s", err);
+    const SessionIndex *built = Player_index(p);
+    Player_problems(p, problems, sizeof problems);
+    ck_assert_int_eq(access(idxpath, R_OK), 0);
+    SessionIndex *saved = load_saved(saved_problems, sizeof saved_problems);
+    ck_assert_ptr_nonnull(saved);
+    ck_assert_str_eq(saved_problems, problems);
+    ck_assert_msg(strstr(problems, "3 garbage lines skipped") != NULL, "%s", problems);
+    ck_assert_int_eq((long)saved->nkept, (long)built->nkept);
+    ck_assert_int_eq((long)saved->nframes, (long)built->nframes);
+    ck_assert_int_eq((long)saved->npool, (long)built->npool);
+    ck_assert_int_eq(saved->nkeys, built->nkeys);
+    ck_assert_int_eq(saved->events, built->events);
+    ck_assert_int_eq(saved->end_offset, built->end_offset);
+    ck_assert(memcmp(saved->kept, built->kept, built->nkept * sizeof *built->kept) == 0);
+    ck_assert(memcmp(saved->frames, built->frames, built->nframes * sizeof *built->frames) == 0);
+    ck_assert(memcmp(saved->pool, built->pool, built->npool * sizeof *built->pool) == 0);
+    ck_assert(memcmp(saved->keys, built->keys, sizeof built->keys) == 0);
+    SessionIndex_free(saved);
+    Player_close(p);
+
+    /* Opened from the saved index: the same screens as the full fold. */
+    p = Player_open(path, false, err, sizeof err);
+    ck_assert_msg(p != NULL, "%s", err);
+    int64_t s = Player_start_ms(p);
+    int64_t at[] = {s + 61000, s + 1200000, s + 1200400, Player_end_ms(p)};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        ck_assert_int_eq(Player_seek(p, at[i]), 0);
+        assert_same_screen(p, at[i], "seek from the saved index");
+    }
+    Player_close(p);
+
+    /* Damaged: a byte of the index flipped. */
+    flip_byte(idxpath, 300);
+    ck_assert_ptr_null(load_saved(saved_problems, sizeof saved_problems));
+    p = Player_open(path, false, err, sizeof err); /* rebuilt and saved again */
+    ck_assert_msg(p != NULL, "%s", err);
+    Player_close(p);
+    ck_assert_ptr_nonnull((saved = load_saved(saved_problems, sizeof saved_problems)));
+    SessionIndex_free(saved);
+
+    /* Stale: the recording changed after the index was saved, at the same
+     * size (its last bytes differ), or grown. */
+    FILE *f = fopen(path, "ab");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    flip_byte(path, size - 100);
+    ck_assert_ptr_null(load_saved(saved_problems, sizeof saved_problems));
+    flip_byte(path, size - 100);
+    ck_assert_ptr_nonnull((saved = load_saved(saved_problems, sizeof saved_problems)));
+    SessionIndex_free(saved);
+    f = fopen(path, "ab");
+    fputs("more\n", f);
+    fclose(f);
+    ck_assert_ptr_null(load_saved(saved_problems, sizeof saved_problems));
+    remove_session();
 }
 END_TEST
 
@@ -177,6 +280,7 @@ int main(void)
     tcase_add_test(tc, seek_equals_full_fold);
     tcase_add_test(tc, playing_forward_and_back_equals_full_fold);
     tcase_add_test(tc, step_transitions_are_found_both_ways);
+    tcase_add_test(tc, saved_index_equals_built_and_is_checked);
     suite_add_tcase(s, tc);
     return Unit_run(s);
 }
