@@ -55,11 +55,29 @@ char *Chunk_row_digest(const char *const *columns, size_t n)
     return out;
 }
 
+/* " WHERE `id` IN (5, 9, 12)" */
+static void Chunk_where_keys(const VerifyTable *t, const VerifyChunk *c, char *out, size_t size)
+{
+    size_t len = 0;
+    int n = snprintf(out, size, " WHERE %s IN (", t->key);
+    len = n < 0 ? 0 : (size_t)n;
+    for (int i = 0; i < c->ndirty && len < size; i++) {
+        n = snprintf(out + len, size - len, "%s%" PRId64, i ? ", " : "", c->dirty_keys[i]);
+        len += n < 0 ? 0 : (size_t)n;
+    }
+    if (len < size)
+        snprintf(out + len, size - len, ")");
+}
+
 static void Chunk_where(const VerifyTable *t, const VerifyChunk *c, char *out, size_t size)
 {
     out[0] = '\0';
     if (!c || !t->key[0])
         return;
+    if (c->keys_only && c->ndirty > 0) {
+        Chunk_where_keys(t, c, out, size);
+        return;
+    }
     if (c->lo == INT64_MIN && c->hi == INT64_MAX)
         return;
     if (c->lo == INT64_MIN)
@@ -72,7 +90,7 @@ static void Chunk_where(const VerifyTable *t, const VerifyChunk *c, char *out, s
 
 void Chunk_sum_sql(const VerifyTable *t, const VerifyChunk *c, char *sql, size_t size)
 {
-    char where[160];
+    char where[128 + CHUNK_DIRTY_KEYS * 24];
     Chunk_where(t, c, where, sizeof where);
     snprintf(sql, size, "SELECT COUNT(*), COALESCE(SUM(%s), 0) FROM %s%s", t->row_digest, t->quoted,
              where);
@@ -108,6 +126,29 @@ int Chunk_append(VerifyTable *t, int64_t lo, int64_t hi)
     return 0;
 }
 
+/* After a split: the keys of the list that lie in the chunk, and their
+ * span (a half without one keeps the span it had: it may cover it). */
+static void Chunk_keep_keys(VerifyChunk *c)
+{
+    int n = 0;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (int i = 0; i < c->ndirty; i++) {
+        int64_t k = c->dirty_keys[i];
+        if (k < c->lo || k > c->hi)
+            continue;
+        c->dirty_keys[n++] = k;
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
+    }
+    if (c->ndirty <= 0)
+        return;
+    c->ndirty = n;
+    if (n > 0) {
+        c->dirty_lo = lo;
+        c->dirty_hi = hi;
+    }
+}
+
 int Chunk_split(VerifyTable *t, size_t i, int64_t at)
 {
     if (i >= t->nchunks || at <= t->chunks[i].lo || at > t->chunks[i].hi)
@@ -119,6 +160,8 @@ int Chunk_split(VerifyTable *t, size_t i, int64_t at)
     t->chunks[i + 1] = t->chunks[i];
     t->chunks[i].hi = at - 1;
     t->chunks[i + 1].lo = at;
+    Chunk_keep_keys(&t->chunks[i]);
+    Chunk_keep_keys(&t->chunks[i + 1]);
     return 0;
 }
 
@@ -157,10 +200,29 @@ VerifyChunk *Chunk_of(VerifyTable *t, int64_t key)
     return NULL;
 }
 
+/* One more changed key for the list, or the list given up for the span. */
+static void Chunk_touch_key(VerifyChunk *c, int64_t lo, int64_t hi)
+{
+    if (c->ndirty < 0)
+        return;
+    if (lo != hi || c->ndirty == CHUNK_DIRTY_KEYS) {
+        for (int i = 0; lo == hi && i < c->ndirty; i++)
+            if (c->dirty_keys[i] == lo)
+                return;
+        c->ndirty = -1;
+        return;
+    }
+    for (int i = 0; i < c->ndirty; i++)
+        if (c->dirty_keys[i] == lo)
+            return;
+    c->dirty_keys[c->ndirty++] = lo;
+}
+
 static void Chunk_touch(VerifyChunk *c, uint64_t coord, int64_t lo, int64_t hi)
 {
     if (coord > c->changed_at)
         c->changed_at = coord;
+    Chunk_touch_key(c, lo, hi);
     if (c->dirty_lo > c->dirty_hi) {
         c->dirty_lo = lo;
         c->dirty_hi = hi;
@@ -196,6 +258,7 @@ void Chunk_compared(VerifyChunk *c, bool equal, uint64_t coord)
     if (c->changed_at <= coord) {
         c->dirty_lo = 1;
         c->dirty_hi = 0;
+        c->ndirty = 0;
     }
 }
 
@@ -206,7 +269,8 @@ bool Chunk_recheck_span(const VerifyChunk *c, VerifyChunk *span)
         return false;
     span->lo = c->dirty_lo > c->lo ? c->dirty_lo : c->lo;
     span->hi = c->dirty_hi < c->hi ? c->dirty_hi : c->hi;
-    return span->lo != c->lo || span->hi != c->hi;
+    span->keys_only = c->ndirty > 0;
+    return span->keys_only || span->lo != c->lo || span->hi != c->hi;
 }
 
 void Chunk_describe(const VerifyTable *t, const VerifyChunk *c, char *out, size_t size)

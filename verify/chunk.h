@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VERIFY_SUM_MAX 48
+#define VERIFY_SUM_MAX   48
+#define CHUNK_DIRTY_KEYS 16
 
 typedef enum {
     CHUNK_NEW = 0,   /* never compared */
@@ -36,6 +37,13 @@ typedef struct VerifyChunk {
      * a chunk found equal and changed only there needs only that span
      * compared again. A change without a key spans the whole chunk. */
     int64_t dirty_lo, dirty_hi;
+    /* The same keys one by one while they are few (ndirty -1: more than
+     * fit, or a change without a key; the span holds them): a chunk found
+     * equal and changed at a few rows needs only those rows compared, which
+     * under changes spread over a big table is far less than the span. */
+    int64_t dirty_keys[CHUNK_DIRTY_KEYS];
+    int ndirty;
+    bool keys_only; /* a recheck span (Chunk_recheck_span): only dirty_keys */
     int64_t checked_mono_ms;
     int64_t rows; /* at the last check */
 } VerifyChunk;
@@ -89,8 +97,9 @@ bool Chunk_settled(const VerifyChunk *c);
  * whole: it holds that change). */
 void Chunk_compared(VerifyChunk *c, bool equal, uint64_t coord);
 
-/* What must be compared again: the changed span of a chunk found equal
- * before (narrowed, true), else the whole chunk (false). */
+/* What must be compared again: of a chunk found equal before, only the
+ * rows changed since (keys_only, while they are few) or their span
+ * (narrowed, true); else the whole chunk (false). */
 bool Chunk_recheck_span(const VerifyChunk *c, VerifyChunk *span);
 
 /* "id 1..5000", "id 300001..end", "whole table": for messages. */

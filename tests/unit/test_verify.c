@@ -250,6 +250,52 @@ START_TEST(recheck_narrows_to_changed_keys)
 }
 END_TEST
 
+/* A few changed rows are compared alone (an IN list), many or a change
+ * without a key fall back to their span; a split keeps each half's keys. */
+START_TEST(recheck_by_changed_keys)
+{
+    VerifyTable t = Table_three_chunks();
+    VerifyChunk *c = &t.chunks[1]; /* 1000..1999 */
+    VerifyChunk span;
+    char sql[2048], what[120];
+    Chunk_compared(c, true, 100);
+    Chunk_mark_changed(&t, true, 1500, 101);
+    Chunk_mark_changed(&t, true, 1200, 102);
+    Chunk_mark_changed(&t, true, 1500, 103); /* the same row again */
+    ck_assert(Chunk_recheck_span(c, &span));
+    ck_assert(span.keys_only);
+    ck_assert_int_eq(span.ndirty, 2);
+    Chunk_sum_sql(&t, &span, sql, sizeof sql);
+    ck_assert_ptr_nonnull(strstr(sql, " FROM `shop`.`orders` WHERE `id` IN (1500, 1200)"));
+    Chunk_describe(&t, &span, what, sizeof what);
+    ck_assert_str_eq(what, "`id` 1200..1500");
+    /* Split: each half keeps the keys inside it. */
+    ck_assert_int_eq(Chunk_split(&t, 1, 1300), 0);
+    ck_assert_int_eq(t.chunks[1].ndirty, 1);
+    ck_assert_int_eq(t.chunks[1].dirty_keys[0], 1200);
+    ck_assert_int_eq(t.chunks[2].ndirty, 1);
+    ck_assert_int_eq(t.chunks[2].dirty_keys[0], 1500);
+    /* More keys than the list holds: the span. */
+    c = &t.chunks[1]; /* 1000..1299 */
+    for (int k = 0; k < CHUNK_DIRTY_KEYS; k++)
+        Chunk_mark_changed(&t, true, 1001 + k, 110 + (uint64_t)k);
+    ck_assert(Chunk_recheck_span(c, &span));
+    ck_assert(!span.keys_only);
+    ck_assert_int_eq(span.lo, 1001);
+    ck_assert_int_eq(span.hi, 1200);
+    Chunk_sum_sql(&t, &span, sql, sizeof sql);
+    ck_assert_ptr_nonnull(strstr(sql, " WHERE `id` BETWEEN 1001 AND 1200"));
+    /* Compared at a coordinate that saw them all: forgotten, a list again. */
+    Chunk_compared(c, true, 200);
+    ck_assert_int_eq(c->ndirty, 0);
+    Chunk_mark_changed(&t, true, 1100, 201);
+    ck_assert(Chunk_recheck_span(c, &span) && span.keys_only);
+    Chunk_mark_changed(&t, false, 0, 202); /* no key: the whole chunk */
+    ck_assert(!Chunk_recheck_span(c, &span));
+    Chunk_table_free(&t);
+}
+END_TEST
+
 START_TEST(chunk_sql_and_names)
 {
     VerifyTable t = Table_three_chunks();
@@ -286,6 +332,7 @@ int main(void)
     tcase_add_test(tc, chunk_map_and_settled);
     tcase_add_test(tc, chunk_sql_and_names);
     tcase_add_test(tc, recheck_narrows_to_changed_keys);
+    tcase_add_test(tc, recheck_by_changed_keys);
     suite_add_tcase(s, tc);
     return Unit_run(s);
 }
