@@ -86,9 +86,3 @@ int64_t Rehearsal_window_ms(const Rehearsal *r, const Plan *plan, char *text, si
     }
     return sum;
 }
-
-int64_t Rehearsal_predict_ms(int64_t steps_ms, double lag_s, double drain_s)
-{
-    double drain = lag_s > drain_s ? lag_s : drain_s;
-    return steps_ms + (drain > 0 ? (int64_t)(drain * 1000.0 + 0.5) : 0);
-}

@@ -2,7 +2,7 @@
  * rehearsal (an earlier run's audit log: the time from a step's "start" to
  * its "done" record, the last completed run of each), summed over the steps
  * inside the window (the freezing step to the thawing one), plus the drain
- * estimate at the moment. Lag zero's rehearsed cost is left out: it was
+ * estimate at the moment (Model_predict_downtime_ms). Lag zero's rehearsed cost is left out: it was
  * that night's drain, and the drain now replaces it. */
 #ifndef CUTOVER_CHECKLIST_REHEARSAL_H
 #define CUTOVER_CHECKLIST_REHEARSAL_H
@@ -24,10 +24,5 @@ int Rehearsal_load(const char *path, Rehearsal *r, char *err, size_t errsize);
  * them ("maintenance-on 12 ms, read-only 8 ms, ..."), naming the ones the
  * rehearsal lacks. Returns the sum, or -1 when the plan has no window. */
 int64_t Rehearsal_window_ms(const Rehearsal *r, const Plan *plan, char *text, size_t size);
-
-/* The prediction: the rehearsed steps plus the drain estimate, the larger
- * of the heartbeat lag and the backlog's drain time (< 0: unknown, left
- * out). */
-int64_t Rehearsal_predict_ms(int64_t steps_ms, double lag_s, double drain_s);
 
 #endif

@@ -405,8 +405,7 @@ static void write_one(App *app)
 static int64_t write_interval(const App *app, int64_t now, int64_t start)
 {
     double rate = app->rate;
-    if (app->burst_period_s > 0 &&
-        (now - start) / 1000000000 % app->burst_period_s < app->burst_s)
+    if (app->burst_period_s > 0 && (now - start) / 1000000000 % app->burst_period_s < app->burst_s)
         rate *= app->burst_factor;
     return (int64_t)(1e9 / rate);
 }
@@ -436,9 +435,8 @@ static void run(App *app)
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: labapp --config FILE --flag FILE --log FILE [--rate ROWS_PER_SECOND] "
-            "[--burst FACTOR:SECONDS:PERIOD]\n");
+    fprintf(stderr, "usage: labapp --config FILE --flag FILE --log FILE [--rate ROWS_PER_SECOND] "
+                    "[--burst FACTOR:SECONDS:PERIOD]\n");
 }
 
 static bool parse_args(int argc, char **argv, App *app, const char **log_path)
@@ -468,10 +466,11 @@ static bool parse_args(int argc, char **argv, App *app, const char **log_path)
                        &tail) != 3 ||
                 !(app->burst_factor >= 1 && app->burst_factor <= 100) || app->burst_s < 1 ||
                 app->burst_period_s <= app->burst_s) {
-                fprintf(stderr,
-                        "labapp: --burst must be FACTOR:SECONDS:PERIOD (factor 1-100, seconds >= 1, "
-                        "period longer than seconds), got %s\n",
-                        val);
+                fprintf(
+                    stderr,
+                    "labapp: --burst must be FACTOR:SECONDS:PERIOD (factor 1-100, seconds >= 1, "
+                    "period longer than seconds), got %s\n",
+                    val);
                 return false;
             }
         } else {

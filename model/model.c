@@ -413,3 +413,9 @@ const StepView *Model_held_step(const Model *m)
     }
     return failed;
 }
+
+int64_t Model_predict_downtime_ms(int64_t steps_ms, double lag_s, double drain_s)
+{
+    double drain = lag_s > drain_s ? lag_s : drain_s;
+    return steps_ms + (drain > 0 ? (int64_t)(drain * 1000.0 + 0.5) : 0);
+}

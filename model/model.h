@@ -114,6 +114,12 @@ void Model_tick(Model *m, int64_t wall_ms, int64_t mono_ms);
 /* The series for key, or NULL when no sample has arrived. */
 const Series *Model_series(const Model *m, const char *key);
 
+/* The downtime predicted before the freeze: the window's steps as
+ * rehearsed (downtime.rehearsed_steps_ms) plus the drain estimate, the
+ * larger of the heartbeat lag and the backlog's drain time (< 0: unknown,
+ * left out). */
+int64_t Model_predict_downtime_ms(int64_t steps_ms, double lag_s, double drain_s);
+
 /* Age of a series' latest figure in ms (INT64_MAX when none). */
 int64_t Model_age_ms(const Model *m, const Series *s);
 

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "session/step_state.h"
-#include "checklist/rehearsal.h"
 #include "lib/clock.h"
 #include "panels/format.h"
 #include "panels/panel.h"
@@ -89,8 +88,9 @@ static void ChecklistPanel_predicted(const Model *m, Canvas *c, Rect r)
     if (steps < 0)
         return;
     char dur[24];
-    int64_t ms = Rehearsal_predict_ms((int64_t)steps, ChecklistPanel_last(m, M_LAG_HEARTBEAT_S),
-                                      ChecklistPanel_last(m, M_CDC_DRAIN_S));
+    int64_t ms =
+        Model_predict_downtime_ms((int64_t)steps, ChecklistPanel_last(m, M_LAG_HEARTBEAT_S),
+                                  ChecklistPanel_last(m, M_CDC_DRAIN_S));
     Clock_format_duration(ms, dur, sizeof dur);
     Canvas_printf(c, r.x, r.y, r.w, ROLE_MUTED, ", predicted ~%s", dur);
 }

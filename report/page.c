@@ -3,7 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "checklist/rehearsal.h"
+#include "model/model.h"
 #include "session/step_state.h"
 #include "report/chart.h"
 #include "report/html.h"
@@ -99,9 +99,9 @@ static void Page_predicted(FILE *out, const Report *rep)
         return;
     double lag = rep->predicted.lag_s, drain = rep->predicted.drain_s;
     fputs("<br>predicted ", out);
-    Html_duration(out, Rehearsal_predict_ms(rep->predicted.steps_ms, lag, drain));
+    Html_duration(out, Model_predict_downtime_ms(rep->predicted.steps_ms, lag, drain));
     fputs(" at the freeze: drain ", out);
-    Html_duration(out, Rehearsal_predict_ms(0, lag, drain));
+    Html_duration(out, Model_predict_downtime_ms(0, lag, drain));
     fputs(" + rehearsed steps ", out);
     Html_duration(out, rep->predicted.steps_ms);
 }

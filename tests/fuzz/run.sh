@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 out=${2:-${TMPDIR:-/tmp}/cutover-fuzz}
 mkdir -p "$out/corpus"
 command -v clang >/dev/null || { echo "SKIP: clang is not installed" >&2; exit 77; }
-srcs=(tests/fuzz/fuzz_session.c replay/reader.c replay/quickscan.c replay/index.c
+srcs=(tests/fuzz/fuzz_session.c replay/reader.c replay/quickscan.c replay/index.c replay/index_file.c
     replay/player.c replay/timearg.c session/event.c session/event_json.c model/model.c
     session/step_state.c lib/clock.c)
 bin="$out/fuzz_session"

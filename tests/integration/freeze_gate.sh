@@ -30,8 +30,16 @@ heartbeat_lag_over() {
     sql_target "SELECT UNIX_TIMESTAMP(NOW(6)) - UNIX_TIMESTAMP(MAX(ts)) > $1 FROM cutover.heartbeat" | grep -qx 1
 }
 
-# 1. The gate times out: nothing frozen.
+heartbeat_on_target() {
+    [ "$(sql_target "SELECT COUNT(*) FROM cutover.heartbeat WHERE id = 1")" = 1 ]
+}
+
+# 1. The gate times out: nothing frozen. A beat is written as the console
+# would and reaches the target before the flow stops, so the lag is there
+# to read (and grows).
 plan=$(gate_plan gate-timeout 5000)
+sql_source "INSERT INTO cutover.heartbeat (id, ts) VALUES (1, NOW(6)) ON DUPLICATE KEY UPDATE ts = NOW(6)"
+wait_until 20 heartbeat_on_target || fail "the heartbeat row did not reach the target"
 lab_cdc_stop
 wait_until 20 heartbeat_lag_over 4 || fail "the lag did not grow with the flow stopped"
 out="$LAB_DIR/run-timeout.out" status=0

@@ -8,6 +8,7 @@
 
 #include "checklist/freeze_gate.h"
 #include "checklist/rehearsal.h"
+#include "model/model.h"
 #include "session/metrics.h"
 #include "tests/unit/unit.h"
 
@@ -170,9 +171,9 @@ START_TEST(rehearsed_window_and_prediction)
     ck_assert_int_eq(Rehearsal_window_ms(&r, p, text, sizeof text), 80);
     ck_assert_str_eq(text, "maintenance-on 12 ms, read-only 8 ms, verify 40 ms, swap 5 ms, "
                            "target-health 15 ms, maintenance-off not rehearsed");
-    ck_assert_int_eq(Rehearsal_predict_ms(80, 1.2, 0.3), 1280);
-    ck_assert_int_eq(Rehearsal_predict_ms(80, 0.1, 2.0), 2080);
-    ck_assert_int_eq(Rehearsal_predict_ms(80, -1, -1), 80);
+    ck_assert_int_eq(Model_predict_downtime_ms(80, 1.2, 0.3), 1280);
+    ck_assert_int_eq(Model_predict_downtime_ms(80, 0.1, 2.0), 2080);
+    ck_assert_int_eq(Model_predict_downtime_ms(80, -1, -1), 80);
     Plan_free(p);
     unlink(path);
     ck_assert_int_eq(Rehearsal_load(path, &r, err, sizeof err), -1);

@@ -158,6 +158,21 @@ START_TEST(screen_shows_panels_at_80x24_and_200x60)
 }
 END_TEST
 
+/* With a rehearsal, the Downtime line predicts before the freeze: the
+ * rehearsed steps plus the drain estimate (here the heartbeat lag). */
+START_TEST(downtime_line_predicts_before_the_freeze)
+{
+    setup_model();
+    char *text = render(&model, 120, 40);
+    ck_assert_ptr_null(strstr(text, "predicted"));
+    free(text);
+    sample(&model, M_DOWNTIME_REHEARSED_MS, 80, 6000);
+    text = render(&model, 120, 40);
+    ck_assert_msg(strstr(text, "(not started), predicted ~0.520s") != NULL, "%s", text);
+    free(text);
+}
+END_TEST
+
 /* The target's replication stopped: down while the plan needs it, done
  * once the plan's own last step stopped it. */
 START_TEST(replication_stopped_by_the_plan_is_not_down)
@@ -253,6 +268,7 @@ int main(void)
     tcase_add_test(tc, theme_errors_name_the_line);
     tcase_add_test(tc, strip_colors_keeps_alarms_visible);
     tcase_add_test(tc, screen_shows_panels_at_80x24_and_200x60);
+    tcase_add_test(tc, downtime_line_predicts_before_the_freeze);
     tcase_add_test(tc, screen_too_small);
     tcase_add_test(tc, replication_stopped_by_the_plan_is_not_down);
     tcase_add_test(tc, help_lists_every_live_key);
