@@ -11,6 +11,7 @@
 #include "checklist/checks.h"
 #include "lib/subprocess.h"
 #include "verify/table.h"
+#include "verify/table_list.h"
 
 #define VERIFY_READER "mariadb-binlog"
 
@@ -57,15 +58,20 @@ static void Pfv_privilege(Checks *k)
 
 static void Pfv_tables(Checks *k)
 {
-    const PlanVerify *v = &k->c->plan->verify;
-    char whole[300] = "", err[400];
+    char whole[300] = "", err[600];
     size_t keyed = 0, nwhole = 0, len = 0;
+    TableList list;
     if (!k->c->source)
         return;
-    for (size_t i = 0; i < v->ntables; i++) {
+    if (TableList_resolve(k->c->plan, k->c->source, &list, err, sizeof err) != 0) {
+        Check(k, "verify tables", false, "%s", err);
+        return;
+    }
+    for (size_t i = 0; i < list.n; i++) {
         VerifyTable t;
-        if (VerifyTable_load(k->c->source, v->tables[i], &t, err, sizeof err) != 0) {
+        if (VerifyTable_load(k->c->source, list.names[i], &t, err, sizeof err) != 0) {
             Check(k, "verify tables", false, "%s", err);
+            TableList_free(&list);
             return;
         }
         if (t.key[0]) {
@@ -79,8 +85,10 @@ static void Pfv_tables(Checks *k)
         Chunk_table_free(&t);
     }
     Check(k, "verify tables", true,
-          "%zu table(s) in chunks by an integer key, %zu compared whole%s%s", keyed, nwhole,
-          nwhole ? ": " : "", whole);
+          "%s%s%zu table(s) in chunks by an integer key, %zu compared whole%s%s",
+          k->c->plan->verify.all_tables ? list.summary : "",
+          k->c->plan->verify.all_tables ? "; " : "", keyed, nwhole, nwhole ? ": " : "", whole);
+    TableList_free(&list);
 }
 
 void PreflightVerify_run(Checks *k)

@@ -490,6 +490,7 @@ static void Pf_dms_mappings(Checks *k, Aws_client *a)
         Check(k, "DMS mappings", false, "%s", err);
         return;
     }
+    /* "all": the verified tables are the ones the task carries, by their choosing. */
     size_t len = 0, nt = p->verify.ntables + 2;
     int bad = 0;
     for (size_t i = 0; i < nt; i++) {

@@ -133,7 +133,7 @@ static int Th_run(StepCtx *c)
     if (!app)
         return Step_fail(c, "target: cannot connect as %s: %s", th->app_user, err);
     int rc = Th_write(c, app);
-    if (rc == 0 && c->plan->verify.ntables == 0)
+    if (rc == 0 && c->plan->verify.ntables == 0 && !c->plan->verify.all_tables)
         Step_log(c, LOG_WARN,
                  "no verify tables: the app account's write was checked through "
                  "read_only only");

@@ -26,6 +26,9 @@ static void Verify_describe(StepCtx *c)
 {
     const PlanVerify *v = &c->plan->verify;
     if (v->mode == VERIFY_CHUNKS) {
+        if (v->all_tables)
+            Step_say(c, "source and target: SELECT COUNT(*), SUM(row digest) of every chunk of "
+                        "every table (\"all\") changed since it was last found equal (compare)");
         for (size_t i = 0; i < v->ntables; i++)
             Step_say(c,
                      "source and target: SELECT COUNT(*), SUM(row digest) of every chunk of %s "
@@ -193,7 +196,7 @@ static int Verify_chunks(StepCtx *c)
 
 static int Verify_run(StepCtx *c)
 {
-    if (c->plan->verify.ntables == 0)
+    if (c->plan->verify.ntables == 0 && !c->plan->verify.all_tables)
         return Step_fail(c, "verify: the plan names no tables");
     if (c->plan->verify.mode == VERIFY_CHUNKS)
         return Verify_chunks(c);

@@ -272,9 +272,35 @@ static bool Plan_read_lag_zero(const Reader *r, const ReaderObj *root, PlanLagZe
            Plan_read_table(r, &o, "heartbeat_table", &lz->heartbeat_table);
 }
 
+/* "tables": "all", the one string it may be. */
+static bool Plan_read_verify_all(const Reader *r, const ReaderObj *o, PlanVerify *v, bool *done)
+{
+    json_object *val = NULL;
+    *done = json_object_object_get_ex(o->jso, "tables", &val) &&
+            json_object_is_type(val, json_type_string);
+    if (!*done)
+        return true;
+    if (strcmp(json_object_get_string(val), "all") != 0)
+        return Reader_fail(r, Reader_value_pos(r, o, "tables"),
+                           "%s.tables: expected an array of schema.table or \"all\", got \"%.40s\"",
+                           o->path, json_object_get_string(val));
+    if (v->mode != VERIFY_CHUNKS)
+        return Reader_fail(r, Reader_value_pos(r, o, "tables"),
+                           "%s.tables: \"all\" needs mode \"chunks\": counting or checksumming "
+                           "every table inside the window would cost minutes at a real size",
+                           o->path);
+    v->all_tables = true;
+    return true;
+}
+
 static bool Plan_read_verify_tables(const Reader *r, const ReaderObj *o, PlanVerify *v)
 {
     char path[160];
+    bool all;
+    if (!Plan_read_verify_all(r, o, v, &all))
+        return false;
+    if (all)
+        return true;
     if (!Reader_strings(r, o, "tables", true, &v->tables, &v->ntables))
         return false;
     for (size_t i = 0; i < v->ntables; i++) {

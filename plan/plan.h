@@ -136,8 +136,10 @@ typedef struct PlanVerify {
     VerifyMode mode;
     char **tables; /* "schema.table" */
     size_t ntables;
-    int timeout_ms; /* per table and server: a checksum of a big table takes real time */
-    int chunk_ms;   /* chunks: the time one chunk's comparison should take (default 200) */
+    bool all_tables; /* "tables": "all" (mode chunks): every base table of the source outside
+                        the system schemas, those the DMS task carries when it names one */
+    int timeout_ms;  /* per table and server: a checksum of a big table takes real time */
+    int chunk_ms;    /* chunks: the time one chunk's comparison should take (default 200) */
 } PlanVerify;
 
 /* The freeze gate (plan section "freeze"): arming waits before the freeze

@@ -16,6 +16,7 @@
 #include "session/metrics.h"
 #include "verify/compare.h"
 #include "verify/table.h"
+#include "verify/table_list.h"
 #include "verify/verifier_state.h"
 
 enum {
@@ -120,31 +121,46 @@ static void Verifier_on_statement(const char *line, uint64_t coord, void *ctx)
 
 /* ---- start: the tables, then the tail ----------------------------------- */
 
-static int Verifier_load(Verifier *v)
+static VerifyTable *Verifier_load_tables(Verifier *v, Db *db, const TableList *list)
 {
-    const PlanVerify *pv = &v->plan->verify;
     char err[400];
-    Db *db = Verifier_db(v, true, err, sizeof err);
-    if (!db)
-        return Probe_health(&v->probe, PROBE_ERROR, "%s", err), -1;
-    VerifyTable *tables = calloc(pv->ntables, sizeof *tables);
+    VerifyTable *tables = calloc(list->n, sizeof *tables);
     if (!tables)
-        return Probe_health(&v->probe, PROBE_ERROR, "out of memory"), -1;
-    for (size_t i = 0; i < pv->ntables; i++) {
+        return Probe_health(&v->probe, PROBE_ERROR, "out of memory"), NULL;
+    for (size_t i = 0; i < list->n; i++) {
         VerifyTable *t = &tables[i];
-        if (VerifyTable_load(db, pv->tables[i], t, err, sizeof err) != 0 ||
+        if (VerifyTable_load(db, list->names[i], t, err, sizeof err) != 0 ||
             (!t->key[0] && Chunk_append(t, INT64_MIN, INT64_MAX) != 0)) {
             Probe_health(&v->probe, PROBE_ERROR, "%s", err);
             for (size_t j = 0; j <= i; j++)
                 Chunk_table_free(&tables[j]);
             free(tables);
-            return -1;
+            return NULL;
         }
         t->planned = !t->key[0];
     }
+    return tables;
+}
+
+static int Verifier_load(Verifier *v)
+{
+    char err[600];
+    TableList list;
+    Db *db = Verifier_db(v, true, err, sizeof err);
+    if (!db)
+        return Probe_health(&v->probe, PROBE_ERROR, "%s", err), -1;
+    if (TableList_resolve(v->plan, db, &list, err, sizeof err) != 0)
+        return Probe_health(&v->probe, PROBE_ERROR, "%s", err), -1;
+    if (v->plan->verify.all_tables)
+        Probe_log(&v->probe, LOG_INFO, "verify: %s", list.summary);
+    VerifyTable *tables = Verifier_load_tables(v, db, &list);
+    size_t n = list.n;
+    TableList_free(&list);
+    if (!tables)
+        return -1;
     pthread_mutex_lock(&v->lock);
     v->tables = tables;
-    v->ntables = pv->ntables;
+    v->ntables = n;
     v->loaded = true;
     pthread_mutex_unlock(&v->lock);
     return 0;
@@ -546,7 +562,8 @@ static void Verifier_run(Probe *p)
 
 Verifier *Verifier_start(const Plan *plan, Bus *bus)
 {
-    if (plan->verify.mode != VERIFY_CHUNKS || plan->verify.ntables == 0 ||
+    if (plan->verify.mode != VERIFY_CHUNKS ||
+        (plan->verify.ntables == 0 && !plan->verify.all_tables) ||
         !plan->steps[STEP_VERIFY].enabled)
         return NULL;
     Verifier *v = calloc(1, sizeof *v);

@@ -185,6 +185,11 @@ static const BadCase bad_cases[] = {
     {HEAD
      "\"verify\": {\"mode\": \"chunks\", \"tables\": [\"s.t\"], \"chunk_ms\": `5}, " STEPS_NONE,
      "verify.chunk_ms: expected an integer 10-60000, got 5"},
+    {HEAD "\"verify\": {\"mode\": \"chunks\", \"tables\": `\"some\"}, " STEPS_NONE,
+     "verify.tables: expected an array of schema.table or \"all\", got \"some\""},
+    {HEAD "\"verify\": {\"mode\": \"checksum\", \"tables\": `\"all\"}, " STEPS_NONE,
+     "verify.tables: \"all\" needs mode \"chunks\": counting or checksumming every table inside "
+     "the window would cost minutes at a real size"},
     {HEAD "\"freeze\": {\"max_lag_at_freeze_ms\": `-1}, " STEPS_NONE,
      "freeze.max_lag_at_freeze_ms: expected an integer 0-3600000, got -1"},
     {HEAD "\"freeze\": {\"samples\": `0}, " STEPS_NONE,
@@ -321,6 +326,19 @@ START_TEST(test_bad_inline)
     snprintf(expected, sizeof expected, "t.plan:%s%s", where, c->message);
     ck_assert_msg(strncmp(err, expected, strlen(expected)) == 0,
                   "case %d\n  got:      %s\n  expected: %s...", _i, err, expected);
+}
+END_TEST
+
+/* "tables": "all" with mode chunks: no list, every table at run time. */
+START_TEST(test_verify_all)
+{
+    const char *text = HEAD "\"verify\": {\"mode\": \"chunks\", \"tables\": \"all\"}, " STEPS_NONE;
+    char err[1024];
+    Plan *p = Plan_parse("t.plan", text, strlen(text), err, sizeof err);
+    ck_assert_msg(p != NULL, "%s", err);
+    ck_assert(p->verify.all_tables);
+    ck_assert_uint_eq(p->verify.ntables, 0);
+    Plan_free(p);
 }
 END_TEST
 
@@ -978,6 +996,7 @@ static Suite *plan_suite(void)
     tcase_add_test(secret, test_secret_option_file_modes);
     tcase_add_test(secret, test_secret_aws_hook);
     tcase_add_test(secret, test_aws_sides);
+    tcase_add_test(secret, test_verify_all);
     tcase_add_test(secret, test_secret_describe);
     suite_add_tcase(s, secret);
     return s;
