@@ -15,7 +15,8 @@ endif
 
 # Terminal tests: the real binary in tmux.
 TESTS += tests/tmux/console_terminal.sh tests/tmux/console_live.sh tests/tmux/console_cutover.sh \
-	tests/tmux/console_hold.sh tests/tmux/console_carry_back.sh tests/tmux/replay_matches_live.sh
+	tests/tmux/console_hold.sh tests/tmux/console_carry_back.sh tests/tmux/replay_matches_live.sh \
+	tests/tmux/console_freeze_gate.sh
 EXTRA_DIST += tests/tmux.sh tests/tmux/console_terminal.sh tests/tmux/console_live.sh \
 	tests/tmux/console_cutover.sh tests/tmux/console_hold.sh tests/tmux/console_carry_back.sh \
-	tests/tmux/replay_matches_live.sh
+	tests/tmux/replay_matches_live.sh tests/tmux/console_freeze_gate.sh

@@ -135,16 +135,41 @@ static void ChecklistPanel_verified(const PanelView *v, Canvas *c, Rect r, int y
         Canvas_printf(c, x, y, r.x + r.w - x, ROLE_MUTED, ", oldest %s", age);
 }
 
+/* The current (or selected) step's detail, wrapped at spaces over the rows
+ * left (at most CHECKLIST_DETAIL_ROWS): a waiting gate's countdown is at
+ * the end of its line. Bytes are counted, so a line with wide characters
+ * only wraps early. */
+enum { CHECKLIST_DETAIL_ROWS = 3 };
+
 static void ChecklistPanel_detail(const PanelView *v, Canvas *c, Rect r, int y)
 {
     const Model *m = v->model;
     const StepView *s = NULL;
+    char text[EVENT_TEXT_MAX + EVENT_KEY_MAX + 4];
     if (v->selected_step >= 0 && v->selected_step < m->nsteps)
         s = &m->steps[v->selected_step];
     if (!s)
         s = Model_current_step(m);
-    if (s && s->detail[0])
-        Canvas_printf(c, r.x, y, r.w, ROLE_NORMAL, "%s: %s", s->id, s->detail);
+    if (!s || !s->detail[0] || r.w <= 0)
+        return;
+    snprintf(text, sizeof text, "%s: %s", s->id, s->detail);
+    const char *p = text;
+    for (int row = 0; *p && row < CHECKLIST_DETAIL_ROWS && y + row < r.y + r.h; row++) {
+        size_t len = strlen(p), cut = len;
+        if (len > (size_t)r.w && row + 1 < CHECKLIST_DETAIL_ROWS && y + row + 1 < r.y + r.h) {
+            cut = (size_t)r.w;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            if (cut == 0)
+                cut = (size_t)r.w;
+        }
+        char line[sizeof text];
+        snprintf(line, sizeof line, "%.*s", (int)cut, p);
+        Canvas_text(c, r.x, y + row, r.w, ROLE_NORMAL, line);
+        p += cut;
+        while (*p == ' ')
+            p++;
+    }
 }
 
 static void ChecklistPanel_draw(const PanelView *v, Canvas *c, Rect r)
