@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Verification at size: a table of ROWS rows (default 10,000,000, over 2 GB)
 # added to the lab (filled on both servers, as a finished full load leaves
-# them), the application writing 1,200 rows/s to shop.orders and an updater
-# changing 50 random rows/s of the big table. Side by side in one run:
+# them), the application writing 1,200 rows/s to shop.orders and, with
+# UPDATES > 0, an updater changing that many random rows/s of the big table
+# (default 0: the application's load alone). Side by side in one run:
 #
 #   chunks    the lab plan verifying all five tables by chunks, with a freeze
 #             gate that waits for the first pass: the time to the first full
@@ -24,10 +25,12 @@
 # from the same data. Not a timed test: run it by hand (takes ~15 min at the
 # default size on two cores).
 #
-# Usage: bench/verify.sh [ROWS] [CUTOVERS]
+# Usage: bench/verify.sh [ROWS] [CUTOVERS] [UPDATES]
 set -euo pipefail
 rows=${1:-10000000}
 cutovers=${2:-3}
+updates=${3:-0}
+[[ "$updates" =~ ^[0-9]+$ ]] && [ "$updates" -le 1000 ] || { echo "bench/verify.sh: UPDATES must be 0..1000 a second (got '$updates')" >&2; exit 2; }
 [[ "$rows" =~ ^[1-9][0-9]*$ ]] || { echo "bench/verify.sh: ROWS must be a whole number (got '$rows')" >&2; exit 2; }
 [[ "$cutovers" =~ ^[1-9][0-9]*$ ]] || { echo "bench/verify.sh: CUTOVERS must be a whole number (got '$cutovers')" >&2; exit 2; }
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,7 +64,7 @@ export LAB_APP_PASSWORD
 
 # ---- the big table, equal on both sides ------------------------------------
 fill() {
-    local sql="SET SESSION sql_log_bin = 0; CREATE TABLE IF NOT EXISTS shop.big (
+    local sql="SET SESSION sql_log_bin = 0; USE shop; CREATE TABLE IF NOT EXISTS shop.big (
         id BIGINT NOT NULL PRIMARY KEY, a CHAR(64) NOT NULL, b VARCHAR(128) NOT NULL,
         c INT NOT NULL, d DATETIME(6) NOT NULL) ENGINE=InnoDB;" lo hi step=1000000
     for ((lo = 1; lo <= rows; lo += step)); do
@@ -76,18 +79,27 @@ fill sql_source &
 fill_pid=$!
 fill sql_target
 wait "$fill_pid"
-size_mb=$(sql_source "SELECT ROUND((DATA_LENGTH + INDEX_LENGTH) / 1048576) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' AND TABLE_NAME = 'big'")
+datadir=$(sql_source "SELECT @@datadir")
+size_mb=$(du -m "$datadir/shop/big.ibd" | cut -f1)
 echo "verify benchmark: shop.big $rows rows, ${size_mb} MB on each server (filled in $(( ($(now_ms) - t0) / 1000 )) s)"
-echo "load: the application 1,200 rows/s into shop.orders; 50 updates/s to random rows of shop.big"
+echo "load: the application 1,200 rows/s into shop.orders; $updates updates/s to random rows of shop.big"
 
-# The updater: one connection fed by a pipe, so the rate is the loop's.
-(while :; do
-    echo "UPDATE shop.big SET c = c + 1 WHERE id = $(( (RANDOM * 32768 + RANDOM) % rows + 1 ));"
-    sleep 0.02
-done) | mariadb --no-defaults --socket="$LAB_SOURCE_SOCKET" shop &
-pids+=($!)
+# The updater: one connection fed by a pipe, so the rate is the loop's. As
+# the application's account, which read_only stops (root would write on
+# through the freeze, and verify rightly finds the target behind); --force
+# goes on past the refusals while the source is frozen.
+if [ "$updates" -gt 0 ]; then
+    pause=$(awk -v u="$updates" 'BEGIN { printf "%.4f", 1 / u }')
+    (while :; do
+        echo "UPDATE shop.big SET c = c + 1 WHERE id = $(( (RANDOM * 32768 + RANDOM) % rows + 1 ));"
+        sleep "$pause"
+    done) | MYSQL_PWD=$LAB_APP_PASSWORD mariadb --no-defaults --force -h 127.0.0.1 -P "$LAB_SOURCE_PORT" \
+        -u app shop >/dev/null 2>&1 &
+    pids+=($!)
+fi
 
 # ---- lag, measured by a peer -------------------------------------------------
+sql_source "CREATE DATABASE IF NOT EXISTS percona"
 pt-heartbeat --update -D percona --create-table --interval 0.5 \
     --socket "$LAB_SOURCE_SOCKET" --user root --daemonize --pid "$work/pthb.pid" >/dev/null 2>&1 ||
     fail "pt-heartbeat --update did not start"
@@ -128,9 +140,11 @@ p["verify"]["timeout_ms"] = 3600000
 if mode == "chunks":
     # Wait for the first pass; the lag limit is above the lab's MASTER_DELAY.
     p["freeze"] = {"max_lag_at_freeze_ms": 3000, "samples": 3, "timeout_ms": 3600000}
-# The swap fails: the run rolls back before the point of no return.
-p["swap"] = {"method": "exec", "value": p["swap"]["value"], "command": ["/bin/false"],
-             "readback": ["/bin/echo", "unchanged"]}
+# The swap fails (its read-back never shows the new value) and its undo
+# succeeds (the read-back shows the old one): the run rolls back before the
+# point of no return.
+p["swap"] = {"method": "exec", "value": p["swap"]["value"], "command": ["/bin/true"],
+             "readback": ["/bin/echo", "old"]}
 json.dump(p, open(out, "w"), indent=1)
 PY
     echo "$work/plan-$1.json"
@@ -148,8 +162,8 @@ one_cutover() {
     "$CUTOVER" run --headless --yes --session-dir "$work/sessions-$mode-$n" "$plan" >"$out" 2>&1 || status=$?
     kill "$watch_pid"
     [ "$status" = 3 ] || { cat "$out" >&2; fail "$mode cutover $n: exit $status, 3 (rolled back at the swap) expected"; }
-    grep -q '^  verify  *done' "$out" || { cat "$out" >&2; fail "$mode cutover $n: verify did not pass"; }
-    step_s=$(awk '$1 == "verify" && $2 == "done" { print $3 }' "$out" | head -n 1)
+    grep -q '  verify  done  ' "$out" || { cat "$out" >&2; fail "$mode cutover $n: verify did not pass"; }
+    step_s=$(awk '$1 == "verify" { print $3 }' "$out" | head -n 1) # the summary's duration
     result=$(grep -m1 '  verify  done  ' "$out" | sed 's/.*verify  done  *//')
     echo "$mode $step_s" >>"$work/results"
     if [ "$mode" = chunks ]; then
