@@ -165,6 +165,9 @@ one_cutover() {
     grep -q '  verify  done  ' "$out" || { cat "$out" >&2; fail "$mode cutover $n: verify did not pass"; }
     step_s=$(awk '$1 == "verify" { print $3 }' "$out" | head -n 1) # the summary's duration
     result=$(grep -m1 '  verify  done  ' "$out" | sed 's/.*verify  done  *//')
+    # The step's log line: what the window's part cost, and the wait for the
+    # binlog reader to reach the freeze.
+    breakdown=$(grep -m1 'checklist  info  verify: [0-9]* chunks' "$out" | sed 's/.*info  verify: //')
     echo "$mode $step_s" >>"$work/results"
     if [ "$mode" = chunks ]; then
         session=$(ls "$work/sessions-$mode-$n"/*.session.jsonl)
@@ -176,6 +179,7 @@ one_cutover() {
         printf 'chunks   %d: first full verification %6.1f s; lag meanwhile %s; in the window %s s: %s\n' \
             "$n" "$(awk -v d=$((first - start)) 'BEGIN { print d / 1000 }')" \
             "$(lag_figures "$work/lag-$mode-$n" "$start" "$first")" "$step_s" "$result"
+        echo "           $breakdown"
     else
         printf 'checksum %d: in the window %s s: %s\n' "$n" "$step_s" "$result"
     fi

@@ -321,6 +321,27 @@ static void Verifier_maybe_split(Verifier *v, size_t ti, size_t ci, int64_t rows
     pthread_mutex_unlock(&v->lock);
 }
 
+/* A chunk that differed while the binlog showed changes in its upper part
+ * only (rows being added or changed at its end) is cut where those changes
+ * begin: the rows below get no more changes, so their next comparison,
+ * once the target has caught up, settles them; only the changing part is
+ * left to compare again (and, at the freeze, in the window). */
+static void Verifier_split_changed(Verifier *v, size_t ti, size_t ci)
+{
+    pthread_mutex_lock(&v->lock);
+    VerifyTable *t = &v->tables[ti];
+    VerifyChunk *c = &t->chunks[ci];
+    if (t->key[0] && c->state == CHUNK_UNSETTLED && c->dirty_lo <= c->dirty_hi &&
+        c->dirty_lo > c->lo && c->dirty_lo <= c->hi) {
+        int64_t rows = c->rows;
+        if (Chunk_split(t, ci, c->dirty_lo) == 0) {
+            t->chunks[ci].rows = rows;
+            t->chunks[ci + 1].rows = 0; /* counted at its own next comparison */
+        }
+    }
+    pthread_mutex_unlock(&v->lock);
+}
+
 /* The last chunk (to the end of the key range) is where an application
  * adds rows, so it is rarely equal while the target is behind. Once it
  * holds VERIFY_TAIL_ROWS it is cut at the source's largest key: the rows up
@@ -435,6 +456,7 @@ static int Verifier_compare(Verifier *v, size_t ti, size_t ci, char *err, size_t
     Verifier_settle(v, ti, ci, Compare_equal(&r) && coord != 0, coord, r.source.rows);
     Verifier_adapt(v, r.source.rows, r.source_ms);
     Verifier_maybe_split(v, ti, ci, r.source.rows);
+    Verifier_split_changed(v, ti, ci);
     Verifier_cut_tail(v, ti, ci);
     Verifier_merge(v, ti);
     return 0;
