@@ -19,6 +19,7 @@
 #include "lib/clock.h"
 #include "lib/redact.h"
 #include "probes/sentinel.h"
+#include "verify/verifier.h"
 
 typedef enum {
     REQ_PREFLIGHT,
@@ -123,6 +124,19 @@ static void Exec_post_downtime(Executor *ex)
         Exec_audit(ex, "session", STEP_DOWNTIME_ID, NULL, text, NULL);
 }
 
+/* The verifier starts no comparison from the freeze on: one in flight then
+ * has the drain to finish in, and the window's recheck does not wait for it.
+ * The freeze undone (or never done), it goes on. */
+static void Exec_verifier_at_freeze(Executor *ex, StepKind k, StepState state)
+{
+    if (!ex->cfg.verifier || (int)k != Engine_freeze_step(&ex->engine))
+        return;
+    if (state == STEP_RUNNING)
+        Verifier_pause(ex->cfg.verifier, true);
+    else if (state == STEP_ROLLED_BACK || state == STEP_FAILED)
+        Verifier_pause(ex->cfg.verifier, false);
+}
+
 static void Exec_post_step(Executor *ex, StepKind k, const char *text)
 {
     Event ev;
@@ -133,6 +147,7 @@ static void Exec_post_step(Executor *ex, StepKind k, const char *text)
     Redact_apply(ev.text, sizeof ev.text);
     Bus_post(ex->cfg.bus, &ev);
     Exec_post_downtime(ex);
+    Exec_verifier_at_freeze(ex, k, state);
     if (ex->cfg.heartbeat_writes && k == STEP_LAG_ZERO && state == STEP_DONE)
         ex->cfg.heartbeat_writes(ex->cfg.heartbeat_ctx, false);
     if (ex->cfg.heartbeat_writes && k == STEP_READ_ONLY && state == STEP_ROLLED_BACK)

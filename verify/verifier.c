@@ -25,8 +25,9 @@ enum {
     VERIFY_MAX_ROWS = 1000000,
     VERIFY_IDLE_MS = 500,
     VERIFY_LAG_WAIT_MS = 1000,
-    VERIFY_RECHECK_MS = 1000, /* an unsettled chunk is not compared again sooner */
-    VERIFY_TAIL_ROWS = 2000,  /* the last chunk is cut once it holds this many rows */
+    VERIFY_RECHECK_MS = 1000,    /* an unsettled chunk is not compared again sooner */
+    VERIFY_INTERLEAVE_MS = 5000, /* during the first pass, a changed chunk this old goes first */
+    VERIFY_TAIL_ROWS = 2000,     /* the last chunk is cut once it holds this many rows */
     /* A settled chunk is compared again after this long: the binlog shows
      * the source's writes, not a stray write on the target, and the oldest
      * comparison's age is what the lead reads as "verified". */
@@ -208,10 +209,11 @@ typedef struct VerifyPick {
     int64_t lo;
 } VerifyPick;
 
-/* The oldest-compared chunk that is not settled (never compared first),
- * and not compared in the last second: a chunk the target has not caught
- * up with is given time. */
-static bool Verifier_pick_unsettled(Verifier *v, VerifyPick *p, int64_t now)
+/* The oldest-compared chunk that is not settled (never compared first,
+ * unless only_compared), and not compared in the last min_age_ms: a chunk
+ * the target has not caught up with is given time. */
+static bool Verifier_pick_unsettled(Verifier *v, VerifyPick *p, int64_t now, int64_t min_age_ms,
+                                    bool only_compared)
 {
     bool found = false;
     int64_t best = INT64_MAX;
@@ -219,9 +221,10 @@ static bool Verifier_pick_unsettled(Verifier *v, VerifyPick *p, int64_t now)
         VerifyTable *t = &v->tables[ti];
         for (size_t ci = 0; ci < t->nchunks; ci++) {
             VerifyChunk *c = &t->chunks[ci];
-            int64_t when = c->state == CHUNK_NEW ? INT64_MIN : c->checked_mono_ms;
-            if (Chunk_settled(c) || (c->state != CHUNK_NEW && now - when < VERIFY_RECHECK_MS) ||
-                when >= best)
+            bool fresh = c->state == CHUNK_NEW;
+            int64_t when = fresh ? INT64_MIN : c->checked_mono_ms;
+            if (Chunk_settled(c) || (fresh && only_compared) ||
+                (!fresh && now - when < min_age_ms) || when >= best)
                 continue;
             best = when;
             *p = (VerifyPick){.ti = ti, .ci = ci};
@@ -252,7 +255,11 @@ static bool Verifier_pick_oldest(Verifier *v, VerifyPick *p, int64_t now)
 static bool Verifier_pick(Verifier *v, VerifyPick *p)
 {
     pthread_mutex_lock(&v->lock);
-    bool found = false;
+    int64_t now = Clock_mono_ms();
+    /* A chunk changing while the first pass plans the rest (the insert
+     * tail of a busy table) is compared again every few seconds, or it would
+     * wait the whole pass and reach the window large. */
+    bool found = Verifier_pick_unsettled(v, p, now, VERIFY_INTERLEAVE_MS, true);
     for (size_t ti = 0; ti < v->ntables && !found; ti++) {
         VerifyTable *t = &v->tables[ti];
         if (t->planned)
@@ -262,9 +269,9 @@ static bool Verifier_pick(Verifier *v, VerifyPick *p)
         found = true;
     }
     if (!found)
-        found = Verifier_pick_unsettled(v, p, Clock_mono_ms());
+        found = Verifier_pick_unsettled(v, p, now, VERIFY_RECHECK_MS, false);
     if (!found)
-        found = Verifier_pick_oldest(v, p, Clock_mono_ms());
+        found = Verifier_pick_oldest(v, p, now);
     pthread_mutex_unlock(&v->lock);
     return found;
 }
