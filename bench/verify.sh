@@ -167,7 +167,7 @@ one_cutover() {
     result=$(grep -m1 '  verify  done  ' "$out" | sed 's/.*verify  done  *//')
     # The step's log line: what the window's part cost, and the wait for the
     # binlog reader to reach the freeze.
-    breakdown=$(grep -m1 'checklist  info  verify: [0-9]* chunks' "$out" | sed 's/.*info  verify: //')
+    breakdown=$(grep -m1 'checklist  info  verify: [0-9]* chunks' "$out" | sed 's/.*info  verify: //' || true)
     echo "$mode $step_s" >>"$work/results"
     if [ "$mode" = chunks ]; then
         session=$(ls "$work/sessions-$mode-$n"/*.session.jsonl)
