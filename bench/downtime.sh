@@ -132,23 +132,31 @@ console-dms_run() {
     console_run "$@"
 }
 
-console_run() {
-    local plan="$lab/plan-noverify.json" out="$lab/console.out" audit
-    sed 's/"verify", //' "$LAB_PLAN" >"$plan"
-    ! grep -q '"verify", ' "$plan" || fail "could not remove verify from the steps"
+# console_cutover WHAT PLAN OUT: the console's headless cutover; sets audit,
+# freeze_ms and fence_ms (the audit's read-only and lag-zero "done"
+# records) and freeze_gtid.
+console_cutover() {
+    local what=$1 plan=$2 out=$3
     "$CUTOVER" run --headless --yes --session-dir "$lab/console-session" "$plan" >"$out" 2>&1 ||
-        { cat "$out" >&2; fail "console run $1: cutover did not complete"; }
+        { cat "$out" >&2; fail "$what: cutover did not complete"; }
     audit=$(ls "$lab"/console-session/*.audit.jsonl)
-    "$CUTOVER" verify "$audit" >/dev/null || fail "console run $1: the audit chain does not verify"
+    "$CUTOVER" verify "$audit" >/dev/null || fail "$what: the audit chain does not verify"
     freeze_ms=$(grep '"step":"read-only","action":"done"' "$audit" | sed -n 's/.*"wall_ms":\([0-9]*\).*/\1/p')
     freeze_gtid=$(grep -o 'lag-zero  done .*gtid [0-9,-]*' "$out" | head -n 1 | sed 's/.*gtid //')
     fence_ms=$(grep '"step":"lag-zero","action":"done"' "$audit" | sed -n 's/.*"wall_ms":\([0-9]*\).*/\1/p')
 }
 
+console_run() {
+    local plan="$lab/plan-noverify.json"
+    sed 's/"verify", //' "$LAB_PLAN" >"$plan"
+    ! grep -q '"verify", ' "$plan" || fail "could not remove verify from the steps"
+    console_cutover "console run $1" "$plan" "$lab/console.out"
+}
+
 # The lab plan with verify by chunks, from a random moment of the burst
 # cycle; with a freeze gate for kind gate.
 gated_run() {
-    local kind=$1 n=$2 plan="$lab/plan-$1.json" out="$lab/$1.out" audit wait_s
+    local kind=$1 n=$2 plan="$lab/plan-$1.json" out="$lab/$1.out" wait_s
     /usr/bin/python3 - "$LAB_PLAN" "$plan" "$kind" "$((LAB_LINK_DELAY_MS + 300))" <<'PY'
 import json, sys
 src, out, kind, limit = sys.argv[1:5]
@@ -162,12 +170,7 @@ json.dump(p, open(out, "w"), indent=1)
 PY
     wait_s=$((RANDOM % 30))
     sleep "$wait_s"
-    "$CUTOVER" run --headless --yes --session-dir "$lab/console-session" "$plan" >"$out" 2>&1 ||
-        { cat "$out" >&2; fail "$kind run $n: cutover did not complete"; }
-    audit=$(ls "$lab"/console-session/*.audit.jsonl)
-    "$CUTOVER" verify "$audit" >/dev/null || fail "$kind run $n: the audit chain does not verify"
-    freeze_ms=$(grep '"step":"read-only","action":"done"' "$audit" | sed -n 's/.*"wall_ms":\([0-9]*\).*/\1/p')
-    freeze_gtid=$(grep -o 'lag-zero  done .*gtid [0-9,-]*' "$out" | head -n 1 | sed 's/.*gtid //')
+    console_cutover "$kind run $n" "$plan" "$out"
     gate_words=$(grep -o '"action":"freeze-gate".*"result":"open after [0-9.]* s' "$audit" | grep -o 'open after [0-9.]* s' || echo "no gate")
     verify_words=$(grep -o '  verify  done .*' "$out" | head -n 1 | sed 's/^  verify  done  *//; s/  .*//')
 }
