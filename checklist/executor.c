@@ -396,7 +396,7 @@ static void Exec_gate_progress(void *arg, const char *text)
 {
     Executor *ex = arg;
     char line[EVENT_TEXT_MAX];
-    snprintf(line, sizeof line, "freeze gate: %s", text);
+    snprintf(line, sizeof line, "freeze gate, %s", text);
     Exec_post_step(ex, (StepKind)Engine_freeze_step(&ex->engine), line);
 }
 

@@ -111,13 +111,17 @@ static void FreezeGate_verify_text(const FreezeGate *g, char *buf, size_t size)
         snprintf(buf, size, ", verify %zu chunks compared", g->verify_chunks);
 }
 
-void FreezeGate_describe(const FreezeGate *g, int64_t now_ms, char *buf, size_t size)
+void FreezeGate_describe(const FreezeGate *g, char *buf, size_t size)
 {
     char lag[96], drain[48], verify[64];
     FreezeGate_lag_text(g, lag, sizeof lag);
     FreezeGate_drain_text(g, drain, sizeof drain);
     FreezeGate_verify_text(g, verify, sizeof verify);
+    snprintf(buf, size, "%s%s%s", lag, drain, verify);
+}
+
+int64_t FreezeGate_left_s(const FreezeGate *g, int64_t now_ms)
+{
     int64_t rest = g->cfg.timeout_ms - (now_ms - g->start_ms);
-    snprintf(buf, size, "%s%s%s; %lld s left", lag, drain, verify,
-             (long long)(rest > 0 ? (rest + 999) / 1000 : 0));
+    return rest > 0 ? (rest + 999) / 1000 : 0;
 }

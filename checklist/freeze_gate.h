@@ -47,9 +47,13 @@ void FreezeGate_verify(FreezeGate *g, size_t chunks, size_t never);
 /* Open when every condition holds; timed out past the plan's timeout. */
 GateState FreezeGate_state(const FreezeGate *g, int64_t now_ms);
 
-/* What it waits for, for the step's line and the log:
- * "lag 1.2 s > 500 ms (1/3 below), drain 0.8 s, verify 12/40 chunks; 4m10s left". */
-void FreezeGate_describe(const FreezeGate *g, int64_t now_ms, char *buf, size_t size);
+/* What it waits for, for the step's line, the log and the audit:
+ * "lag 1.2 s > 500 ms (1/3 below), drain 0.8 s, verify first pass, 12 to compare". */
+void FreezeGate_describe(const FreezeGate *g, char *buf, size_t size);
+
+/* Whole seconds left before the timeout (the countdown leads the step's
+ * line, so a narrow column still shows it). */
+int64_t FreezeGate_left_s(const FreezeGate *g, int64_t now_ms);
 
 /* ---- the wait (checklist/freeze_wait.c) ----------------------------------- */
 

@@ -46,12 +46,15 @@ void FreezeGate_wait(const PlanFreeze *cfg, Bus *bus, Verifier *verifier, atomic
         if (out->state != GATE_WAITING)
             break;
         if (progress && now - told >= GATE_PROGRESS_MS) {
+            char line[EVENT_TEXT_MAX];
             told = now;
-            FreezeGate_describe(&g, now, out->text, sizeof out->text);
-            progress(ctx, out->text);
+            FreezeGate_describe(&g, out->text, sizeof out->text);
+            snprintf(line, sizeof line, "%lld s left: %s", (long long)FreezeGate_left_s(&g, now),
+                     out->text);
+            progress(ctx, line);
         }
     }
     Bus_detach(bus, q);
     out->waited_ms = now - start;
-    FreezeGate_describe(&g, now, out->text, sizeof out->text);
+    FreezeGate_describe(&g, out->text, sizeof out->text);
 }

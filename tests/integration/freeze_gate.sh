@@ -46,7 +46,7 @@ out="$LAB_DIR/run-timeout.out" status=0
 "$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
 cat "$out"
 [ "$status" = 1 ] || fail "gate timeout: exit status $status, 1 (no-go, nothing changed) expected"
-grep -q 'freeze gate: lag [0-9.]* s > 2500 ms (0/3 below)' "$out" || fail "the wait does not say what it waits for"
+grep -q 'freeze gate, [0-9]* s left: lag [0-9.]* s > 2500 ms (0/3 below)' "$out" || fail "the wait does not say what it waits for"
 grep -q 'not frozen: freeze gate timed out after 5\.[0-9] s: lag ' "$out" || fail "the timeout is not reported"
 [ ! -e "$LAB_MAINTENANCE_FLAG" ] || fail "gate timeout: the maintenance flag was set"
 [ "$(cutover_source_frozen)" = 0 ] || fail "gate timeout: the source was frozen"
@@ -69,7 +69,7 @@ cutover_start_bg "$LAB_DIR/run-open.out" "$plan"
 sleep 5
 [ ! -e "$LAB_MAINTENANCE_FLAG" ] || fail "frozen while the lag was over the gate's limit"
 [ "$(cutover_source_frozen)" = 0 ] || fail "the source was frozen while the lag was over the limit"
-grep -q 'freeze gate: lag [0-9.]* s > 2500 ms' "$LAB_DIR/run-open.out" || { cat "$LAB_DIR/run-open.out"; fail "no countdown while waiting"; }
+grep -q 'freeze gate, [0-9]* s left: lag [0-9.]* s > 2500 ms' "$LAB_DIR/run-open.out" || { cat "$LAB_DIR/run-open.out"; fail "no countdown while waiting"; }
 lab_cdc_start
 t_start=$(now_ms)
 status=0
