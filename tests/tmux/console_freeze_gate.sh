@@ -24,8 +24,10 @@ tmux_wait_for 'Lag ([3-9]\.[0-9]+ s)' 20 || fail "the lag did not grow with the 
 tmux_send a
 tmux_wait_for 'Arm the cutover' 3 || fail "no confirmation after a"
 tmux_send y
-tmux_wait_for 'maintenance-on: freeze gate, [0-9]+ s left: lag [0-9.]+ s > 2500 ms' 10 ||
+# The detail wraps in the column: the count first, then the figures.
+tmux_wait_for 'maintenance-on: freeze gate, [0-9]+ s left: lag [0-9.]+ s' 10 ||
     fail "the detail line does not count down and say what the gate waits for"
+tmux_wait_for '> 2500 ms \(0/3 below\)' 3 || fail "the detail line does not give the gate's limit"
 tmux_wait_for '2 \? Maintenance on' 2 || fail "the freezing step is not shown waiting"
 sleep 2
 [ ! -e "$LAB_MAINTENANCE_FLAG" ] || fail "frozen while the gate waits"
