@@ -124,14 +124,16 @@ static void Exec_post_downtime(Executor *ex)
         Exec_audit(ex, "session", STEP_DOWNTIME_ID, NULL, text, NULL);
 }
 
-/* The verifier starts no comparison from the freeze on: one in flight then
- * has the drain to finish in, and the window's recheck does not wait for it.
- * The freeze undone (or never done), it goes on. */
+/* The one switch of the verifier's background comparisons: none from the
+ * freeze on (one in flight then has the drain to finish in, and the
+ * window's recheck does not wait for it), also after a restart inside the
+ * window (the freeze step posted done from the audit log); back on when the
+ * freeze is undone or never took. */
 static void Exec_verifier_at_freeze(Executor *ex, StepKind k, StepState state)
 {
     if (!ex->cfg.verifier || (int)k != Engine_freeze_step(&ex->engine))
         return;
-    if (state == STEP_RUNNING)
+    if (state == STEP_RUNNING || state == STEP_DONE)
         Verifier_pause(ex->cfg.verifier, true);
     else if (state == STEP_ROLLED_BACK || state == STEP_FAILED)
         Verifier_pause(ex->cfg.verifier, false);

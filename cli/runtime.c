@@ -45,30 +45,6 @@ static void Runtime_announce_steps(Runtime *rt)
     }
 }
 
-static void Runtime_warn(Runtime *rt, const char *text);
-
-/* The window's steps as rehearsed, for the predicted downtime (a plan
- * without "rehearsal" predicts nothing; an unreadable one is said). */
-static void Runtime_announce_rehearsal(Runtime *rt)
-{
-    Rehearsal r;
-    char err[700], text[EVENT_TEXT_MAX];
-    if (!rt->plan->rehearsal)
-        return;
-    if (Rehearsal_load(rt->plan->rehearsal, &r, err, sizeof err) != 0) {
-        snprintf(text, sizeof text, "no downtime prediction: %s", err);
-        Runtime_warn(rt, text);
-        return;
-    }
-    int64_t ms = Rehearsal_window_ms(&r, rt->plan, text, sizeof text);
-    if (ms < 0)
-        return;
-    Event ev;
-    Event_sample(&ev, M_DOWNTIME_REHEARSED_MS, (double)ms, "rehearsal");
-    Event_copy_field(ev.text, sizeof ev.text, text);
-    Bus_post(rt->bus, &ev);
-}
-
 static int Runtime_fail(Runtime *rt, int status, const char *what, const char *err)
 {
     fprintf(stderr, "cutover: %s%s%s\n", what, *what ? ": " : "", err);
@@ -148,6 +124,28 @@ static void Runtime_warn(Runtime *rt, const char *text)
     Bus_post(rt->bus, &ev);
 }
 
+/* The window's steps as rehearsed, for the predicted downtime (a plan
+ * without "rehearsal" predicts nothing; an unreadable one is said). */
+static void Runtime_announce_rehearsal(Runtime *rt)
+{
+    Rehearsal r;
+    char err[700], text[EVENT_TEXT_MAX];
+    if (!rt->plan->rehearsal)
+        return;
+    if (Rehearsal_load(rt->plan->rehearsal, &r, err, sizeof err) != 0) {
+        snprintf(text, sizeof text, "no downtime prediction: %s", err);
+        Runtime_warn(rt, text);
+        return;
+    }
+    int64_t ms = Rehearsal_window_ms(&r, rt->plan, text, sizeof text);
+    if (ms < 0)
+        return;
+    Event ev;
+    Event_sample(&ev, M_DOWNTIME_REHEARSED_MS, (double)ms, "rehearsal");
+    Event_copy_field(ev.text, sizeof ev.text, text);
+    Bus_post(rt->bus, &ev);
+}
+
 /* The databases' lock, after the host's: refused, the second console says
  * who holds the plan and exits EXIT_LOCKED. */
 static int Runtime_lock_plan(Runtime *rt)
@@ -164,15 +162,13 @@ static int Runtime_lock_plan(Runtime *rt)
     return 0;
 }
 
-/* The executor's safety callback: the heartbeat writer's switch. The
- * verifier's comparisons stop with it (the window's recheck is the verify
- * step's) and resume with it on a rollback. */
+/* The executor's safety callback: the heartbeat writer's switch (the
+ * verifier's is the executor's own, at the freeze). */
 static void Runtime_heartbeat_writes(void *ctx, bool on)
 {
     Runtime *rt = ctx;
     if (rt->probes)
         Probes_set_heartbeat_writes(rt->probes, on);
-    Verifier_pause(rt->verifier, !on);
 }
 
 int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)

@@ -213,6 +213,11 @@ static bool Report_quick_value(const QuickEvent *q, const char *line, size_t len
     return end != p + 5;
 }
 
+static bool Report_key_is(const char *key, size_t key_len, const char *want)
+{
+    return key_len == strlen(want) && memcmp(key, want, key_len) == 0;
+}
+
 /* The figures the prediction was made of, as they stood when the downtime
  * began (every one before it; none after). */
 static void Report_track_prediction(Report *rep, const char *key, size_t key_len, int64_t wall_ms,
@@ -220,16 +225,14 @@ static void Report_track_prediction(Report *rep, const char *key, size_t key_len
 {
     if (!rep->downtime.present || wall_ms >= rep->downtime.start_wall_ms)
         return;
-#define REPORT_KEY_IS(k) (key_len == sizeof(k) - 1 && memcmp(key, k, key_len) == 0)
-    if (REPORT_KEY_IS(M_DOWNTIME_REHEARSED_MS)) {
+    if (Report_key_is(key, key_len, M_DOWNTIME_REHEARSED_MS)) {
         rep->predicted.present = true;
         rep->predicted.steps_ms = (int64_t)v;
-    } else if (REPORT_KEY_IS(M_LAG_HEARTBEAT_S)) {
+    } else if (Report_key_is(key, key_len, M_LAG_HEARTBEAT_S)) {
         rep->predicted.lag_s = v;
-    } else if (REPORT_KEY_IS(M_CDC_DRAIN_S)) {
+    } else if (Report_key_is(key, key_len, M_CDC_DRAIN_S)) {
         rep->predicted.drain_s = v;
     }
-#undef REPORT_KEY_IS
 }
 
 /* Whether the line is a sample of a charted key (out filled). Only the quick

@@ -205,17 +205,17 @@ static void Chunk_touch_key(VerifyChunk *c, int64_t lo, int64_t hi)
 {
     if (c->ndirty < 0)
         return;
-    if (lo != hi || c->ndirty == CHUNK_DIRTY_KEYS) {
-        for (int i = 0; lo == hi && i < c->ndirty; i++)
-            if (c->dirty_keys[i] == lo)
-                return;
+    if (lo != hi) { /* a change without a key: the whole span */
         c->ndirty = -1;
         return;
     }
     for (int i = 0; i < c->ndirty; i++)
         if (c->dirty_keys[i] == lo)
             return;
-    c->dirty_keys[c->ndirty++] = lo;
+    if (c->ndirty == CHUNK_DIRTY_KEYS)
+        c->ndirty = -1;
+    else
+        c->dirty_keys[c->ndirty++] = lo;
 }
 
 static void Chunk_touch(VerifyChunk *c, uint64_t coord, int64_t lo, int64_t hi)

@@ -15,18 +15,21 @@
 static const PlanFreeze CFG = {
     .gate = true, .max_lag_ms = 500, .samples = 3, .timeout_ms = 10000, .wait_for_verify = true};
 
-static void feed_lag(FreezeGate *g, double s)
+static void feed(FreezeGate *g, const char *key, double s)
 {
     Event ev;
-    Event_sample(&ev, M_LAG_HEARTBEAT_S, s, "heartbeat");
+    Event_sample(&ev, key, s, "probe");
     FreezeGate_feed(g, &ev);
+}
+
+static void feed_lag(FreezeGate *g, double s)
+{
+    feed(g, M_LAG_HEARTBEAT_S, s);
 }
 
 static void feed_drain(FreezeGate *g, double s)
 {
-    Event ev;
-    Event_sample(&ev, M_CDC_DRAIN_S, s, "backlog / apply rate");
-    FreezeGate_feed(g, &ev);
+    feed(g, M_CDC_DRAIN_S, s);
 }
 
 START_TEST(opens_after_samples_in_a_row)
