@@ -27,6 +27,7 @@ static void Run_terminal_size(int *cols, int *rows)
 static int Run_console(const RunOptions *opt)
 {
     Runtime rt;
+    Event last_word = {0};
     int cols, rows;
     Run_terminal_size(&cols, &rows);
     Loop_block_signals(); /* before any thread starts: only the loop takes them */
@@ -43,9 +44,10 @@ static int Run_console(const RunOptions *opt)
         .yes = opt->yes,
         .ascii = opt->ascii,
         .exit_after_frames = opt->exit_after_frames,
+        .last_word = &last_word,
     };
     rc = Live_run(&cfg);
-    Runtime_close(&rt);
+    Runtime_close_with(&rt, &last_word);
     return rc;
 }
 

@@ -214,12 +214,19 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
 
 void Runtime_close(Runtime *rt)
 {
+    Runtime_close_with(rt, NULL);
+}
+
+void Runtime_close_with(Runtime *rt, const Event *last)
+{
     if (rt->executor)
         Executor_stop(rt->executor);
     PlanLock_release(rt->plan_lock);
     Verifier_stop(rt->verifier);
     if (rt->probes)
         Probes_stop(rt->probes);
+    if (rt->bus && last && last->key[0])
+        Bus_post(rt->bus, last);
     if (rt->bus)
         Bus_close(rt->bus);
     if (rt->recorder) {

@@ -41,4 +41,8 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows);
 /* Stops the executor and probes, flushes the recording, releases the lock. */
 void Runtime_close(Runtime *rt);
 
+/* As Runtime_close, with last (when its key is set) recorded after every
+ * producer stopped: the recording's last event. */
+void Runtime_close_with(Runtime *rt, const Event *last);
+
 #endif

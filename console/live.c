@@ -20,14 +20,27 @@ void Live_banner(Live *live, const char *fmt, ...)
     Loop_changed(&live->loop, LOOP_URGENT);
 }
 
+static void Live_decision_event(Event *ev, const char *action, const char *text)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = EVENT_DECISION;
+    Event_copy_field(ev->key, sizeof ev->key, action);
+    Event_copy_field(ev->text, sizeof ev->text, text);
+}
+
 void Live_decision(Live *live, const char *action, const char *text)
 {
     Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = EVENT_DECISION;
-    Event_copy_field(ev.key, sizeof ev.key, action);
-    Event_copy_field(ev.text, sizeof ev.text, text);
+    Live_decision_event(&ev, action, text);
     Bus_post(live->cfg->bus, &ev);
+}
+
+void Live_last_word(Live *live, const char *action, const char *text)
+{
+    if (live->cfg->last_word)
+        Live_decision_event(live->cfg->last_word, action, text);
+    else
+        Live_decision(live, action, text);
 }
 
 /* The bus's events, then the count a rollback past the point waits for. */

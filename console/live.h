@@ -19,6 +19,10 @@ typedef struct LiveConfig {
     bool yes;                 /* confirmations given in advance */
     bool ascii;
     int exit_after_frames;
+    /* Filled with the decision that ends the run (the operator quit, the
+     * terminal went away), for the owner to post once the probes have
+     * stopped: the recording's last word is why it ends, not a sample. */
+    Event *last_word;
 } LiveConfig;
 
 /* Runs until the operator quits or a terminating signal arrives. Returns the

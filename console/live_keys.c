@@ -316,7 +316,7 @@ static void Live_quit(Live *live)
                  "the cutover stands; a restart on the same plan picks it up.");
     else {
         /* The recording ends with the operator leaving, not with the last sample. */
-        Live_decision(live, "quit", "the operator quit");
+        Live_last_word(live, "quit", "the operator quit");
         Loop_quit(&live->loop);
     }
 }
@@ -367,7 +367,7 @@ void Live_signal(void *self, Loop *loop, int sig)
         Live_quit(live); /* as q: asks first while a step runs */
         return;
     }
-    Live_decision(live, "signal",
-                  sig == SIGHUP ? "terminal went away (SIGHUP)" : "terminated (SIGTERM)");
+    Live_last_word(live, "signal",
+                   sig == SIGHUP ? "terminal went away (SIGHUP)" : "terminated (SIGTERM)");
     Loop_quit(loop);
 }

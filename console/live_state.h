@@ -37,4 +37,8 @@ void Live_banner(Live *live, const char *fmt, ...) __attribute__((format(printf,
 /* Posts an operator decision to the bus (recorded and shown). */
 void Live_decision(Live *live, const char *action, const char *text);
 
+/* The decision that ends the run: handed to the owner (LiveConfig.last_word)
+ * to post last, else posted now. */
+void Live_last_word(Live *live, const char *action, const char *text);
+
 #endif
