@@ -1,6 +1,8 @@
 /* cutover export --asciicast [-o OUT.cast] [--size COLSxROWS] [--fps N]
  *                 [--speed X] [--no-compress] [--ascii] FILE
- * The replayed screens of a recorded session for asciinema. */
+ * The replayed screens of a recorded session for asciinema.
+ * cutover export --compressed [-o OUT] FILE | --jsonl [-o OUT] FILE
+ * The recording itself, compressed or plain (cli/export_recording.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/export_recording.h"
 #include "lib/atomic_file.h"
 #include "replay/player.h"
 #include "console/snapshot.h"
@@ -26,15 +29,21 @@ typedef struct ExportArgs {
     const char *path;
     const char *out; /* NULL or "-": stdout */
     const char *size;
-    bool asciicast;
+    bool asciicast, compressed, jsonl;
     AsciicastOptions cast;
 } ExportArgs;
 
 static void Export_usage(FILE *out)
 {
     fprintf(out, "Usage: cutover export --asciicast [OPTIONS] FILE\n"
-                 "Writes the replayed screens of a recorded session as an asciicast v2 file\n"
-                 "(asciinema play OUT.cast).\n\n"
+                 "       cutover export --compressed [-o OUT] FILE\n"
+                 "       cutover export --jsonl [-o OUT] FILE\n"
+                 "--asciicast writes the replayed screens of a recorded session as an\n"
+                 "asciicast v2 file (asciinema play OUT.cast).\n"
+                 "--compressed writes the recording in compressed blocks that replay, report\n"
+                 "and verify read directly, and zcat/zgrep read as the plain lines (default\n"
+                 "OUT: FILE.gz; read back and compared before it is kept; FILE is kept).\n"
+                 "--jsonl writes the plain recorded lines of a recording, compressed or not.\n\n"
                  "  -o, --output OUT      write to OUT (default: standard output)\n"
                  "      --size COLSxROWS  the screen size (default: the recorded terminal's)\n"
                  "      --fps N           screens looked at per second of played time\n"
@@ -62,13 +71,24 @@ static int Export_number(const char *text, double lo, double hi, double *out)
     return 0;
 }
 
-enum { OPT_ASCIICAST = 1000, OPT_SIZE, OPT_FPS, OPT_SPEED, OPT_NO_COMPRESS, OPT_ASCII };
+enum {
+    OPT_ASCIICAST = 1000,
+    OPT_SIZE,
+    OPT_FPS,
+    OPT_SPEED,
+    OPT_NO_COMPRESS,
+    OPT_ASCII,
+    OPT_COMPRESSED,
+    OPT_JSONL,
+};
 
 static int Export_option(ExportArgs *a, int c, char **argv)
 {
     switch (c) {
     case 'o': a->out = optarg; return 0;
     case OPT_ASCIICAST: a->asciicast = true; return 0;
+    case OPT_COMPRESSED: a->compressed = true; return 0;
+    case OPT_JSONL: a->jsonl = true; return 0;
     case OPT_SIZE: a->size = optarg; return 0;
     case OPT_FPS:
         if (Export_number(optarg, 0.1, ASCIICAST_FPS_MAX, &a->cast.fps) != 0)
@@ -89,6 +109,8 @@ static int Export_option(ExportArgs *a, int c, char **argv)
 static int Export_parse(ExportArgs *a, int argc, char **argv)
 {
     static const struct option longopts[] = {{"asciicast", no_argument, NULL, OPT_ASCIICAST},
+                                             {"compressed", no_argument, NULL, OPT_COMPRESSED},
+                                             {"jsonl", no_argument, NULL, OPT_JSONL},
                                              {"output", required_argument, NULL, 'o'},
                                              {"size", required_argument, NULL, OPT_SIZE},
                                              {"fps", required_argument, NULL, OPT_FPS},
@@ -113,8 +135,8 @@ static int Export_parse(ExportArgs *a, int argc, char **argv)
         if (rc != 0)
             return rc;
     }
-    if (!a->asciicast)
-        return Export_bad("say which format: --asciicast", "");
+    if (a->asciicast + a->compressed + a->jsonl != 1)
+        return Export_bad("say one format: --asciicast, --compressed or --jsonl", "");
     if (optind != argc - 1)
         return Export_bad(optind == argc ? "no session FILE given" : "more than one FILE: ",
                           optind == argc ? "" : argv[optind + 1]);
@@ -161,6 +183,10 @@ int Command_export(int argc, char **argv)
     int rc = Export_parse(&a, argc, argv);
     if (rc != 0)
         return rc < 0 ? EXIT_OK : rc;
+    if (a.compressed)
+        return ExportRecording_compressed(a.path, a.out);
+    if (a.jsonl)
+        return ExportRecording_jsonl(a.path, a.out);
     char err[1280];
     Player *p = Player_open(a.path, false, err, sizeof err);
     if (!p) {

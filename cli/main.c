@@ -17,7 +17,7 @@ static const Command commands[] = {
     {"replay", Command_replay, "replay a recorded session (--snapshot TIME prints one screen)"},
     {"follow", Command_follow, "watch a session another console is recording, read-only"},
     {"report", Command_report, "a self-contained HTML report of a recorded session"},
-    {"export", Command_export, "export a recorded session (--asciicast: asciinema v2)"},
+    {"export", Command_export, "export a recorded session (--asciicast, --compressed, --jsonl)"},
 };
 
 static const size_t ncommands = sizeof commands / sizeof commands[0];

@@ -40,7 +40,9 @@ int AtomicFile_write(const char *path, int mode, AtomicFileWriter write, void *c
 {
     char tmp[4200], why[512] = "";
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    /* Read-write: a writer may read back what it wrote before it counts
+     * (the compressed export compares its copy). */
+    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         snprintf(err, errsize, "cannot write %s: %s", path, strerror(errno));

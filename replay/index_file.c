@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define INDEX_FILE_MAGIC "CUTIDX1\n"
+#define INDEX_FILE_MAGIC "CUTIDX2\n"
 enum { INDEX_TAIL_BYTES = 4096 };
 
 /* Fixed-size, native layout: the abi fields refuse a file from a build whose
@@ -18,6 +18,7 @@ typedef struct IndexFileHeader {
     char magic[8];
     uint32_t abi[6];
     int64_t end_offset, end_line;
+    int64_t file_size; /* the file's own (compressed or not) */
     uint64_t tail_hash;
     int64_t events, first_ms, last_ms;
     uint64_t nkept, nframes, npool;
@@ -51,8 +52,8 @@ int IndexFile_path(const char *session_path, char *out, size_t size)
     return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-/* The hash of the recording's last bytes before end, and whether the file
- * is exactly that long. -1 when it cannot be read or has another size. */
+/* The hash of the file's last bytes before end, and whether the file is
+ * exactly that long. -1 when it cannot be read or has another size. */
 static int IndexFile_tail(const char *path, int64_t end, uint64_t *hash)
 {
     char buf[INDEX_TAIL_BYTES];
@@ -69,6 +70,12 @@ static int IndexFile_tail(const char *path, int64_t end, uint64_t *hash)
         return -1;
     *hash = IndexFile_hash(14695981039346656037ULL, buf, (size_t)got);
     return 0;
+}
+
+static int64_t IndexFile_file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (int64_t)st.st_size : -1;
 }
 
 static bool IndexFile_write_all(FILE *f, const void *p, size_t n, uint64_t *sum)
@@ -97,6 +104,7 @@ int IndexFile_save(const SessionIndex *idx, const SessionReader *r, char *err, s
     IndexFile_abi(h.abi);
     h.end_offset = idx->end_offset;
     h.end_line = idx->end_line;
+    h.file_size = IndexFile_file_size(SessionReader_path(r));
     h.events = idx->events;
     h.first_ms = idx->first_ms;
     h.last_ms = idx->last_ms;
@@ -106,7 +114,8 @@ int IndexFile_save(const SessionIndex *idx, const SessionReader *r, char *err, s
     h.nkeys = idx->nkeys;
     SessionReader_get_problems(r, &h.problems);
     if (IndexFile_path(SessionReader_path(r), path, sizeof path) != 0 ||
-        IndexFile_tail(SessionReader_path(r), idx->end_offset, &h.tail_hash) != 0) {
+        SessionReader_size(r) != idx->end_offset ||
+        IndexFile_tail(SessionReader_path(r), h.file_size, &h.tail_hash) != 0) {
         snprintf(err, errsize, "%s: not indexed whole (it changed while read)",
                  SessionReader_path(r));
         return -1;
@@ -167,7 +176,8 @@ static bool IndexFile_header_fits(const IndexFileHeader *h, const SessionReader 
            memcmp(h->abi, abi, sizeof abi) == 0 && h->nkeys >= 0 && h->nkeys <= MODEL_MAX_SERIES &&
            h->nkept < (1u << 24) && h->nframes < (1u << 24) && h->npool < (1u << 28) &&
            h->end_offset >= SessionReader_next_offset(r) && h->end_line >= 1 &&
-           IndexFile_tail(SessionReader_path(r), h->end_offset, &tail) == 0 && tail == h->tail_hash;
+           SessionReader_size(r) == h->end_offset &&
+           IndexFile_tail(SessionReader_path(r), h->file_size, &tail) == 0 && tail == h->tail_hash;
 }
 
 /* The file is exactly as long as its header says: nothing is allocated for

@@ -22,6 +22,8 @@ noinst_PROGRAMS += replay/seek-bench
 replay_seek_bench_SOURCES = replay/seek-bench.c
 EXTRA_DIST += bench/replay_seek.sh
 
+TESTS += tests/integration/recording_compressed.sh
+EXTRA_DIST += tests/integration/recording_compressed.sh
 TESTS += tests/integration/replay_snapshot.sh tests/integration/golden_screens.sh \
 	tests/tmux/replay_controls.sh tests/tmux/replay_follow.sh
 EXTRA_DIST += tests/integration/replay_snapshot.sh tests/integration/golden_screens.sh \
@@ -36,4 +38,5 @@ EXTRA_DIST += tests/integration/fuzz_session.sh tests/fuzz/run.sh tests/fuzz/fuz
 	tests/fuzz/corpus/session/handmade.session \
 	tests/fuzz/corpus/session/regress-time-overflow.session \
 	tests/fuzz/corpus/session/regress-empty-summary.session \
-	tests/fuzz/corpus/session/regress-resize-overflow.session
+	tests/fuzz/corpus/session/regress-resize-overflow.session \
+	tests/fuzz/corpus/session/compressed.session

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "session/blockgz.h"
 #include "session/event_json.h"
 
 /* One event line is at most a few kilobytes; this reads one at a time. */
@@ -15,6 +17,8 @@
 
 struct SessionReader {
     int fd;
+    BlockGz *gz; /* a compressed recording: read through it */
+    int64_t gz_pos;
     bool follow;
     char path[1024];
     SessionHeader header;
@@ -151,15 +155,48 @@ static void SessionReader_overlong(SessionReader *r)
     r->start = r->end = 0;
 }
 
+/* Up to n bytes of the recording's plain form from offset: the file's own,
+ * or a compressed one's inflated. */
+static ssize_t SessionReader_pread(SessionReader *r, void *buf, size_t n, int64_t offset)
+{
+    if (r->gz) {
+        ssize_t k = BlockGz_pread(r->gz, buf, n, offset);
+        if (k < 0)
+            snprintf(r->error, sizeof r->error, "%s", BlockGz_error(r->gz));
+        return k;
+    }
+    ssize_t k;
+    do
+        k = pread(r->fd, buf, n, (off_t)offset);
+    while (k < 0 && errno == EINTR);
+    if (k < 0)
+        snprintf(r->error, sizeof r->error, "%s: %s", r->path, strerror(errno));
+    return k;
+}
+
+/* The next bytes in reading order. */
+static ssize_t SessionReader_read(SessionReader *r, void *buf, size_t n)
+{
+    if (r->gz) {
+        ssize_t k = SessionReader_pread(r, buf, n, r->gz_pos);
+        if (k > 0)
+            r->gz_pos += k;
+        return k;
+    }
+    return read(r->fd, buf, n);
+}
+
 /* Reads more of the file: >0 bytes read, 0 at the end, -1 on error. */
 static ssize_t SessionReader_fill(SessionReader *r)
 {
     for (;;) {
-        ssize_t n = read(r->fd, r->buf + r->end, READER_LINE_MAX - r->end);
+        ssize_t n = SessionReader_read(r, r->buf + r->end, READER_LINE_MAX - r->end);
         if (n >= 0) {
             r->end += (size_t)n;
             return n;
         }
+        if (r->gz)
+            return -1; /* the message is set */
         if (errno != EINTR) {
             snprintf(r->error, sizeof r->error, "%s: %s", r->path, strerror(errno));
             return -1;
@@ -224,7 +261,9 @@ ReaderStatus SessionReader_next(SessionReader *r, Event *ev)
 
 int SessionReader_seek(SessionReader *r, int64_t offset, long line_number)
 {
-    if (lseek(r->fd, (off_t)offset, SEEK_SET) < 0) {
+    if (r->gz)
+        r->gz_pos = offset;
+    else if (lseek(r->fd, (off_t)offset, SEEK_SET) < 0) {
         snprintf(r->error, sizeof r->error, "%s: %s", r->path, strerror(errno));
         return -1;
     }
@@ -238,10 +277,7 @@ int SessionReader_seek(SessionReader *r, int64_t offset, long line_number)
 int SessionReader_event_at(SessionReader *r, int64_t offset, Event *ev)
 {
     char line[READER_EVENT_AT_MAX];
-    ssize_t n;
-    do
-        n = pread(r->fd, line, sizeof line - 1, (off_t)offset);
-    while (n < 0 && errno == EINTR);
+    ssize_t n = SessionReader_pread(r, line, sizeof line - 1, offset);
     if (n <= 0)
         return -1;
     line[n] = '\0';
@@ -270,10 +306,12 @@ void SessionReader_problems(const SessionReader *r, char *buf, size_t size)
                                      r->garbage > READER_GARBAGE_SHOWN ? ", ..." : "");
     }
     if (r->truncated && used < size)
-        snprintf(buf + used, size - used,
-                 "%sthe last line is incomplete (the recorder stopped "
-                 "mid-write); replaying everything before it",
-                 used ? "; " : "");
+        used += (size_t)snprintf(buf + used, size - used,
+                                 "%sthe last line is incomplete (the recorder stopped "
+                                 "mid-write); replaying everything before it",
+                                 used ? "; " : "");
+    if (r->gz && BlockGz_cut(r->gz)[0] && used < size)
+        snprintf(buf + used, size - used, "%s%s", used ? "; " : "", BlockGz_cut(r->gz));
 }
 
 /* ---- the header ---- */
@@ -394,10 +432,41 @@ static int SessionReader_read_header(SessionReader *r, char *err, size_t errsize
     return SessionReader_parse_header(r, line, len, err, errsize);
 }
 
+/* A compressed recording is read through its blocks. It is a finished one:
+ * following it (waiting for more) would wait forever. */
+static int SessionReader_open_compressed(SessionReader *r, char *err, size_t errsize)
+{
+    if (!BlockGz_detect(r->fd))
+        return 0;
+    if (r->follow) {
+        snprintf(err, errsize,
+                 "%s is a compressed recording, which is finished: replay it without "
+                 "following (follow the live .session.jsonl instead)",
+                 r->path);
+        return -1;
+    }
+    r->gz = BlockGz_open(r->fd, r->path, err, errsize);
+    return r->gz ? 0 : -1;
+}
+
+int64_t SessionReader_size(const SessionReader *r)
+{
+    if (r->gz)
+        return BlockGz_size(r->gz);
+    struct stat st;
+    return fstat(r->fd, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
+bool SessionReader_compressed(const SessionReader *r)
+{
+    return r->gz != NULL;
+}
+
 void SessionReader_close(SessionReader *r)
 {
     if (!r)
         return;
+    BlockGz_close(r->gz);
     if (r->fd >= 0)
         close(r->fd);
     free(r->buf);
@@ -421,7 +490,8 @@ SessionReader *SessionReader_open(const char *path, bool follow, char *err, size
         SessionReader_close(r);
         return NULL;
     }
-    if (SessionReader_read_header(r, err, errsize) != 0) {
+    if (SessionReader_open_compressed(r, err, errsize) != 0 ||
+        SessionReader_read_header(r, err, errsize) != 0) {
         SessionReader_close(r);
         return NULL;
     }

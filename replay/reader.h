@@ -47,11 +47,18 @@ typedef enum {
 typedef struct SessionReader SessionReader;
 
 /* Opens path and reads its header. NULL with a message in err naming the
- * file and what is wrong with it. */
+ * file and what is wrong with it. A block-compressed recording
+ * (session/blockgz.h) is read as its plain form, offsets and all; it cannot
+ * be followed. */
 SessionReader *SessionReader_open(const char *path, bool follow, char *err, size_t errsize);
 void SessionReader_close(SessionReader *r);
 
 const SessionHeader *SessionReader_header(const SessionReader *r);
+
+/* The plain recording's length now (-1 when it cannot be known), and
+ * whether it is read from compressed blocks. */
+int64_t SessionReader_size(const SessionReader *r);
+bool SessionReader_compressed(const SessionReader *r);
 const char *SessionReader_path(const SessionReader *r);
 
 /* The next raw line, without its newline and NUL-terminated (it may hold

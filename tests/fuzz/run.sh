@@ -12,11 +12,11 @@ mkdir -p "$out/corpus"
 command -v clang >/dev/null || { echo "SKIP: clang is not installed" >&2; exit 77; }
 srcs=(tests/fuzz/fuzz_session.c replay/reader.c replay/quickscan.c replay/index.c replay/index_file.c
     replay/player.c replay/timearg.c session/event.c session/event_json.c model/model.c
-    session/step_state.c lib/clock.c)
+    session/step_state.c session/blockgz_read.c lib/clock.c)
 bin="$out/fuzz_session"
 if ! clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-    -fno-sanitize-recover=undefined -I"$here" $(pkg-config --cflags json-c) \
-    "${srcs[@]/#/$here/}" $(pkg-config --libs json-c) -lm -lpthread -o "$bin" 2>"$out/build.log"; then
+    -fno-sanitize-recover=undefined -I"$here" $(pkg-config --cflags json-c zlib) \
+    "${srcs[@]/#/$here/}" $(pkg-config --libs json-c zlib) -lm -lpthread -o "$bin" 2>"$out/build.log"; then
     if grep -q "libclang_rt.fuzzer\|fsanitize=fuzzer" "$out/build.log"; then
         echo "SKIP: clang's libFuzzer is absent (Debian: libclang-rt-14-dev)" >&2
         exit 77

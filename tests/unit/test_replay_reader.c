@@ -2,8 +2,11 @@
  * refused with a clear message; garbage is skipped and counted with its line
  * numbers; a truncated last line is reported and not replayed; follow mode
  * waits for a partial line's newline; the quick scanner agrees with the full
- * parser on what the recorder writes. */
+ * parser on what the recorder writes; a compressed recording reads as its
+ * plain form, offsets, line numbers and problems alike, and is not
+ * followed. */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 
 #include "replay/quickscan.h"
 #include "replay/reader.h"
+#include "session/blockgz.h"
 #include "session/event_json.h"
 #include "tests/unit/unit.h"
 
@@ -258,6 +262,56 @@ START_TEST(quick_scan_agrees_with_the_parser)
 }
 END_TEST
 
+/* The compressed form of the file at path, beside it; its path in out. */
+static void compress_file(char *out, size_t size)
+{
+    char err[256];
+    snprintf(out, size, "%s.gz", path);
+    int in = open(path, O_RDONLY), fd = open(out, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    ck_assert(in >= 0 && fd >= 0);
+    ck_assert_msg(BlockGz_compress(in, fd, err, sizeof err) == 0, "%s", err);
+    close(in);
+    close(fd);
+}
+
+START_TEST(a_compressed_recording_reads_as_the_plain_one)
+{
+    char err[512], gz[96], p1[512], p2[512];
+    SessionReader *plain = open_text(
+        HEADER EV1 "garbage\n" EV2 EV3 "{\"t\":1004,\"m\":4,\"k\":\"sa", false, err, sizeof err);
+    ck_assert_ptr_nonnull(plain);
+    compress_file(gz, sizeof gz);
+    SessionReader *packed = SessionReader_open(gz, false, err, sizeof err);
+    ck_assert_msg(packed != NULL, "%s", err);
+    ck_assert(SessionReader_compressed(packed) && !SessionReader_compressed(plain));
+    ck_assert_int_eq(SessionReader_size(packed), SessionReader_size(plain));
+    Event a, b;
+    for (;;) {
+        ReaderStatus sa = SessionReader_next(plain, &a), sb = SessionReader_next(packed, &b);
+        ck_assert_int_eq(sa, sb);
+        if (sa != READER_LINE)
+            break;
+        ck_assert_int_eq(a.wall_ms, b.wall_ms);
+        ck_assert_int_eq(SessionReader_offset(plain), SessionReader_offset(packed));
+        ck_assert_int_eq(SessionReader_line_number(plain), SessionReader_line_number(packed));
+    }
+    SessionReader_problems(plain, p1, sizeof p1);
+    SessionReader_problems(packed, p2, sizeof p2);
+    ck_assert_str_eq(p1, p2);
+    /* Random access, as the index's summaries use it. */
+    int64_t ev2_at = (int64_t)strlen(HEADER EV1 "garbage\n");
+    ck_assert_int_eq(SessionReader_event_at(packed, ev2_at, &b), 0);
+    ck_assert_str_eq(b.text, "hello");
+    SessionReader_close(plain);
+    SessionReader_close(packed);
+    /* A finished file: following it would wait forever. */
+    ck_assert_ptr_null(SessionReader_open(gz, true, err, sizeof err));
+    ck_assert_msg(strstr(err, "is a compressed recording") && strstr(err, gz), "%s", err);
+    unlink(gz);
+    unlink(path);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("replay_reader");
@@ -271,6 +325,7 @@ int main(void)
     tcase_add_test(tc, an_overlong_line_is_one_garbage_line);
     tcase_add_test(tc, follow_waits_for_the_newline);
     tcase_add_test(tc, quick_scan_agrees_with_the_parser);
+    tcase_add_test(tc, a_compressed_recording_reads_as_the_plain_one);
     suite_add_tcase(s, tc);
     return Unit_run(s);
 }
