@@ -1,6 +1,6 @@
 /* One HTTP exchange over libcurl, the console's only libcurl wrapper: under
  * the signed AWS transport, the credential endpoints and the plan's
- * webhooks (checklist/http.c). TLS verification always on, timeouts always
+ * webhooks (checklist/http.c, notify/webhook.c). TLS verification always on, timeouts always
  * set, no redirects, no "Expect: 100-continue", an optional cancel flag that
  * stops a transfer at once. Safe to call from any thread. */
 #ifndef CUTOVER_AWS_FETCH_H

@@ -6,34 +6,8 @@
 #include <string.h>
 
 #include "aws/fetch.h"
+#include "lib/env_expand.h"
 #include "lib/redact.h"
-
-int Http_expand(const char *in, char *out, size_t size, char *err, size_t errsize)
-{
-    size_t len = 0;
-    out[0] = '\0';
-    for (const char *p = in ? in : ""; *p;) {
-        const char *close = (p[0] == '$' && p[1] == '{') ? strchr(p, '}') : NULL;
-        const char *piece = p;
-        size_t n = 1;
-        if (close) {
-            char name[128];
-            snprintf(name, sizeof name, "%.*s", (int)(close - p - 2), p + 2);
-            piece = getenv(name);
-            if (!piece)
-                return snprintf(err, errsize, "environment variable %s is not set", name), -1;
-            Redact_register(piece);
-            n = strlen(piece);
-        }
-        if (len + n + 1 > size)
-            return snprintf(err, errsize, "expanded text too long (over %zu bytes)", size - 1), -1;
-        memcpy(out + len, piece, n);
-        len += n;
-        out[len] = '\0';
-        p = close ? close + 1 : p + 1;
-    }
-    return 0;
-}
 
 void Http_describe(const PlanHttp *req, char *out, size_t size)
 {
@@ -52,7 +26,7 @@ static int Http_headers(const PlanHttp *req, char lines[][2300], const char **he
 {
     for (size_t i = 0; i < req->nheaders; i++) {
         char value[2048];
-        if (Http_expand(req->headers[i].value, value, sizeof value, err, errsize) != 0)
+        if (EnvExpand_text(req->headers[i].value, value, sizeof value, err, errsize) != 0)
             return -1;
         snprintf(lines[i], sizeof lines[i], "%s: %s", req->headers[i].name, value);
         memset(value, 0, sizeof value);
@@ -72,8 +46,8 @@ int Http_send(const PlanHttp *req, atomic_bool *cancel, long *status, char *err,
     *status = 0;
     if (req->nheaders > MAX_HEADERS)
         return snprintf(err, errsize, "more than %d headers", MAX_HEADERS), -1;
-    if (Http_expand(req->url, url, sizeof url, err, errsize) != 0 ||
-        Http_expand(req->body, body, sizeof body, err, errsize) != 0 ||
+    if (EnvExpand_text(req->url, url, sizeof url, err, errsize) != 0 ||
+        EnvExpand_text(req->body, body, sizeof body, err, errsize) != 0 ||
         Http_headers(req, lines, headers, err, errsize) != 0)
         return -1;
     long timeout = req->timeout_ms > 0 ? req->timeout_ms : 5000;

@@ -10,11 +10,6 @@
 
 #include "plan/plan.h"
 
-/* Replaces every ${NAME} with the environment variable's value. -1 with err
- * naming the variable when it is unset. Expanded values are registered with
- * Redact_register. */
-int Http_expand(const char *in, char *out, size_t size, char *err, size_t errsize);
-
 /* "POST https://ops.example/maint  Authorization: Bearer ${OPS_TOKEN}  body
  * 12 bytes": the request as written in the plan (templates unexpanded). */
 void Http_describe(const PlanHttp *req, char *out, size_t size);

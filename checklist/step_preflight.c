@@ -15,6 +15,7 @@
 #include "checklist/preflight.h"
 #include "checklist/replication.h"
 #include "lib/clock.h"
+#include "notify/webhook.h"
 #include "probes/sentinel.h"
 
 void Check(Checks *k, const char *name, bool pass, const char *fmt, ...)
@@ -613,6 +614,19 @@ static void Pf_swap_from(Checks *k)
         Check(k, "swap.from", true, "%s names %s", s->aws_id, k->c->memo->swap_old);
 }
 
+/* Every webhook's ${NAME} is set: the night's notifications would be off
+ * otherwise. Nothing is sent: a step never waits on a webhook. */
+static void Pf_notify(Checks *k)
+{
+    const PlanNotify *n = &k->c->plan->notify;
+    for (size_t i = 0; i < n->n; i++) {
+        char name[96], err[600];
+        snprintf(name, sizeof name, "notify %s", n->hooks[i].name);
+        int rc = Webhook_check(&n->hooks[i], err, sizeof err);
+        Check(k, name, rc == 0, "%s", rc == 0 ? "URL and headers resolve (nothing sent)" : err);
+    }
+}
+
 int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
 {
     Checks k = {.c = c, .fn = fn, .arg = arg};
@@ -633,6 +647,7 @@ int Preflight_run(StepCtx *c, PreflightFn fn, void *arg)
     Pf_aws(&k);
     PreflightRds_instances(&k);
     Pf_swap_from(&k);
+    Pf_notify(&k);
     return k.failed;
 }
 

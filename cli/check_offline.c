@@ -17,6 +17,7 @@
 #include "cli/check_offline.h"
 #include "cli/commands.h"
 #include "lib/redact.h"
+#include "notify/webhook.h"
 #include "plan/secret.h"
 
 typedef struct Offline {
@@ -128,6 +129,18 @@ static void Offline_actions(Offline *o, const Plan *plan)
     Offline_command(o, "reverse.stop", &plan->reverse.stop);
 }
 
+static void Offline_notify(Offline *o, const Plan *plan)
+{
+    for (size_t i = 0; i < plan->notify.n; i++) {
+        char what[96], err[600];
+        snprintf(what, sizeof what, "notify %s", plan->notify.hooks[i].name);
+        if (Webhook_check(&plan->notify.hooks[i], err, sizeof err) == 0)
+            Offline_line(o, "PASS", what, "URL and headers resolve");
+        else
+            Offline_line(o, "FAIL", what, err);
+    }
+}
+
 int CheckOffline_run(const char *path)
 {
     char err[1024];
@@ -141,6 +154,7 @@ int CheckOffline_run(const char *path)
     Offline_line(&o, "PASS", "plan", "parses: every key, type and combination");
     Offline_servers(&o, plan);
     Offline_actions(&o, plan);
+    Offline_notify(&o, plan);
     printf("%s\n", o.failed ? "NOT READY" : "READY (offline)");
     Plan_free(plan);
     return o.failed ? EXIT_NO : EXIT_OK;

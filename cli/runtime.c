@@ -146,6 +146,19 @@ static void Runtime_announce_rehearsal(Runtime *rt)
     Bus_post(rt->bus, &ev);
 }
 
+/* The plan's webhooks. One that cannot start (its ${NAME} unset) turns
+ * notifications off with a warning on the screen and in the recording:
+ * the night goes on, and `cutover check` says it beforehand. */
+static void Runtime_start_notifier(Runtime *rt)
+{
+    char err[600], text[EVENT_TEXT_MAX];
+    rt->notifier = Notifier_start(rt->plan, rt->bus, err, sizeof err);
+    if (rt->notifier || !err[0])
+        return;
+    snprintf(text, sizeof text, "notifications off: %s", err);
+    Runtime_warn(rt, text);
+}
+
 /* The databases' lock, after the host's: refused, the second console says
  * who holds the plan and exits EXIT_LOCKED. */
 static int Runtime_lock_plan(Runtime *rt)
@@ -189,6 +202,8 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
         if (rc != 0)
             return rc;
     }
+    if (!opt->readonly && !opt->dry_run)
+        Runtime_start_notifier(rt);
     Runtime_announce_steps(rt);
     Runtime_announce_rehearsal(rt);
     ProbesConfig pc = {.plan = rt->plan, .bus = rt->bus, .write_heartbeat = !opt->readonly};
@@ -212,6 +227,8 @@ int Runtime_open(Runtime *rt, const RunOptions *opt, int cols, int rows)
     return 0;
 }
 
+enum { RUNTIME_NOTIFY_DRAIN_MS = 3000 };
+
 void Runtime_close(Runtime *rt)
 {
     Runtime_close_with(rt, NULL);
@@ -227,6 +244,9 @@ void Runtime_close_with(Runtime *rt, const Event *last)
         Probes_stop(rt->probes);
     if (rt->bus && last && last->key[0])
         Bus_post(rt->bus, last);
+    /* The webhooks get the last word too, and a few seconds to deliver what
+     * is queued; their tally is recorded. */
+    Notifier_stop(rt->notifier, RUNTIME_NOTIFY_DRAIN_MS);
     if (rt->bus)
         Bus_close(rt->bus);
     if (rt->recorder) {

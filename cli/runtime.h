@@ -1,7 +1,7 @@
 /* Everything a `cutover run` holds while it runs, opened in one place so the
  * full-screen console and the headless runner start and stop the same way:
- * plan, session directory and lock, audit log, bus, recorder, probes and
- * executor. An observer (--readonly) gets only the plan, bus and probes. */
+ * plan, session directory and lock, audit log, bus, recorder, probes,
+ * executor and notifier. An observer (--readonly) gets only the plan, bus and probes. */
 #ifndef CUTOVER_CLI_RUNTIME_H
 #define CUTOVER_CLI_RUNTIME_H
 
@@ -10,6 +10,7 @@
 #include "checklist/executor.h"
 #include "cli/options.h"
 #include "db/plan_lock.h"
+#include "notify/notifier.h"
 #include "plan/plan.h"
 #include "probes/probes.h"
 #include "session/audit.h"
@@ -30,6 +31,7 @@ typedef struct Runtime {
     Probes *probes;
     Verifier *verifier; /* verify mode "chunks" (not for observers or dry runs) */
     Executor *executor;
+    Notifier *notifier; /* the plan's webhooks (not for observers or dry runs) */
 } Runtime;
 
 /* Opens everything. cols/rows go into the recording's header (0 headless).

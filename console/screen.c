@@ -121,8 +121,12 @@ static void Screen_second_line(Canvas *c, const Model *m, const ScreenState *st,
                                      "point (counts the target's writes)");
         return;
     }
-    Canvas_printf(c, 1, y, c->cols - 2, ROLE_MUTED, "session: %s",
-                  st->session_file ? st->session_file : "not recorded (read-only)");
+    int x = 1 + Canvas_printf(c, 1, y, c->cols - 2, ROLE_MUTED, "session: %s",
+                              st->session_file ? st->session_file : "not recorded (read-only)");
+    /* Who outside the terminal is not hearing: the webhooks' losses. */
+    const Series *dropped = Model_series(m, M_NOTIFY_DROPPED);
+    if (dropped && dropped->last > 0 && x < c->cols - 2)
+        Canvas_printf(c, x, y, c->cols - 1 - x, ROLE_WARN, "  notify: %.0f dropped", dropped->last);
 }
 
 static void Screen_keybar(Canvas *c, const ScreenState *st)

@@ -83,8 +83,7 @@ bool Actions_read_command(const Reader *r, const ReaderObj *o, const char *key, 
 
 /* ${NAME} references are expanded from the environment at run time; a
  * malformed one would reach the server literally, so it is refused here. */
-static bool Actions_check_env_refs(const Reader *r, const ReaderObj *o, const char *key,
-                                   const char *value)
+bool Actions_check_env_refs(const Reader *r, const ReaderObj *o, const char *key, const char *value)
 {
     char path[160];
     for (const char *c = strstr(value, "${"); c; c = strstr(c + 2, "${")) {
@@ -209,7 +208,7 @@ static bool Actions_read_header(const Reader *r, const ReaderObj *headers, const
     return true;
 }
 
-static bool Actions_read_headers(const Reader *r, const ReaderObj *o, PlanHttp *http)
+bool Actions_read_headers(const Reader *r, const ReaderObj *o, PlanHttp *http)
 {
     ReaderObj headers;
     if (!Reader_object(r, o, "headers", false, &headers))

@@ -20,6 +20,13 @@ bool Actions_read_reverse(const Reader *r, const ReaderObj *root, PlanReverse *o
 /* A required command (a list of strings, templates checked) at key. */
 bool Actions_read_command(const Reader *r, const ReaderObj *o, const char *key, PlanCommand *cmd);
 void Actions_free_command(PlanCommand *cmd);
+
+/* Every ${NAME} in the value at key is well formed (expanded at run time). */
+bool Actions_check_env_refs(const Reader *r, const ReaderObj *o, const char *key,
+                            const char *value);
+/* The optional "headers" object of an HTTP request: credentials only as
+ * ${NAME} references. */
+bool Actions_read_headers(const Reader *r, const ReaderObj *o, PlanHttp *http);
 void Actions_free_http(PlanHttp *http);
 void Actions_free_maintenance(PlanMaintenance *m);
 void Actions_free_readonly(PlanReadonly *ro);

@@ -1,7 +1,7 @@
 # plan: build lines for this folder
 libcutover_a_SOURCES += plan/jsonc.c plan/jsonc.h plan/reader.c plan/reader.h \
 	plan/actions.c plan/actions.h plan/plan.c plan/plan.h plan/secret.c plan/secret.h \
-	plan/steps.c plan/steps.h
+	plan/steps.c plan/steps.h plan/notify.c plan/notify.h
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_plan
 TESTS += tests/unit/test_plan

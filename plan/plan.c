@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "plan/actions.h"
+#include "plan/notify.h"
 #include "plan/jsonc.h"
 #include "plan/reader.h"
 #include "plan/steps.h"
@@ -668,7 +669,7 @@ static bool Plan_read(const Reader *r, Plan *plan)
         "freeze",      "swap",        "target_health",
         "steps",       "aws",         "stop_replication",
         "replication", "audit",       "reverse_replication",
-        "$schema",     NULL,
+        "notify",      "$schema",     NULL,
     };
     ReaderObj root = Reader_root(r);
     if (!json_object_is_type(root.jso, json_type_object))
@@ -684,7 +685,7 @@ static bool Plan_read(const Reader *r, Plan *plan)
            Actions_read_readonly(r, &root, &plan->readonly) &&
            Plan_read_lag_zero(r, &root, &plan->lag_zero) &&
            Plan_read_verify(r, &root, &plan->verify) && Plan_read_freeze(r, &root, &plan->freeze) &&
-           Actions_read_swap(r, &root, &plan->swap) &&
+           PlanNotify_read(r, &root, &plan->notify) && Actions_read_swap(r, &root, &plan->swap) &&
            Plan_read_target_health(r, &root, &plan->target_health) &&
            Plan_read_audit(r, &root, plan) && Plan_read_aws(r, &root, &plan->aws) &&
            Plan_read_replication(r, &root, plan) && Plan_read_stop_replication(r, &root, plan) &&
@@ -817,6 +818,7 @@ void Plan_free(Plan *plan)
     free(plan->lag_zero.heartbeat_table);
     Reader_free_strings(plan->verify.tables);
     Actions_free_swap(&plan->swap);
+    PlanNotify_free(&plan->notify);
     free(plan->target_health.app_user);
     Plan_free_secret(&plan->target_health.app_password);
     Plan_free_secret(&plan->audit_hmac_key);

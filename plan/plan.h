@@ -95,6 +95,23 @@ typedef struct PlanHttp {
     int timeout_ms;
 } PlanHttp;
 
+typedef enum { NOTIFY_JSON = 0, NOTIFY_SLACK } NotifyFormat;
+
+/* A webhook told of the night's transitions (notify/): POSTed, never
+ * waited for by a step. */
+typedef struct PlanWebhook {
+    char *name; /* its key under "notify", for messages */
+    NotifyFormat format;
+    PlanHttp http; /* POST to url with headers; the body is each message */
+    int queue;     /* messages held while it is slow; the oldest dropped beyond */
+    int retries;   /* attempts after the first, before a message is dropped */
+} PlanWebhook;
+
+typedef struct PlanNotify {
+    PlanWebhook *hooks;
+    size_t n;
+} PlanNotify;
+
 typedef enum { METHOD_FILE = 0, METHOD_HTTP, METHOD_EXEC } ActionMethod;
 
 /* Maintenance on/off: a flag file, a webhook, or a command. */
@@ -300,6 +317,7 @@ typedef struct Plan {
     PlanLagZero lag_zero;
     PlanVerify verify;
     PlanFreeze freeze;
+    PlanNotify notify;
     PlanSwap swap;
     PlanTargetHealth target_health;
     SecretRef audit_hmac_key; /* audit.hmac_key: every audit record carries an HMAC (optional) */

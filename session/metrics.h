@@ -37,6 +37,9 @@
  * prediction is this plus the drain estimate (the larger of the heartbeat
  * lag and cdc.drain_s) at the moment. */
 #define M_DOWNTIME_REHEARSED_MS "downtime.rehearsed_steps_ms"
+/* Notifications the plan's webhooks did not get (queue full, or every
+ * attempt failed), in all so far; shown on the console's second line. */
+#define M_NOTIFY_DROPPED "notify.dropped"
 
 /* Endpoint (PrivateLink) */
 #define M_EP_DNS_MS     "endpoint.dns_ms"

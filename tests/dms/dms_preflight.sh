@@ -7,6 +7,9 @@
 #     heartbeat, the fence and every verified table, a fence makes the round
 #     trip before the freeze;
 #   - the fence table left out of the mappings: no-go naming it;
+#   - verify.tables "all" covers the tables the task's mappings carry: a
+#     source table the mappings exclude is named as not carried, not
+#     verified (and not a false difference);
 #   - the DMS panel shows the CDC process's own throughput (CloudWatch
 #     figures computed from it); a blackholed endpoint stalls CDC and the lag
 #     panel shows it;
@@ -50,6 +53,26 @@ status=0
 cat "$out"
 [ "$status" = 1 ] || fail "cutover check exited $status with the fence outside the mappings (1 expected)"
 grep -q 'FAIL  DMS mappings .*do not carry cutover.fence (fence)' "$out" || fail "the no-go does not name the fence table"
+"$LAB_BIN/cdc" "$LAB_DIR" stop >/dev/null
+cp "$LAB_DIR/mappings.good" "$LAB_CDC_MAPPINGS"
+"$LAB_BIN/cdc" "$LAB_DIR" start >/dev/null
+"$LAB_BIN/cdc" "$LAB_DIR" wait-applied 120 || fail "CDC did not catch up after the mappings were restored"
+
+# verify.tables "all" on DMS: the tables the task carries. A source table
+# its mappings exclude (so the target never has it) is named, not verified.
+lab_cdc_exclude shop unmapped
+sql_source "CREATE TABLE shop.unmapped (id INT PRIMARY KEY, v INT); INSERT INTO shop.unmapped VALUES (1, 1), (2, 2)"
+all_plan="$LAB_DIR/field-all.json"
+cp "$plan" "$all_plan"
+cutover_plan_py "$all_plan" "p['verify']['tables'] = 'all'"
+out="$LAB_DIR/check-all.out"
+"$CUTOVER" check "$all_plan" >"$out" 2>&1 || { cat "$out"; fail "cutover check with verify.tables all said no-go"; }
+grep -q 'verify tables .*all: [0-9]* table(s) on the source; not carried by the DMS task: shop.unmapped' "$out" ||
+    { cat "$out"; fail "\"all\" does not name the table the DMS task does not carry"; }
+[ "$(sql_target "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'shop' AND table_name = 'unmapped'")" = 0 ] ||
+    fail "the excluded table reached the target: the test proves nothing"
+note "all on DMS: $(grep -o 'all: .*' "$out" | head -n 1)"
+sql_source "DROP TABLE shop.unmapped"
 "$LAB_BIN/cdc" "$LAB_DIR" stop >/dev/null
 cp "$LAB_DIR/mappings.good" "$LAB_CDC_MAPPINGS"
 "$LAB_BIN/cdc" "$LAB_DIR" start >/dev/null

@@ -117,6 +117,10 @@ for name, node in schema["properties"].items():
 http = resolve({"$ref": "#/$defs/http"})
 ok_http = {"url": "https://ops.example/m"}
 compare("maintenance.on (http)", with_section("maintenance", {"method": "http", "on": {**ok_http, BAD: 1}, "off": ok_http}), http["properties"].keys())
+hook = resolve({"$ref": "#/$defs/webhook"})
+compare("notify.NAME", with_section("notify", {"team": {**ok_http, BAD: 1}}), hook["properties"].keys())
+compare("notify.NAME.format", with_section("notify", {"team": {**ok_http, "format": BAD}}), hook["properties"]["format"]["enum"])
+checked += 2
 compare("http.method", with_section("maintenance", {"method": "http", "on": {**ok_http, "method": BAD}, "off": ok_http}), http["properties"]["method"]["enum"])
 secret_keys = set()
 for alt in schema["$defs"]["secret"]["oneOf"]:

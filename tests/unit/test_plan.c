@@ -197,6 +197,21 @@ static const BadCase bad_cases[] = {
     {HEAD "\"freeze\": {`\"max_lag_ms\": 500}, " STEPS_NONE,
      "unknown key \"max_lag_ms\" in freeze; expected one of: max_lag_at_freeze_ms, samples, "
      "timeout_ms, wait_for_verify"},
+    {HEAD "\"notify\": {\"team\": {\"url\": `\"ftp://x\"}}, " STEPS_NONE,
+     "notify.team.url: expected an http:// or https:// URL, or ${NAME} to take it from the "
+     "environment"},
+    {HEAD "\"notify\": {\"team\": {\"url\": `\"https://u:pw@hooks.example/x\"}}, " STEPS_NONE,
+     "notify.team.url: credentials in the URL are never inline; expected a ${NAME} reference"},
+    {HEAD "\"notify\": {\"team\": {\"url\": \"https://h/x\", \"format\": `\"teams\"}}, " STEPS_NONE,
+     "notify.team.format: unknown value \"teams\"; expected one of: json, slack"},
+    {HEAD "\"notify\": {\"team\": {\"url\": \"https://h/x\", \"headers\": {\"X-Token\": "
+          "`\"abc\"}}}, " STEPS_NONE,
+     "notify.team.headers.X-Token: credentials are never inline; expected a ${VARIABLE} reference "
+     "such as \"Bearer ${OPS_TOKEN}\""},
+    {HEAD "\"notify\": {\"team\": {\"url\": \"https://h/x\", \"queue\": `0}}, " STEPS_NONE,
+     "notify.team.queue: expected an integer 1-100000, got 0"},
+    {HEAD "\"notify\": {\"team\": `\"https://h/x\"}, " STEPS_NONE,
+     "notify.team: expected an object { ... }, got a string"},
     {HEAD "\"verify\": {\"mode\": `\"rows\", \"tables\": [\"s.t\"]}, " STEPS_NONE,
      "verify.mode: unknown value \"rows\"; expected one of: count, checksum, chunks"},
     {HEAD "\"maintenance\": `{\"method\": \"file\"}, " STEPS_NONE,

@@ -173,6 +173,21 @@ START_TEST(downtime_line_predicts_before_the_freeze)
 }
 END_TEST
 
+/* Webhooks that lost notifications are said on the second line, with the
+ * count; nothing is said while none was lost. */
+START_TEST(dropped_notifications_are_shown)
+{
+    setup_model();
+    char *text = render(&model, 120, 40);
+    ck_assert_ptr_null(strstr(text, "notify:"));
+    free(text);
+    sample(&model, M_NOTIFY_DROPPED, 12, 6000);
+    text = render(&model, 120, 40);
+    ck_assert_msg(strstr(text, "session: s.jsonl  notify: 12 dropped") != NULL, "%s", text);
+    free(text);
+}
+END_TEST
+
 /* The target's replication stopped: down while the plan needs it, done
  * once the plan's own last step stopped it. */
 START_TEST(replication_stopped_by_the_plan_is_not_down)
@@ -274,6 +289,7 @@ int main(void)
     tcase_add_test(tc, help_lists_every_live_key);
     tcase_add_test(tc, help_fits_80x24_in_replay);
     tcase_add_test(tc, readonly_hides_executing_keys);
+    tcase_add_test(tc, dropped_notifications_are_shown);
     suite_add_tcase(s, tc);
     return Unit_run(s);
 }

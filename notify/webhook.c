@@ -1,0 +1,290 @@
+/* One webhook's queue and its delivery thread. */
+#include "notify/webhook.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws/fetch.h"
+#include "lib/env_expand.h"
+#include "lib/redact.h"
+
+enum { WEBHOOK_HEADERS_MAX = 32, WEBHOOK_PAUSE_MS = 500, WEBHOOK_PAUSE_MAX_MS = 8000 };
+
+struct Webhook {
+    PlanWebhook plan;
+    char name[64], plan_name[64];
+    char url[2048];
+    char header_lines[WEBHOOK_HEADERS_MAX + 1][2300];
+    const char *headers[WEBHOOK_HEADERS_MAX + 1];
+    size_t nheaders;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    NotifyItem *ring; /* plan.queue slots */
+    size_t head, count;
+    long seq, dropped_unsaid;
+    bool busy; /* a message is out of the queue, being delivered */
+    bool stopping;
+    atomic_bool cancel;
+    WebhookStats stats;
+};
+
+int64_t Webhook_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits on the condition until deadline (monotonic ms) or a signal. */
+static void Webhook_wait_until(Webhook *w, int64_t deadline)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t left = deadline - Webhook_now_ms();
+    if (left <= 0)
+        return;
+    ts.tv_sec += (time_t)(left / 1000);
+    ts.tv_nsec += (long)(left % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&w->cond, &w->mu, &ts);
+}
+
+/* One POST of body: 0 on a 2xx answer, else -1 with why. */
+static int Webhook_post(Webhook *w, const char *body, char *why, size_t size)
+{
+    Fetch_request req = {.method = "POST",
+                         .url = w->url,
+                         .headers = w->headers,
+                         .n_headers = w->nheaders,
+                         .body = body,
+                         .body_len = strlen(body),
+                         .connect_timeout_ms = w->plan.http.timeout_ms,
+                         .timeout_ms = w->plan.http.timeout_ms,
+                         .cancel = &w->cancel};
+    Fetch_response resp;
+    char err[600];
+    int rc = Fetch_perform(&req, &resp, err, sizeof err);
+    long status = resp.status;
+    Fetch_response_free(&resp);
+    if (rc != 0) {
+        /* The reason without the URL, which may hold a secret. */
+        const char *colon = strstr(err, ": ");
+        snprintf(why, size, "%s", colon && strstr(err, w->url) == err ? colon + 2 : err);
+        Redact_apply(why, size);
+        return -1;
+    }
+    if (status < 200 || status > 299) {
+        snprintf(why, size, "answered HTTP %ld (2xx expected)", status);
+        return -1;
+    }
+    return 0;
+}
+
+/* Attempts the message at the queue's head until it is delivered, its
+ * attempts are spent, or the webhook stops. Called and returns locked. */
+static bool Webhook_deliver(Webhook *w, const char *body)
+{
+    int pause = WEBHOOK_PAUSE_MS;
+    char why[160];
+    for (int attempt = 0; attempt <= w->plan.retries; attempt++) {
+        if (attempt > 0) {
+            Webhook_wait_until(w, Webhook_now_ms() + pause);
+            pause = pause * 2 > WEBHOOK_PAUSE_MAX_MS ? WEBHOOK_PAUSE_MAX_MS : pause * 2;
+        }
+        if (atomic_load(&w->cancel))
+            return false;
+        pthread_mutex_unlock(&w->mu);
+        int rc = Webhook_post(w, body, why, sizeof why);
+        pthread_mutex_lock(&w->mu);
+        w->stats.failing = rc != 0;
+        if (rc == 0)
+            return true;
+        snprintf(w->stats.last_error, sizeof w->stats.last_error, "%s", why);
+    }
+    return false;
+}
+
+/* Takes the head of the queue into body (numbered, with the drops since the
+ * last delivery said). Locked. */
+static void Webhook_take(Webhook *w, char *body, size_t size)
+{
+    NotifyItem item = w->ring[w->head];
+    w->head = (w->head + 1) % (size_t)w->plan.queue;
+    w->count--;
+    NotifyMessage_body(w->plan.format, w->plan_name, ++w->seq, w->dropped_unsaid, &item, body,
+                       size);
+}
+
+static void *Webhook_thread(void *arg)
+{
+    Webhook *w = arg;
+    char body[NOTIFY_BODY_MAX];
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (w->count == 0 && !w->stopping)
+            pthread_cond_wait(&w->cond, &w->mu);
+        if (w->count == 0 || atomic_load(&w->cancel))
+            break;
+        long unsaid = w->dropped_unsaid;
+        Webhook_take(w, body, sizeof body);
+        w->busy = true;
+        bool delivered = Webhook_deliver(w, body);
+        w->busy = false;
+        if (delivered) {
+            w->stats.delivered++;
+            w->dropped_unsaid -= unsaid;
+        } else {
+            w->stats.dropped++;
+            w->dropped_unsaid++;
+        }
+    }
+    w->stats.dropped += (long)w->count; /* stopped with these undelivered */
+    w->count = 0;
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+void Webhook_add(Webhook *w, const NotifyItem *item)
+{
+    pthread_mutex_lock(&w->mu);
+    if (w->count == (size_t)w->plan.queue) {
+        /* Full: the oldest goes, so the receiver hears what is happening now. */
+        w->head = (w->head + 1) % (size_t)w->plan.queue;
+        w->count--;
+        w->stats.dropped++;
+        w->dropped_unsaid++;
+    }
+    w->ring[(w->head + w->count) % (size_t)w->plan.queue] = *item;
+    w->count++;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->mu);
+}
+
+void Webhook_stats(Webhook *w, WebhookStats *out)
+{
+    pthread_mutex_lock(&w->mu);
+    *out = w->stats;
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* The URL and headers with ${NAME} expanded, and the content type. */
+static int Webhook_expand(Webhook *w, char *err, size_t errsize)
+{
+    const PlanHttp *h = &w->plan.http;
+    if (h->nheaders > WEBHOOK_HEADERS_MAX) {
+        snprintf(err, errsize, "notify %s: more than %d headers", w->name, WEBHOOK_HEADERS_MAX);
+        return -1;
+    }
+    char why[300];
+    if (EnvExpand_text(h->url, w->url, sizeof w->url, why, sizeof why) != 0) {
+        snprintf(err, errsize, "notify %s: url: %s", w->name, why);
+        return -1;
+    }
+    for (size_t i = 0; i < h->nheaders; i++) {
+        char value[2048];
+        if (EnvExpand_text(h->headers[i].value, value, sizeof value, why, sizeof why) != 0) {
+            snprintf(err, errsize, "notify %s: header %s: %s", w->name, h->headers[i].name, why);
+            return -1;
+        }
+        snprintf(w->header_lines[i], sizeof w->header_lines[i], "%s: %s", h->headers[i].name,
+                 value);
+        w->headers[w->nheaders++] = w->header_lines[i];
+    }
+    snprintf(w->header_lines[w->nheaders], sizeof w->header_lines[0],
+             "Content-Type: application/json");
+    w->headers[w->nheaders] = w->header_lines[w->nheaders];
+    w->nheaders++;
+    if (strncmp(w->url, "http://", 7) != 0 && strncmp(w->url, "https://", 8) != 0) {
+        snprintf(err, errsize, "notify %s: the url from the environment is not http(s)://...",
+                 w->name);
+        return -1;
+    }
+    return 0;
+}
+
+int Webhook_check(const PlanWebhook *plan, char *err, size_t errsize)
+{
+    Webhook *w = calloc(1, sizeof *w);
+    if (!w) {
+        snprintf(err, errsize, "notify %s: out of memory", plan->name);
+        return -1;
+    }
+    w->plan = *plan;
+    snprintf(w->name, sizeof w->name, "%s", plan->name);
+    err[0] = '\0';
+    int rc = Webhook_expand(w, err, errsize);
+    memset(w, 0, sizeof *w); /* the expanded values are secrets */
+    free(w);
+    return rc;
+}
+
+Webhook *Webhook_start(const PlanWebhook *plan, const char *plan_name, char *err, size_t errsize)
+{
+    Webhook *w = calloc(1, sizeof *w);
+    if (!w || !(w->ring = calloc((size_t)plan->queue, sizeof *w->ring))) {
+        free(w);
+        snprintf(err, errsize, "notify %s: out of memory", plan->name);
+        return NULL;
+    }
+    w->plan = *plan; /* the plan outlives the webhook */
+    snprintf(w->name, sizeof w->name, "%s", plan->name);
+    snprintf(w->plan_name, sizeof w->plan_name, "%s", plan_name);
+    atomic_init(&w->cancel, false);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    if (Webhook_expand(w, err, errsize) != 0 ||
+        pthread_create(&w->thread, NULL, Webhook_thread, w) != 0) {
+        if (!err[0])
+            snprintf(err, errsize, "notify %s: cannot start its thread", w->name);
+        pthread_cond_destroy(&w->cond);
+        pthread_mutex_destroy(&w->mu);
+        free(w->ring);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void Webhook_finish(Webhook *w)
+{
+    pthread_mutex_lock(&w->mu);
+    w->stopping = true;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mu);
+}
+
+void Webhook_stop(Webhook *w, int64_t deadline, WebhookStats *final)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stopping = true;
+    pthread_cond_broadcast(&w->cond);
+    while ((w->count > 0 || w->busy) && Webhook_now_ms() < deadline)
+        Webhook_wait_until(w, deadline < Webhook_now_ms() + 50 ? deadline : Webhook_now_ms() + 50);
+    atomic_store(&w->cancel, true); /* a transfer in flight stops at once */
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    if (final)
+        *final = w->stats;
+    memset(w->url, 0, sizeof w->url);
+    memset(w->header_lines, 0, sizeof w->header_lines);
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->mu);
+    free(w->ring);
+    free(w);
+}
