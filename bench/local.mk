@@ -8,4 +8,4 @@ bench_drainpoll_LDADD = $(MYSQL_LIBS)
 bench_lagzero_SOURCES = bench/lagzero.c
 
 EXTRA_DIST += bench/README.md bench/console_idle.sh bench/console_keypress.sh \
-	bench/downtime.sh bench/runbook.sh bench/lagzero.sh bench/verify.sh
+	bench/downtime.sh bench/runbook.sh bench/lagzero.sh bench/verify.sh bench/notify.sh

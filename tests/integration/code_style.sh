@@ -36,6 +36,7 @@ model: probes checklist console panels tui replay cli
 replay: console panels tui probes checklist cli
 session: model probes checklist console panels tui replay cli
 panels: probes checklist cli replay
+notify: checklist console panels tui probes replay cli verify
 RULES
 [ -z "$layer_bad" ] || fail "layering broken (folder -> what it may not include):$layer_bad"
-note "layering holds: model/, replay/, session/, panels/"
+note "layering holds: model/, replay/, session/, panels/, notify/"
