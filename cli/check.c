@@ -1,25 +1,23 @@
 /* `cutover check PLAN`: the pre-flight checks alone, as a table; exit 0 go,
  * 1 no-go, 2 plan error. The checks create the heartbeat and fence tables
  * on the source when missing (as the console does), and write heartbeats
- * to measure lag; nothing else is changed. */
+ * to measure lag; nothing else is changed. With --json, one JSON document
+ * (cli/check_report.h). */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "checklist/preflight.h"
 #include "cli/check_offline.h"
+#include "cli/check_report.h"
 #include "cli/commands.h"
 #include "lib/redact.h"
 
 static void Check_print(void *arg, const char *check, bool pass, const char *why)
 {
-    (void)arg;
-    char text[EVENT_TEXT_MAX];
-    snprintf(text, sizeof text, "%s", why);
-    Redact_apply(text, sizeof text);
-    printf("%-4s  %-17s  %s\n", pass ? "PASS" : "FAIL", check, text);
-    fflush(stdout);
+    CheckReport_line(arg, pass ? "PASS" : "FAIL", check, why);
 }
 
 static void Check_log(void *arg, LogLevel level, const char *text)
@@ -32,23 +30,62 @@ static void Check_log(void *arg, LogLevel level, const char *text)
     fprintf(stderr, "cutover: %s\n", copy);
 }
 
-int Command_check(int argc, char **argv)
+static void Check_usage(FILE *out)
 {
-    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("Usage: cutover check [--offline] PLAN\nThe pre-flight checks: exit 0 go, 1 "
-               "no-go, 2 plan error.\n  --offline  the plan alone: parses, passwords resolve, "
-               "files and programs are there;\n             connects to nothing, writes "
-               "nothing\n");
-        return EXIT_OK;
+    fprintf(out, "Usage: cutover check [--offline] [--json] PLAN\n"
+                 "The pre-flight checks: exit 0 go, 1 no-go, 2 plan error.\n"
+                 "  --offline  the plan alone: parses, passwords resolve, files and programs\n"
+                 "             are there; connects to nothing, writes nothing\n"
+                 "  --json     one JSON document on standard output (for scripts):\n"
+                 "             {plan, mode, go, failed, checks: [{check, verdict, why}]}\n");
+}
+
+/* 0 to go on, EXIT_USAGE after a message, -1 after --help. */
+static int Check_parse(int argc, char **argv, bool *offline, bool *json, const char **plan)
+{
+    static const struct option longopts[] = {{"offline", no_argument, NULL, 'o'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    opterr = 0;
+    *offline = *json = false;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            Check_usage(stdout);
+            return -1;
+        }
+        if (c == 'o')
+            *offline = true;
+        else if (c == 'j')
+            *json = true;
+        else {
+            fprintf(stderr, "cutover check: unknown option %s\n", argv[optind - 1]);
+            Check_usage(stderr);
+            return EXIT_USAGE;
+        }
     }
-    if (argc == 3 && strcmp(argv[1], "--offline") == 0)
-        return CheckOffline_run(argv[2]);
-    if (argc != 2) {
-        fprintf(stderr, "cutover check: one plan expected: cutover check [--offline] PLAN\n");
+    if (argc - optind != 1) {
+        fprintf(stderr, "cutover check: one plan expected: cutover check [--offline] [--json] "
+                        "PLAN\n");
         return EXIT_USAGE;
     }
+    *plan = argv[optind];
+    return 0;
+}
+
+int Command_check(int argc, char **argv)
+{
+    bool offline, json;
+    const char *path;
+    int rc = Check_parse(argc, argv, &offline, &json, &path);
+    if (rc != 0)
+        return rc < 0 ? EXIT_OK : rc;
+    if (offline)
+        return CheckOffline_run(path, json);
     char err[1024];
-    Plan *plan = Plan_load(argv[1], err, sizeof err);
+    Plan *plan = Plan_load(path, err, sizeof err);
     if (!plan) {
         fprintf(stderr, "cutover: %s\n", err);
         return EXIT_USAGE;
@@ -61,9 +98,13 @@ int Command_check(int argc, char **argv)
         .memo = &memo,
         .log = Check_log,
     };
-    printf("pre-flight of \"%s\"\n", plan->name);
-    int failed = Preflight_run(&c, Check_print, NULL);
-    printf("%s\n", failed ? "NO-GO" : "GO");
+    CheckReport report;
+    char title[300];
+    snprintf(title, sizeof title, "pre-flight of \"%s\"", plan->name);
+    CheckReport_begin(&report, json, 17, title);
+    Preflight_run(&c, Check_print, &report);
+    int failed = report.failed;
+    CheckReport_end(&report, plan->name, "online", "GO", "NO-GO");
     Step_drop(&c, c.source);
     Step_drop(&c, c.target);
     Plan_free(plan);

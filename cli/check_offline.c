@@ -15,23 +15,16 @@
 #include <unistd.h>
 
 #include "cli/check_offline.h"
+#include "cli/check_report.h"
 #include "cli/commands.h"
-#include "lib/redact.h"
 #include "notify/webhook.h"
 #include "plan/secret.h"
 
-typedef struct Offline {
-    int failed;
-} Offline;
+typedef CheckReport Offline;
 
 static void Offline_line(Offline *o, const char *verdict, const char *what, const char *why)
 {
-    char text[600];
-    snprintf(text, sizeof text, "%s", why);
-    Redact_apply(text, sizeof text);
-    printf("%-4s  %-24s  %s\n", verdict, what, text);
-    if (strcmp(verdict, "FAIL") == 0)
-        o->failed++;
+    CheckReport_line(o, verdict, what, why);
 }
 
 static void Offline_secret(Offline *o, const char *what, const SecretRef *ref)
@@ -141,7 +134,7 @@ static void Offline_notify(Offline *o, const Plan *plan)
     }
 }
 
-int CheckOffline_run(const char *path)
+int CheckOffline_run(const char *path, bool json)
 {
     char err[1024];
     Plan *plan = Plan_load(path, err, sizeof err);
@@ -149,13 +142,16 @@ int CheckOffline_run(const char *path)
         fprintf(stderr, "cutover: %s\n", err);
         return EXIT_USAGE;
     }
-    Offline o = {0};
-    printf("offline check of \"%s\" (nothing is connected to or written)\n", plan->name);
+    Offline o;
+    char title[300];
+    snprintf(title, sizeof title, "offline check of \"%s\" (nothing is connected to or written)",
+             plan->name);
+    CheckReport_begin(&o, json, 24, title);
     Offline_line(&o, "PASS", "plan", "parses: every key, type and combination");
     Offline_servers(&o, plan);
     Offline_actions(&o, plan);
     Offline_notify(&o, plan);
-    printf("%s\n", o.failed ? "NOT READY" : "READY (offline)");
+    CheckReport_end(&o, plan->name, "offline", "READY (offline)", "NOT READY");
     Plan_free(plan);
     return o.failed ? EXIT_NO : EXIT_OK;
 }

@@ -7,4 +7,5 @@ TESTS += tests/integration/cli_basics.sh tests/integration/headless_alarms.sh \
 EXTRA_DIST += tests/integration/cli_basics.sh tests/integration/headless_alarms.sh \
 	tests/integration/downtime_one_rule.sh tests/integration/check_offline.sh
 cutover_SOURCES += cli/replay.c cli/follow.c
-cutover_SOURCES += cli/report.c cli/export.c cli/export_recording.c cli/export_recording.h
+cutover_SOURCES += cli/report.c cli/export.c cli/export_recording.c cli/export_recording.h \
+	cli/check_report.c cli/check_report.h

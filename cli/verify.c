@@ -5,6 +5,9 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <openssl/crypto.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +20,41 @@
 #include "plan/secret.h"
 #include "replay/reader.h"
 #include "session/audit.h"
+
+/* Where the verdicts go: lines for a person, or with --json members of one
+ * document printed at the end ({"file", "chain", "session", "hmac",
+ * "target"}, each {"verdict", "message"}, plus "records", "last_at" and
+ * "head" of an intact chain). */
+static json_object *Verify_doc;
+
+static void Verify_say(const char *what, const char *verdict, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void Verify_say(const char *what, const char *verdict, const char *fmt, ...)
+{
+    char text[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (!Verify_doc) {
+        printf("%s\n", text);
+        return;
+    }
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "verdict", json_object_new_string(verdict));
+    json_object_object_add(o, "message", json_object_new_string(text));
+    json_object_object_add(Verify_doc, what, o);
+}
+
+/* A figure of the intact chain, in the document only. */
+static void Verify_field(const char *name, json_object *value)
+{
+    if (Verify_doc)
+        json_object_object_add(Verify_doc, name, value);
+    else
+        json_object_put(value);
+}
 
 typedef struct VerifySummary {
     long records;
@@ -33,14 +71,18 @@ static int Verify_count(const AuditRecord *record, void *ctx)
 
 static void Verify_usage(FILE *out)
 {
-    fprintf(out, "Usage: cutover verify [--session RECORDING] [--against-target PLAN] FILE\n"
-                 "Checks the hash chain of an audit log and prints its head (the last record's\n"
-                 "hash). The chain shows an edited or removed record but not a removed tail:\n"
-                 "  --session RECORDING     the head the recording last saw must still be in FILE\n"
-                 "  --against-target PLAN   the head on the plan's target (cutover.audit_head)\n"
-                 "                          must still be in FILE\n"
-                 "Exit status: 0 intact (and anchored), 1 broken or cut (the first bad line or\n"
-                 "the missing records are named), 2 unreadable or bad usage.\n");
+    fprintf(out,
+            "Usage: cutover verify [--session RECORDING] [--against-target PLAN] [--json] FILE\n"
+            "Checks the hash chain of an audit log and prints its head (the last record's\n"
+            "hash). The chain shows an edited or removed record but not a removed tail:\n"
+            "  --session RECORDING     the head the recording last saw must still be in FILE\n"
+            "  --against-target PLAN   the head on the plan's target (cutover.audit_head)\n"
+            "                          must still be in FILE\n"
+            "  --json                  one JSON document on standard output: file, ok,\n"
+            "                          exit, chain/session/hmac/target {verdict, message},\n"
+            "                          records, last_at, head\n"
+            "Exit status: 0 intact (and anchored), 1 broken or cut (the first bad line or\n"
+            "the missing records are named), 2 unreadable or bad usage.\n");
 }
 
 /* The last audit head the recording carries: 1 found, 0 none, -1 error. */
@@ -70,7 +112,8 @@ static int Verify_session_head(const char *path, long *seq, char head[AUDIT_HEAD
 }
 
 /* FILE against one anchor; prints the verdict. Returns an exit status. */
-static int Verify_anchor(const char *path, const char *where, long seq, const char *head)
+static int Verify_anchor(const char *path, const char *what, const char *where, long seq,
+                         const char *head)
 {
     char msg[512];
     int rc = Audit_check_anchor(path, seq, head, msg, sizeof msg);
@@ -79,11 +122,12 @@ static int Verify_anchor(const char *path, const char *where, long seq, const ch
         return EXIT_USAGE;
     }
     if (rc == 1) {
-        printf("%s: CUT or edited against %s: %s\n", path, where, msg);
+        Verify_say(what, "cut", "%s: CUT or edited against %s: %s", path, where, msg);
         return EXIT_NO;
     }
-    printf("%s: anchored: %s saw record %ld with head %s, and the log still holds it\n", path,
-           where, seq, head);
+    Verify_say(what, "anchored",
+               "%s: anchored: %s saw record %ld with head %s, and the log still holds it", path,
+               where, seq, head);
     return EXIT_OK;
 }
 
@@ -97,12 +141,13 @@ static int Verify_against_session(const char *path, const char *recording)
         return EXIT_USAGE;
     }
     if (found == 0) {
-        printf("%s: the recording %s carries no audit head (no step ran while it "
-               "recorded)\n",
-               path, recording);
+        Verify_say("session", "no-anchor",
+                   "%s: the recording %s carries no audit head (no step ran while it "
+                   "recorded)",
+                   path, recording);
         return EXIT_NO;
     }
-    return Verify_anchor(path, "the recording", seq, head);
+    return Verify_anchor(path, "session", "the recording", seq, head);
 }
 
 static int Verify_against_target(const char *path, const char *plan_path)
@@ -115,10 +160,11 @@ static int Verify_against_target(const char *path, const char *plan_path)
         return EXIT_USAGE;
     }
     if (found == 0) {
-        printf("%s: the target has no audit head for this plan (%s)\n", path, err);
+        Verify_say("target", "no-anchor", "%s: the target has no audit head for this plan (%s)",
+                   path, err);
         return EXIT_NO;
     }
-    return Verify_anchor(path, "the target", seq, head);
+    return Verify_anchor(path, "target", "the target", seq, head);
 }
 
 static int Verify_hmac(const char *path, const char *plan_path)
@@ -141,9 +187,9 @@ static int Verify_hmac(const char *path, const char *plan_path)
         if (v == 2)
             fprintf(stderr, "cutover verify: %s: %s\n", path, err);
         else if (v == 1)
-            printf("%s: line %ld: %s\n", path, bad, err);
+            Verify_say("hmac", "bad", "%s: line %ld: %s", path, bad, err);
         else
-            printf("%s: every record carries a valid HMAC\n", path);
+            Verify_say("hmac", "valid", "%s: every record carries a valid HMAC", path);
         rc = v == 0 ? EXIT_OK : v == 1 ? EXIT_NO : EXIT_USAGE;
     }
     Plan_free(plan);
@@ -160,7 +206,8 @@ static int Verify_chain(const char *path)
         return EXIT_USAGE;
     }
     if (rc == 1) {
-        printf("%s: broken at line %ld: %s\n", path, bad_line, msg);
+        Verify_say("chain", "broken", "%s: broken at line %ld: %s", path, bad_line, msg);
+        Verify_field("line", json_object_new_int64(bad_line));
         return EXIT_NO;
     }
     VerifySummary sum = {0, 0};
@@ -171,25 +218,30 @@ static int Verify_chain(const char *path)
         fprintf(stderr, "cutover verify: %s\n", err);
         return EXIT_USAGE;
     }
+    Verify_field("records", json_object_new_int64(sum.records));
     if (sum.records == 0) {
-        printf("%s: intact, 0 records\n", path);
+        Verify_say("chain", "intact", "%s: intact, 0 records", path);
         return EXIT_OK;
     }
     char when[32];
     Clock_format_utc(sum.last_wall_ms, when, sizeof when);
-    printf("%s: intact, %ld record%s, last at %s, head %s\n", path, sum.records,
-           sum.records == 1 ? "" : "s", when, head);
+    Verify_field("last_at", json_object_new_string(when));
+    Verify_field("head", json_object_new_string(head));
+    Verify_say("chain", "intact", "%s: intact, %ld record%s, last at %s, head %s", path,
+               sum.records, sum.records == 1 ? "" : "s", when, head);
     return EXIT_OK;
 }
 
 int Command_verify(int argc, char **argv)
 {
     static const struct option longopts[] = {{"session", required_argument, NULL, 's'},
+                                             {"json", no_argument, NULL, 'j'},
                                              {"against-target", required_argument, NULL, 't'},
                                              {"hmac", required_argument, NULL, 'k'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *session = NULL, *target_plan = NULL, *hmac_plan = NULL;
+    bool json = false;
     int c;
     optind = 1;
     opterr = 0;
@@ -204,6 +256,8 @@ int Command_verify(int argc, char **argv)
             target_plan = optarg;
         else if (c == 'k')
             hmac_plan = optarg;
+        else if (c == 'j')
+            json = true;
         else {
             Verify_usage(stderr);
             return EXIT_USAGE;
@@ -214,6 +268,10 @@ int Command_verify(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
+    if (json) {
+        Verify_doc = json_object_new_object();
+        json_object_object_add(Verify_doc, "file", json_object_new_string(path));
+    }
     int rc = Verify_chain(path);
     if (rc == EXIT_OK && session)
         rc = Verify_against_session(path, session);
@@ -221,5 +279,14 @@ int Command_verify(int argc, char **argv)
         rc = Verify_hmac(path, hmac_plan);
     if (rc == EXIT_OK && target_plan)
         rc = Verify_against_target(path, target_plan);
+    if (json) {
+        /* Exit 2 (unreadable, bad usage) said its reason on stderr. */
+        json_object_object_add(Verify_doc, "ok", json_object_new_boolean(rc == EXIT_OK));
+        json_object_object_add(Verify_doc, "exit", json_object_new_int(rc));
+        printf("%s\n", json_object_to_json_string_ext(
+                           Verify_doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(Verify_doc);
+        Verify_doc = NULL;
+    }
     return rc;
 }

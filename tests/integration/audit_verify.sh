@@ -60,6 +60,25 @@ size=$(stat -c %s "$log")
     || fail "the torn line was not kept byte for byte"
 expect 1 "broken at line 25: torn record .*kept as found; the chain goes on intact after it \(2 more records\)" "$log"
 
+# --json: the verdict as one document (exit status unchanged).
+json=$("$CUTOVER" verify --json "$log")
+[ $? -eq 1 ] || fail "verify --json on a broken log: exit $?, 1 expected"
+/usr/bin/python3 - "$json" "$log" <<'PY' || fail "verify --json: $json"
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["file"] == sys.argv[2] and d["ok"] is False and d["exit"] == 1, d
+assert d["chain"]["verdict"] == "broken" and d["line"] == 25, d
+PY
+json=$("$CUTOVER" verify --json "$tmp/good")
+[ $? -eq 0 ] || fail "verify --json on an intact log: exit $?"
+/usr/bin/python3 - "$json" <<'PY' || fail "verify --json: $json"
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["ok"] is True and d["chain"]["verdict"] == "intact" and d["records"] == 25, d
+assert len(d["head"]) == 64 and d["last_at"].endswith("Z"), d
+PY
+note "verify --json: broken at line 25 and intact, 25 records, as documents"
+
 # Usage and unreadable files.
 expect 2 "No such file or directory" "$tmp/missing"
 "$CUTOVER" verify >/dev/null 2>&1; [ $? -eq 2 ] || fail "verify without FILE should exit 2"

@@ -37,6 +37,21 @@ grep -q '^FAIL  target_health password.*LAB_APP_PASSWORD is not set' <<<"$out" |
 grep -q '^FAIL  swap file .*/nonexistent/app.conf: not there' <<<"$out" || fail "the missing file is not named"
 grep -q '^FAIL  reverse.start .*no-such-program-xyz: not found' <<<"$out" || fail "the missing program is not named"
 
+# --json: the same verdicts as one document, for scripts.
+status=0
+json=$(env -u LAB_APP_PASSWORD "$CUTOVER" check --offline --json "$broken") || status=$?
+[ "$status" = 1 ] || fail "--json: exit $status, 1 expected"
+/usr/bin/python3 - "$json" <<'PY' || fail "check --offline --json: $json"
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["mode"] == "offline" and d["go"] is False and d["failed"] == 3, d
+fails = {c["check"]: c["why"] for c in d["checks"] if c["verdict"] == "FAIL"}
+assert "LAB_APP_PASSWORD is not set" in fails["target_health password"], fails
+assert fails["swap file"].endswith("/nonexistent/app.conf: not there"), fails
+assert all(set(c) == {"check", "verdict", "why"} for c in d["checks"])
+PY
+note "check --offline --json: the failures as a document"
+
 printf '{ "name": "x",\n  "source": 3 }\n' >"$LAB_DIR/bad.json"
 status=0
 "$CUTOVER" check --offline "$LAB_DIR/bad.json" 2>"$LAB_DIR/bad.err" || status=$?
