@@ -1,5 +1,12 @@
 # doc: build lines for this folder
 dist_man_MANS += doc/cutover-plan.5
-EXTRA_DIST += examples/lab.plan.jsonc examples/rds.plan.jsonc
+# Installed where a Debian user looks: the example plans under the package's
+# documentation, the completion where bash-completion loads it on demand.
+examplesdir = $(docdir)/examples
+dist_examples_DATA = examples/lab.plan.jsonc examples/rds.plan.jsonc
+bashcompletiondir = $(datadir)/bash-completion/completions
+dist_bashcompletion_DATA = completions/cutover
+TESTS += tests/integration/bash_completion.sh
+EXTRA_DIST += tests/integration/bash_completion.sh
 dist_man_MANS += doc/cutover.1
 EXTRA_DIST += doc/ARCHITECTURE.md

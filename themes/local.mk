@@ -1,7 +1,10 @@
-# themes: semantic roles x schemes. The .theme files are installed for users
-# to copy and are also compiled in through embed.sh (dark first: the default).
+# themes: semantic roles x schemes. The .theme files are compiled in through
+# embed.sh (dark first: the default) and installed for users to copy into
+# their own theme directory ($XDG_CONFIG_HOME/cutover/themes), where
+# --theme NAME finds them.
 THEME_FILES = themes/dark.theme themes/light.theme themes/high-contrast.theme themes/monochrome.theme
-dist_pkgdata_DATA += $(THEME_FILES)
+themesdir = $(pkgdatadir)/themes
+dist_themes_DATA = $(THEME_FILES)
 EXTRA_DIST += themes/embed.sh
 libcutover_a_SOURCES += themes/theme.c themes/theme.h themes/builtin_themes.h
 nodist_libcutover_a_SOURCES = themes/builtin_themes.c

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/read_file.h"
 #include "themes/builtin_themes.h"
@@ -179,15 +180,41 @@ static char *Theme_read_file(const char *path, char *err, size_t errsize)
     return buf;
 }
 
+int Theme_user_dir(char *out, size_t size)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    int n = xdg && xdg[0] == '/' ? snprintf(out, size, "%s/cutover/themes", xdg)
+            : home && home[0]    ? snprintf(out, size, "%s/.config/cutover/themes", home)
+                                 : -1;
+    return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+/* A bare name that is not built in: NAME.theme in the user's theme
+ * directory, when it is there. */
+static bool Theme_user_file(const char *name, char *path, size_t size)
+{
+    char dir[900];
+    if (strchr(name, '/') || strstr(name, ".theme") || Theme_user_dir(dir, sizeof dir) != 0)
+        return false;
+    int n = snprintf(path, size, "%s/%s.theme", dir, name);
+    return n > 0 && (size_t)n < size && access(path, R_OK) == 0;
+}
+
 int Theme_load(const char *name_or_path, Theme *theme, char *err, size_t errsize)
 {
+    char user[1024], dir[900];
     for (unsigned i = 0; i < builtin_theme_count; i++)
         if (strcmp(builtin_themes[i].name, name_or_path) == 0)
             return Theme_parse(builtin_themes[i].name, builtin_themes[i].text, theme, err, errsize);
-    if (!strchr(name_or_path, '/') && !strstr(name_or_path, ".theme")) {
+    if (Theme_user_file(name_or_path, user, sizeof user))
+        name_or_path = user;
+    else if (!strchr(name_or_path, '/') && !strstr(name_or_path, ".theme")) {
+        if (Theme_user_dir(dir, sizeof dir) != 0)
+            snprintf(dir, sizeof dir, "$XDG_CONFIG_HOME/cutover/themes");
         snprintf(err, errsize,
-                 "unknown theme '%s': use dark, light, high-contrast, monochrome or a file path",
-                 name_or_path);
+                 "unknown theme '%s': use dark, light, high-contrast, monochrome, a file path, "
+                 "or NAME for %s/NAME.theme",
+                 name_or_path, dir);
         return -1;
     }
     char *text = Theme_read_file(name_or_path, err, errsize);

@@ -56,8 +56,13 @@ const char *Theme_role_name(Role role);
  * with "ORIGIN:LINE: what was wrong" in err. */
 int Theme_parse(const char *origin, const char *text, Theme *theme, char *err, size_t errsize);
 
-/* Loads a built-in scheme by name or a scheme file by path. */
+/* Loads a built-in scheme by name, a user's scheme by name (NAME.theme in
+ * Theme_user_dir), or a scheme file by path. */
 int Theme_load(const char *name_or_path, Theme *theme, char *err, size_t errsize);
+
+/* The user's theme directory: $XDG_CONFIG_HOME/cutover/themes, else
+ * ~/.config/cutover/themes. 0, or -1 when neither is known. */
+int Theme_user_dir(char *out, size_t size);
 
 /* The built-in scheme names, in cycling order. */
 size_t Theme_builtin_count(void);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "session/step_state.h"
 #include "console/keys.h"
@@ -62,6 +64,39 @@ START_TEST(builtin_themes_load)
     ck_assert_int_eq(Theme_load("monochrome", &t, err, sizeof err), 0);
     for (int r = 0; r < ROLE_COUNT; r++)
         ck_assert_int_eq(t.styles[r].fg, THEME_COLOR_DEFAULT);
+}
+END_TEST
+
+/* A bare name that is not built in is looked up in the user's theme
+ * directory ($XDG_CONFIG_HOME/cutover/themes/NAME.theme). */
+START_TEST(user_themes_load_by_name)
+{
+    char dir[] = "/tmp/test_theme_XXXXXX", sub[128], path[192], err[512];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    Theme t;
+    ck_assert_int_eq(Theme_load("mine", &t, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "unknown theme 'mine'") && strstr(err, "/cutover/themes/NAME.theme"),
+                  "%s", err);
+    snprintf(sub, sizeof sub, "%s/cutover", dir);
+    ck_assert_int_eq(mkdir(sub, 0700), 0);
+    snprintf(sub, sizeof sub, "%s/cutover/themes", dir);
+    ck_assert_int_eq(mkdir(sub, 0700), 0);
+    snprintf(path, sizeof path, "%s/mine.theme", sub);
+    size_t len;
+    char *text = Unit_fixture("themes/light.theme", &len);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fwrite(text, 1, len, f);
+    fclose(f);
+    free(text);
+    ck_assert_msg(Theme_load("mine", &t, err, sizeof err) == 0, "%s", err);
+    unlink(path);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/cutover", dir);
+    rmdir(sub);
+    rmdir(dir);
+    unsetenv("XDG_CONFIG_HOME");
 }
 END_TEST
 
@@ -290,6 +325,7 @@ int main(void)
     tcase_add_test(tc, help_fits_80x24_in_replay);
     tcase_add_test(tc, readonly_hides_executing_keys);
     tcase_add_test(tc, dropped_notifications_are_shown);
+    tcase_add_test(tc, user_themes_load_by_name);
     suite_add_tcase(s, tc);
     return Unit_run(s);
 }
