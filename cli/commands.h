@@ -23,6 +23,7 @@ int Command_replay(int argc, char **argv);
 int Command_follow(int argc, char **argv);
 int Command_report(int argc, char **argv);
 int Command_export(int argc, char **argv);
+int Command_init(int argc, char **argv);
 
 /* Exit statuses shared by every command, so a script can act on them. */
 enum {

@@ -18,6 +18,7 @@ static const Command commands[] = {
     {"follow", Command_follow, "watch a session another console is recording, read-only"},
     {"report", Command_report, "a self-contained HTML report of a recorded session"},
     {"export", Command_export, "export a recorded session (--asciicast, --compressed, --jsonl)"},
+    {"init", Command_init, "write a first plan from what the source and the target say"},
 };
 
 static const size_t ncommands = sizeof commands / sizeof commands[0];

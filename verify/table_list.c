@@ -67,8 +67,8 @@ static int TableList_source(const Plan *plan, Db *source, TableList *list, size_
     TableList_schema_of(source, plan->lag_zero.fence_table, "cutover.fence", fence, sizeof fence);
     snprintf(sql, sizeof sql,
              "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
-             "'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', "
-             "'performance_schema', 'sys', '%s', '%s') ORDER BY TABLE_SCHEMA, TABLE_NAME",
+             "'BASE TABLE' AND TABLE_SCHEMA NOT IN (" TABLE_LIST_SYSTEM_SCHEMAS ", '%s', '%s') "
+             "ORDER BY TABLE_SCHEMA, TABLE_NAME",
              hb, fence);
     TableCollect tc = {.list = list};
     if (Db_query_each(source, sql, TableList_row, &tc, err, errsize) != 0)

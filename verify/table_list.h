@@ -12,6 +12,10 @@
 #include "db/db.h"
 #include "plan/plan.h"
 
+/* The schemas that are the server's own, never the application's (an SQL
+ * list for NOT IN). */
+#define TABLE_LIST_SYSTEM_SCHEMAS "'mysql', 'information_schema', 'performance_schema', 'sys'"
+
 typedef struct TableList {
     char **names; /* "schema.table" */
     size_t n;

@@ -1,0 +1,59 @@
+/* `cutover init`: a first plan written from what the servers say. The
+ * options (cli/init.c), what is detected (cli/init_detect.c) and the
+ * commented plan (cli/init_write.c). */
+#ifndef CUTOVER_CLI_INIT_H
+#define CUTOVER_CLI_INIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "plan/plan.h"
+
+/* What the lead says on the command line. */
+typedef struct InitArgs {
+    const char *output, *name, *session_dir;
+    const char *source, *source_socket, *target, *target_socket, *endpoint;
+    const char *source_user, *target_user;
+    const char *source_password_env, *target_password_env;
+    const char *option_file, *source_group, *target_group;
+    const char *maintenance_flag;
+    const char *swap_file, *swap_key, *swap_value;
+    const char *app_user, *app_password_env;
+    const char *dms_task_arn, *aws_region, *aws_endpoint_url;
+    bool force;
+} InitArgs;
+
+typedef struct InitServer {
+    PlanServer plan;  /* how it was reached (the plan's own section), password included */
+    char version[96]; /* "MariaDB 10.11.19" */
+    char binlog_format[16];
+    bool log_bin, rds, replica, tls;
+    double retention_h; /* < 0: not known */
+    char gtid[96];      /* what the server says of GTIDs */
+    char replica_of[160];
+} InitServer;
+
+typedef struct InitTable {
+    char name[260]; /* schema.table */
+    int64_t rows, bytes;
+    bool keyed; /* a primary or unique key: verifiable in chunks */
+} InitTable;
+
+typedef struct InitFacts {
+    InitServer source, target;
+    InitTable *tables;
+    size_t ntables, nkeyless;
+    int64_t bytes;
+    char dms_note[400]; /* what the DMS task's mappings carry, when asked */
+} InitFacts;
+
+/* Connects to both servers and fills facts. 0, or -1 with err. */
+int Init_detect(const InitArgs *a, InitFacts *facts, char *err, size_t errsize);
+void Init_facts_free(InitFacts *facts);
+
+/* The plan as commented JSON (JSONC) into out; secrets only as references. */
+int Init_write(const InitArgs *a, const InitFacts *facts, FILE *out);
+
+#endif
