@@ -18,7 +18,7 @@ enum { INIT_TIMEOUT_MS = 5000 };
 static void Init_server_text(Db *db, const char *sql, char *out, size_t size)
 {
     char err[256];
-    if (Db_query_string(db, sql, out, size, err, sizeof err) != 0)
+    if (Db_query_string(db, sql, out, size, err, sizeof err) != 1)
         out[0] = '\0';
 }
 
@@ -30,10 +30,10 @@ static double Init_retention_h(Db *db)
     int64_t secs = 0;
     double days = 0;
     if (Db_query_int(db, "SELECT @@global.binlog_expire_logs_seconds", &secs, err, sizeof err) ==
-            0 &&
+            1 &&
         secs > 0)
         return (double)secs / 3600.0;
-    if (Db_query_double(db, "SELECT @@global.expire_logs_days", &days, err, sizeof err) == 0 &&
+    if (Db_query_double(db, "SELECT @@global.expire_logs_days", &days, err, sizeof err) == 1 &&
         days > 0)
         return days * 24.0;
     return -1;
@@ -55,7 +55,7 @@ static void Init_replica(Db *db, const Dialect *d, InitServer *s)
 {
     DbRow *row = NULL;
     char err[256];
-    if (Db_query_named(db, d->replica_status, &row, err, sizeof err) != 0 || !row)
+    if (Db_query_named(db, d->replica_status, &row, err, sizeof err) != 1 || !row)
         return;
     s->replica = true;
     const char *host = DbRow_either(row, "Master_Host", "Source_Host", NULL);
