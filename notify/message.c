@@ -138,6 +138,8 @@ void NotifyMessage_body(NotifyFormat format, const char *plan_name, long seq, lo
         json_object_object_add(o, "text", json_object_new_string(item->text));
         json_object_object_add(o, "dropped_before", json_object_new_int64(dropped_before));
     }
-    snprintf(out, size, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    snprintf(
+        out, size, "%s",
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
 }

@@ -28,8 +28,9 @@ trap 'st=$?; kill $(cat "$LAB_DIR/receivers.pids" 2>/dev/null) 2>/dev/null || tr
 HOOK_TOKEN=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 export HOOK_TOKEN
 receiver good answer "$HOOK_TOKEN"
+receiver chat answer
 receiver dead hang
-CHAT_HOOK_URL="http://127.0.0.1:$(cat "$LAB_DIR/good.port")/chat/T000/B000/$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
+CHAT_HOOK_URL="http://127.0.0.1:$(cat "$LAB_DIR/chat.port")/chat/T000/B000/$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
 export CHAT_HOOK_URL
 secret_path=${CHAT_HOOK_URL##*/}
 
@@ -70,9 +71,9 @@ run_s=$(((t1 - t0) / 1000))
 note "the run, close included, took $run_s s (3 s of it at most the queue's drain)"
 
 session=$(ls "$LAB_SESSION_DIR"/*.session.jsonl | head -n 1)
-/usr/bin/python3 - "$session" "$LAB_DIR/good.log" <<'PY' || fail "the webhooks were not told what the recording holds"
+/usr/bin/python3 - "$session" "$LAB_DIR/good.log" "$LAB_DIR/chat.log" <<'PY' || fail "the webhooks were not told what the recording holds"
 import json, sys
-session, log = sys.argv[1:3]
+session, log, chat_log = sys.argv[1:4]
 names = ["pending", "waiting", "running", "done", "failed", "skipped", "rolling-back", "rolled-back"]
 # The transitions the recording holds, as the notifier says them: a step's
 # state once, not its progress; a first "pending" is the plan being shown.
@@ -86,15 +87,15 @@ for line in open(session):
     last[key] = state
     if said:
         want.append((key, names[state]))
-team, chat = [], []
-for line in open(log):
-    path, _, body = line.rstrip("\n").partition(" ")
-    if path.startswith("/team"):
-        team.append(json.loads(body))
-    elif path.startswith("/chat"):
-        chat.append(json.loads(body))
-    else:
-        sys.exit(f"unexpected request {line!r}")
+def bodies(path, prefix):
+    out = []
+    for line in open(path):
+        where, _, body = line.rstrip("\n").partition(" ")
+        if not where.startswith(prefix) or not body.startswith("{"):
+            sys.exit(f"unexpected request {line!r}")
+        out.append(json.loads(body))
+    return out
+team, chat = bodies(log, "/team"), bodies(chat_log, "/chat")
 seqs = [m["seq"] for m in team]
 if seqs != list(range(1, len(team) + 1)):
     sys.exit(f"team: seq not 1..{len(team)} in order: {seqs}")
@@ -107,7 +108,7 @@ ends = [m for m in team if m["kind"] == "end"]
 last_step = max(i for i, m in enumerate(team) if m["kind"] == "step")
 if not ends or ends[0]["state"] != "completed" or team.index(ends[0]) < last_step:
     sys.exit(f"team: no 'completed' end after the last step: {ends}")
-if len(chat) != len(team) or not all(list(m) == ["text"] and m["text"].startswith("[lab] ") for m in chat):
+if len(chat) != len(team) or not all(list(m) == ["text"] and m["text"].startswith("[lab cutover] ") for m in chat):
     sys.exit(f"chat: {len(chat)} Slack messages for {len(team)}: {chat[:3]}")
 print(f"# team and chat told {len(team)} messages each, in order: {len(got)} transitions "
       f"({sum(1 for k, s in got if k == 'point-of-no-return')} point of no return), "
