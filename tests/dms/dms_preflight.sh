@@ -72,11 +72,9 @@ grep -q 'verify tables .*all: [0-9]* table(s) on the source; not carried by the 
 [ "$(sql_target "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'shop' AND table_name = 'unmapped'")" = 0 ] ||
     fail "the excluded table reached the target: the test proves nothing"
 note "all on DMS: $(grep -o 'all: .*' "$out" | head -n 1)"
-sql_source "DROP TABLE shop.unmapped"
-"$LAB_BIN/cdc" "$LAB_DIR" stop >/dev/null
-cp "$LAB_DIR/mappings.good" "$LAB_CDC_MAPPINGS"
-"$LAB_BIN/cdc" "$LAB_DIR" start >/dev/null
-"$LAB_BIN/cdc" "$LAB_DIR" wait-applied 120 || fail "CDC did not catch up after the mappings were restored"
+# The exclusion stays: the table is the source's alone from here on, as a
+# table a real task leaves out would be.
+"$LAB_BIN/cdc" "$LAB_DIR" wait-applied 120 || fail "CDC did not catch up with the table excluded"
 
 # The CDC process killed: the task fails; the console says so within a
 # refresh and will not arm; check is a no-go.
