@@ -27,7 +27,7 @@ expect() { # WANT WORDS...
     [ "$got" = "$want" ] || fail "completing '$*': got '$got', want '$want'"
 }
 
-expect "a.json b.jsonc check console export follow replay report run sub/ verify" cutover ""
+expect "a.json b.jsonc check console export follow init replay report run sub/ verify" cutover ""
 expect "check" cutover ch
 expect "--json --offline" cutover check --
 expect "a.json b.jsonc sub/" cutover check ""
