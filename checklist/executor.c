@@ -73,15 +73,12 @@ static void Exec_post_log(Executor *ex, LogLevel level, const char *fmt, ...)
 
 static void Exec_post_log(Executor *ex, LogLevel level, const char *fmt, ...)
 {
-    Event ev;
     char text[EVENT_TEXT_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    Redact_apply(text, sizeof text);
-    Event_log(&ev, level, WHO, "%s", text);
-    Bus_post(ex->cfg.bus, &ev);
+    Bus_post_log(ex->cfg.bus, level, WHO, "%s", text);
 }
 
 static void Exec_step_log(void *arg, LogLevel level, const char *text)

@@ -2,7 +2,6 @@
 #include "notify/notifier.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,22 +34,6 @@ struct Notifier {
     atomic_bool stopping;
 };
 
-static void Notifier_log(Notifier *n, LogLevel level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void Notifier_log(Notifier *n, LogLevel level, const char *fmt, ...)
-{
-    char text[EVENT_TEXT_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    Redact_apply(text, sizeof text);
-    Event ev;
-    Event_log(&ev, level, "notify", "%s", text);
-    Bus_post(n->bus, &ev);
-}
-
 /* The total dropped, recorded whenever it grows. */
 static void Notifier_post_dropped(Notifier *n, long total)
 {
@@ -74,11 +57,12 @@ static void Notifier_report(Notifier *n)
         Webhook_stats(h->w, &st);
         total += st.dropped;
         if (st.failing && !h->failing_said)
-            Notifier_log(n, LOG_WARN, "webhook %s failing: %s (%ld dropped so far; steps go on)",
-                         h->name, st.last_error, st.dropped);
+            Bus_post_log(n->bus, LOG_WARN, "notify",
+                         "webhook %s failing: %s (%ld dropped so far; steps go on)", h->name,
+                         st.last_error, st.dropped);
         else if (!st.failing && h->failing_said)
-            Notifier_log(n, LOG_INFO, "webhook %s delivering again (%ld dropped in all)", h->name,
-                         st.dropped);
+            Bus_post_log(n->bus, LOG_INFO, "notify",
+                         "webhook %s delivering again (%ld dropped in all)", h->name, st.dropped);
         h->failing_said = st.failing;
         h->dropped_said = st.dropped;
     }
@@ -170,7 +154,7 @@ static void Notifier_tally(Notifier *n, const WebhookStats *final)
                                  final[i].dropped);
         lost = lost || final[i].dropped > 0;
     }
-    Notifier_log(n, lost ? LOG_WARN : LOG_INFO, "notifications: %s", text);
+    Bus_post_log(n->bus, lost ? LOG_WARN : LOG_INFO, "notify", "notifications: %s", text);
 }
 
 void Notifier_stop(Notifier *n, int drain_ms)

@@ -3,13 +3,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "lib/redact.h"
 
 #define BUS_MAX_QUEUES 8
 
@@ -176,6 +179,19 @@ void Bus_post(Bus *bus, const Event *ev)
     for (size_t i = 0; i < bus->nqueues; i++)
         BusQueue_push(bus->queues[i], &stamped);
     pthread_mutex_unlock(&bus->lock);
+}
+
+void Bus_post_log(Bus *bus, LogLevel level, const char *who, const char *fmt, ...)
+{
+    Event ev;
+    char text[EVENT_TEXT_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    Redact_apply(text, sizeof text);
+    Event_log(&ev, level, who, "%s", text);
+    Bus_post(bus, &ev);
 }
 
 void Bus_close(Bus *bus)

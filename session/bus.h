@@ -36,6 +36,11 @@ void Bus_detach(Bus *bus, BusQueue *q);
  * queue. Safe from any thread. */
 void Bus_post(Bus *bus, const Event *ev);
 
+/* Formats a log line, masks every registered secret in it (lib/redact),
+ * and posts it as an EVENT_LOG from who. */
+void Bus_post_log(Bus *bus, LogLevel level, const char *who, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Stop: consumers blocked in BusQueue_wait return 0 once their queue is empty. */
 void Bus_close(Bus *bus);
 
