@@ -41,8 +41,8 @@
 # to poll.
 #
 # --gate compares the freeze gate with pressing the key at a random moment,
-# under a bursty load (the application at 4x its rate for 3 s of every 30,
-# lab/app --burst 4:3:30), both with verify by chunks on: "random" runs the
+# under a bursty load (the application at 5x its rate for 3 s of every 30,
+# lab/app --burst 5:3:30), both with verify by chunks on: "random" runs the
 # lab plan after a random 0-29 s wait; "gate" runs it with a freeze section
 # (max_lag_at_freeze_ms = the link delay + 300 ms, 3 samples) after its own
 # random wait. The link delay is 300 ms for every run (--link-delays to
@@ -200,7 +200,7 @@ one_run() {
     export LAB_APP_PASSWORD
     if [ "${kinds[0]}" = gate ]; then
         sql_target "SET GLOBAL innodb_flush_log_at_trx_commit = 1; SET GLOBAL sync_binlog = 1"
-        "$LAB_BIN/app" "$lab" start --rate 1200 --burst 4:3:30 >/dev/null || fail "lab/app start --burst failed"
+        "$LAB_BIN/app" "$lab" start --rate 1200 --burst 5:3:30 >/dev/null || fail "lab/app start --burst failed"
     fi
     "$poller" --socket "$LAB_TARGET_SOCKET" --out "$lab/drain.log" --interval-ms 5 &
     poll_pid=$!
@@ -254,7 +254,7 @@ else
 fi
 echo "downtime benchmark: $runs runs each, alternating; lab at 1,200 writes/s, $what"
 if [ "${kinds[0]}" = gate ]; then
-    echo "plans: the lab plan with verify by chunks; gate adds a freeze section; bursty load 4x for 3 s every 30 s"
+    echo "plans: the lab plan with verify by chunks; gate adds a freeze section; bursty load 5x for 3 s every 30 s"
 else
     echo "console plan: the lab plan without its verify step"
 fi

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The Debian package, built as a user would from the release tarball: `make
+# dist`, then `dpkg-buildpackage -us -uc` in the unpacked tree (which also
+# proves the tarball holds everything the build needs); lintian reports no
+# error; the package puts the binary, the man pages, the themes, the
+# examples and the completion where Debian expects them; and the packaged
+# binary opens the console on the lab.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/tmux.sh"
+for tool in dpkg-buildpackage lintian dh; do
+    command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/install-deps installs debhelper, lintian)"
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+make -C "$top_builddir" dist >"$work/dist.out" 2>&1 || { tail -20 "$work/dist.out"; fail "make dist failed"; }
+tarball=$(ls "$top_builddir"/cutover-*.tar.gz | head -n 1)
+tar -xzf "$tarball" -C "$work"
+rm -f "$tarball"
+src=$(ls -d "$work"/cutover-*/)
+[ -f "$src/debian/control" ] || fail "the release tarball has no debian/"
+t0=$(now_ms)
+(cd "$src" && dpkg-buildpackage -us -uc >"$work/build.out" 2>&1) || { tail -40 "$work/build.out"; fail "dpkg-buildpackage failed"; }
+note "dpkg-buildpackage -us -uc: $(($(now_ms) - t0)) ms"
+deb=$(ls "$work"/cutover_*.deb | head -n 1)
+[ -f "$deb" ] || fail "no .deb built"
+
+lint=$(lintian --fail-on error --no-tag-display-limit "$deb" 2>&1) || fail "lintian reports errors:
+$lint"
+note "lintian: $(grep -c '^E:' <<<"$lint") errors, $(grep -c '^W:' <<<"$lint") warnings"
+[ -z "$lint" ] || echo "$lint"
+
+contents=$(dpkg-deb -c "$deb")
+for path in ./usr/bin/cutover ./usr/share/man/man1/cutover.1.gz ./usr/share/man/man5/cutover-plan.5.gz \
+    ./usr/share/cutover/themes/dark.theme ./usr/share/doc/cutover/examples/lab.plan.jsonc \
+    ./usr/share/bash-completion/completions/cutover ./usr/share/doc/cutover/copyright; do
+    grep -q " $path\$" <<<"$contents" || fail "the package lacks $path"
+done
+
+# The packaged binary, unpacked (not installed: the machine stays as it
+# was), runs the console on the lab.
+dpkg-deb -x "$deb" "$work/root"
+bin="$work/root/usr/bin/cutover"
+"$bin" --version | grep -q '^cutover ' || fail "the packaged binary does not run"
+lab_start --no-app
+export LAB_APP_PASSWORD
+tmux_start 120 40 "$bin" --readonly "$LAB_PLAN"
+tmux_wait_for 'Lag [0-9.]+ (ms|s)' 20 || fail "the packaged console did not show the lab's lag"
+note "the packaged console shows the lab"
