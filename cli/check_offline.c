@@ -100,6 +100,10 @@ static void Offline_servers(Offline *o, const Plan *plan)
     Offline_secret(o, "target password", &plan->target.password);
     Offline_file(o, "source tls_ca", plan->source.tls_ca, false);
     Offline_file(o, "target tls_ca", plan->target.tls_ca, false);
+    Offline_file(o, "source tls_cert", plan->source.tls_cert, false);
+    Offline_file(o, "source tls_key", plan->source.tls_key, false);
+    Offline_file(o, "target tls_cert", plan->target.tls_cert, false);
+    Offline_file(o, "target tls_key", plan->target.tls_key, false);
     Offline_secret(o, "target_health password", &plan->target_health.app_password);
     Offline_secret(o, "audit hmac_key", &plan->audit_hmac_key);
     Offline_secret(o, "reverse password", &plan->reverse.password);

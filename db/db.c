@@ -63,12 +63,20 @@ static void Db_make_label(const PlanServer *server, char *out, size_t size)
 static void Db_set_tls(MYSQL *conn, const PlanServer *server)
 {
     my_bool yes = 1, no = 0;
+    /* A client certificate, for an account that REQUIRE X509 (any mode that
+     * speaks TLS). */
+    if (server->tls != TLS_OFF && server->tls_cert) {
+        mysql_optionsv(conn, MYSQL_OPT_SSL_CERT, server->tls_cert);
+        mysql_optionsv(conn, MYSQL_OPT_SSL_KEY, server->tls_key);
+    }
     switch (server->tls) {
     case TLS_OFF:
         mysql_optionsv(conn, MYSQL_OPT_SSL_ENFORCE, &no);
         mysql_optionsv(conn, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &no);
         return;
-    case TLS_PREFERRED: mysql_ssl_set(conn, NULL, NULL, NULL, NULL, NULL); return;
+    case TLS_PREFERRED:
+        mysql_ssl_set(conn, server->tls_key, server->tls_cert, NULL, NULL, NULL);
+        return;
     case TLS_REQUIRED:
         /* Connector/C 3.3 falls back to plaintext even with ENFORCE unless the
          * certificate is verified, so Db_open checks the session afterwards. */

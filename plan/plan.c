@@ -167,12 +167,51 @@ static bool Plan_tls_default(const Reader *r, const ReaderObj *o, PlanServer *s)
                        o->path, s->host);
 }
 
+/* The mysql client's names for the TLS settings (ssl-mode, ssl-ca,
+ * ssl-cert, ssl-key), taken as aliases so a DBA's habits work; a setting
+ * given under both names is refused rather than one silently winning. */
+static const char *const Plan_ssl_modes[] = {"DISABLED",  "PREFERRED",       "REQUIRED",
+                                             "VERIFY_CA", "VERIFY_IDENTITY", NULL};
+
+static bool Plan_one_of(const Reader *r, const ReaderObj *o, const char *name, const char *alias)
+{
+    if (!Reader_has(o, name) || !Reader_has(o, alias))
+        return true;
+    return Reader_fail(r, Reader_key_pos(r, o, alias),
+                       "%s: both \"%s\" and \"%s\" given (the mysql client's name for it); "
+                       "expected one",
+                       o->path, name, alias);
+}
+
+static bool Plan_read_server_tls(const Reader *r, const ReaderObj *o, PlanServer *s)
+{
+    int tls = (int)s->tls, mode = -1;
+    if (!Plan_one_of(r, o, "tls", "ssl-mode") || !Plan_one_of(r, o, "tls_ca", "ssl-ca") ||
+        !Plan_one_of(r, o, "tls_cert", "ssl-cert") || !Plan_one_of(r, o, "tls_key", "ssl-key") ||
+        !Reader_enum(r, o, "tls", Plan_tls_names, false, &tls) ||
+        !Reader_enum(r, o, "ssl-mode", Plan_ssl_modes, false, &mode) ||
+        !Reader_string(r, o, "tls_ca", false, &s->tls_ca) ||
+        !Reader_string(r, o, "ssl-ca", false, &s->tls_ca) ||
+        !Reader_string(r, o, "tls_cert", false, &s->tls_cert) ||
+        !Reader_string(r, o, "ssl-cert", false, &s->tls_cert) ||
+        !Reader_string(r, o, "tls_key", false, &s->tls_key) ||
+        !Reader_string(r, o, "ssl-key", false, &s->tls_key))
+        return false;
+    s->tls = (TlsMode)(mode >= 0 ? mode : tls); /* the two lists name the modes in one order */
+    if (!s->tls_cert != !s->tls_key)
+        return Reader_fail(r, Reader_obj_pos(r, o),
+                           "%s: a client certificate needs both \"tls_cert\" and \"tls_key\" "
+                           "(or ssl-cert and ssl-key)",
+                           o->path);
+    return true;
+}
+
 static bool Plan_read_server(const Reader *r, const ReaderObj *root, const char *key, PlanServer *s)
 {
-    static const char *const keys[] = {"host", "port",   "socket",       "user", "password",
-                                       "tls",  "tls_ca", "rds_instance", NULL};
+    static const char *const keys[] = {"host",   "port",     "socket",   "user",         "password",
+                                       "tls",    "tls_ca",   "tls_cert", "tls_key",      "ssl-mode",
+                                       "ssl-ca", "ssl-cert", "ssl-key",  "rds_instance", NULL};
     ReaderObj o;
-    int tls = (int)s->tls;
     if (!(s->label = strdup(key)))
         return Reader_out_of_memory(r);
     if (!Reader_object(r, root, key, true, &o) || !Reader_allow_keys(r, &o, keys, NULL) ||
@@ -180,14 +219,11 @@ static bool Plan_read_server(const Reader *r, const ReaderObj *root, const char 
         !Reader_int(r, &o, "port", 1, 65535, &s->port) ||
         !Reader_string(r, &o, "socket", false, &s->socket) ||
         !Reader_string(r, &o, "user", true, &s->user) ||
-        !Reader_secret(r, &o, "password", false, &s->password) ||
-        !Reader_enum(r, &o, "tls", Plan_tls_names, false, &tls) ||
-        !Reader_string(r, &o, "tls_ca", false, &s->tls_ca) ||
+        !Reader_secret(r, &o, "password", false, &s->password) || !Plan_read_server_tls(r, &o, s) ||
         !Reader_string(r, &o, "rds_instance", false, &s->rds_instance))
         return false;
     s->password.aws_side = strcmp(key, "source") == 0 ? AWS_SIDE_SOURCE : AWS_SIDE_TARGET;
-    s->tls = (TlsMode)tls;
-    bool given = Reader_has(&o, "tls");
+    bool given = Reader_has(&o, "tls") || Reader_has(&o, "ssl-mode");
     if (!Plan_server_target(r, &o, s))
         return false;
     return given || Plan_tls_default(r, &o, s);
@@ -777,6 +813,8 @@ static void Plan_free_server(PlanServer *s)
     free(s->user);
     Plan_free_secret(&s->password);
     free(s->tls_ca);
+    free(s->tls_cert);
+    free(s->tls_key);
     free(s->rds_instance);
 }
 

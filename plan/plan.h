@@ -43,7 +43,8 @@ typedef struct PlanServer {
     SecretRef password; /* SECRET_NONE: no password (socket or passwordless auth) */
     TlsMode tls;        /* not given: preferred on loopback, verify-identity elsewhere */
     char *tls_ca;
-    char *rds_instance; /* RDS DB instance identifier, for CloudWatch (optional) */
+    char *tls_cert, *tls_key; /* a client certificate, for accounts that REQUIRE X509 */
+    char *rds_instance;       /* RDS DB instance identifier, for CloudWatch (optional) */
 } PlanServer;
 
 /* The PrivateLink interface endpoint (or, in the lab, the proxy). */

@@ -64,6 +64,10 @@ static void Tail_tls_options(const PlanServer *s, char *out, size_t size, size_t
         *len += (size_t)n;
     if (s->tls >= TLS_VERIFY_CA && s->tls_ca)
         Tail_option(out, size, len, "ssl-ca", s->tls_ca);
+    if (s->tls != TLS_OFF && s->tls_cert) {
+        Tail_option(out, size, len, "ssl-cert", s->tls_cert);
+        Tail_option(out, size, len, "ssl-key", s->tls_key);
+    }
     if (s->tls == TLS_VERIFY_IDENTITY) {
         n = snprintf(out + *len, size - *len, "ssl-verify-server-cert\n");
         if (n > 0 && (size_t)n < size - *len)

@@ -141,6 +141,17 @@ static const BadCase bad_cases[] = {
     {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
      "\"port\": `3306.0}}",
      "source.port: expected an integer 1-65535, got a number with a fraction or exponent"},
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
+     "`\"ssl-mode\": \"REQUIRED\"}}",
+     "source: both \"tls\" and \"ssl-mode\" given (the mysql client's name for it); expected one"},
+    {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"ssl-mode\": "
+     "`\"required\"}}",
+     "source.ssl-mode: unknown value \"required\"; expected one of: DISABLED, PREFERRED, REQUIRED, "
+     "VERIFY_CA, VERIFY_IDENTITY"},
+    {"{\"name\": \"t\", \"source\": `{\"host\": \"a\", \"user\": \"u\", \"tls\": \"required\", "
+     "\"ssl-cert\": \"/c.pem\"}}",
+     "source: a client certificate needs both \"tls_cert\" and \"tls_key\" (or ssl-cert and "
+     "ssl-key)"},
     {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": `\"verify\"}}",
      "source.tls: unknown value \"verify\"; expected one of: off, preferred, required, "
      "verify-ca, verify-identity"},
@@ -345,6 +356,25 @@ START_TEST(test_bad_inline)
 END_TEST
 
 /* "tables": "all" with mode chunks: no list, every table at run time. */
+/* The mysql client's TLS names work as the console's own. */
+START_TEST(test_ssl_aliases)
+{
+    const char *text =
+        "{\"name\": \"t\", \"source\": {\"host\": \"db.example\", \"user\": \"u\", "
+        "\"ssl-mode\": \"VERIFY_CA\", \"ssl-ca\": \"/ca.pem\", \"ssl-cert\": \"/c.pem\", "
+        "\"ssl-key\": \"/k.pem\"}, \"target\": {\"host\": \"b\", \"user\": \"u\", \"tls\": "
+        "\"preferred\"}, \"steps\": []}";
+    char err[1024];
+    Plan *p = Plan_parse("t.plan", text, strlen(text), err, sizeof err);
+    ck_assert_msg(p != NULL, "%s", err);
+    ck_assert_int_eq(p->source.tls, TLS_VERIFY_CA);
+    ck_assert_str_eq(p->source.tls_ca, "/ca.pem");
+    ck_assert_str_eq(p->source.tls_cert, "/c.pem");
+    ck_assert_str_eq(p->source.tls_key, "/k.pem");
+    Plan_free(p);
+}
+END_TEST
+
 START_TEST(test_verify_all)
 {
     const char *text = HEAD "\"verify\": {\"mode\": \"chunks\", \"tables\": \"all\"}, " STEPS_NONE;
@@ -1012,6 +1042,7 @@ static Suite *plan_suite(void)
     tcase_add_test(secret, test_secret_aws_hook);
     tcase_add_test(secret, test_aws_sides);
     tcase_add_test(secret, test_verify_all);
+    tcase_add_test(secret, test_ssl_aliases);
     tcase_add_test(secret, test_secret_describe);
     suite_add_tcase(s, secret);
     return s;
