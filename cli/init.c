@@ -221,20 +221,18 @@ static int Init_server_from(InitServer *s, const char *label, const char *hostpo
     p->user = (char *)user;
     p->port = 3306;
     p->tls = TLS_PREFERRED;
-    static char hosts[2][256];
     if (socket)
         p->socket = (char *)socket;
     else {
-        char *h = hosts[strcmp(label, "source") == 0 ? 0 : 1];
-        snprintf(h, sizeof hosts[0], "%s", hostport);
-        char *colon = strrchr(h, ':');
+        snprintf(s->host, sizeof s->host, "%s", hostport);
+        char *colon = strrchr(s->host, ':');
         if (colon && !strchr(colon + 1, ']')) {
             *colon = '\0';
             p->port = atoi(colon + 1);
             if (p->port <= 0 || p->port > 65535)
                 return Init_bad("not a port: ", hostport);
         }
-        p->host = h;
+        p->host = s->host;
     }
     if (password_env) {
         p->password.kind = SECRET_ENV;

@@ -27,6 +27,7 @@ typedef struct InitArgs {
 
 typedef struct InitServer {
     PlanServer plan;  /* how it was reached (the plan's own section), password included */
+    char host[256];   /* plan.host points here */
     char version[96]; /* "MariaDB 10.11.19" */
     char binlog_format[16];
     bool log_bin, rds, replica, tls;

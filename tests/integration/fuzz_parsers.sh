@@ -13,7 +13,7 @@ command -v clang >/dev/null || skip "clang is not installed (Debian: clang)"
 out=${FUZZ_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/cutover-fuzz-parsers.XXXXXX")}
 mkdir -p "$out"
 
-plan_srcs=(tests/fuzz/fuzz_plan.c plan/jsonc.c plan/reader.c plan/actions.c plan/plan.c plan/steps.c
+plan_srcs=(tests/fuzz/fuzz_plan.c plan/jsonc.c plan/reader.c plan/actions.c plan/plan.c plan/steps.c plan/notify.c
     plan/secret.c lib/redact.c lib/clock.c)
 aws_srcs=(tests/fuzz/fuzz_aws.c aws/buf.c aws/xml.c aws/http.c aws/secrets.c aws/sigv4.c
     aws/fetch.c aws/profile.c aws/assume.c aws/sso.c aws/sts.c lib/redact.c lib/read_file.c lib/clock.c lib/subprocess.c)
