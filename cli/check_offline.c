@@ -20,35 +20,28 @@
 #include "notify/webhook.h"
 #include "plan/secret.h"
 
-typedef CheckReport Offline;
-
-static void Offline_line(Offline *o, const char *verdict, const char *what, const char *why)
-{
-    CheckReport_line(o, verdict, what, why);
-}
-
-static void Offline_secret(Offline *o, const char *what, const SecretRef *ref)
+static void Offline_secret(CheckReport *o, const char *what, const SecretRef *ref)
 {
     char where[300], pw[512], err[400], warn[300];
     if (ref->kind == SECRET_NONE)
         return;
     Secret_describe(ref, where, sizeof where);
     if (ref->kind == SECRET_AWS_SECRET) {
-        Offline_line(o, "SKIP", what, "an AWS secret: not checked offline");
+        CheckReport_line(o, "SKIP", what, "an AWS secret: not checked offline");
         return;
     }
     if (Secret_resolve(ref, pw, sizeof pw, err, sizeof err) != 0) {
-        Offline_line(o, "FAIL", what, err);
+        CheckReport_line(o, "FAIL", what, err);
         return;
     }
     memset(pw, 0, sizeof pw);
     if (Secret_file_warning(ref, warn, sizeof warn))
-        Offline_line(o, "FAIL", what, warn);
+        CheckReport_line(o, "FAIL", what, warn);
     else
-        Offline_line(o, "PASS", what, where);
+        CheckReport_line(o, "PASS", what, where);
 }
 
-static void Offline_file(Offline *o, const char *what, const char *path, bool dir_of)
+static void Offline_file(CheckReport *o, const char *what, const char *path, bool dir_of)
 {
     char copy[4096];
     struct stat st;
@@ -59,10 +52,10 @@ static void Offline_file(Offline *o, const char *what, const char *path, bool di
     char why[4200];
     if (stat(p, &st) != 0) {
         snprintf(why, sizeof why, "%s: not there", p);
-        Offline_line(o, "FAIL", what, why);
+        CheckReport_line(o, "FAIL", what, why);
     } else {
         snprintf(why, sizeof why, "%s", p);
-        Offline_line(o, "PASS", what, why);
+        CheckReport_line(o, "PASS", what, why);
     }
 }
 
@@ -84,17 +77,17 @@ static bool Offline_program_found(const char *prog)
     return false;
 }
 
-static void Offline_command(Offline *o, const char *what, const PlanCommand *cmd)
+static void Offline_command(CheckReport *o, const char *what, const PlanCommand *cmd)
 {
     char why[600];
     if (!cmd->argv || !cmd->argv[0])
         return;
     bool found = Offline_program_found(cmd->argv[0]);
     snprintf(why, sizeof why, "%s%s", cmd->argv[0], found ? "" : ": not found (PATH)");
-    Offline_line(o, found ? "PASS" : "FAIL", what, why);
+    CheckReport_line(o, found ? "PASS" : "FAIL", what, why);
 }
 
-static void Offline_servers(Offline *o, const Plan *plan)
+static void Offline_servers(CheckReport *o, const Plan *plan)
 {
     Offline_secret(o, "source password", &plan->source.password);
     Offline_secret(o, "target password", &plan->target.password);
@@ -109,7 +102,7 @@ static void Offline_servers(Offline *o, const Plan *plan)
     Offline_secret(o, "reverse password", &plan->reverse.password);
 }
 
-static void Offline_actions(Offline *o, const Plan *plan)
+static void Offline_actions(CheckReport *o, const Plan *plan)
 {
     if (plan->maintenance.method == METHOD_FILE)
         Offline_file(o, "maintenance flag's dir", plan->maintenance.path, true);
@@ -126,15 +119,15 @@ static void Offline_actions(Offline *o, const Plan *plan)
     Offline_command(o, "reverse.stop", &plan->reverse.stop);
 }
 
-static void Offline_notify(Offline *o, const Plan *plan)
+static void Offline_notify(CheckReport *o, const Plan *plan)
 {
     for (size_t i = 0; i < plan->notify.n; i++) {
         char what[96], err[600];
         snprintf(what, sizeof what, "notify %s", plan->notify.hooks[i].name);
         if (Webhook_check(&plan->notify.hooks[i], err, sizeof err) == 0)
-            Offline_line(o, "PASS", what, "URL and headers resolve");
+            CheckReport_line(o, "PASS", what, "URL and headers resolve");
         else
-            Offline_line(o, "FAIL", what, err);
+            CheckReport_line(o, "FAIL", what, err);
     }
 }
 
@@ -146,12 +139,12 @@ int CheckOffline_run(const char *path, bool json)
         fprintf(stderr, "cutover: %s\n", err);
         return EXIT_USAGE;
     }
-    Offline o;
+    CheckReport o;
     char title[300];
     snprintf(title, sizeof title, "offline check of \"%s\" (nothing is connected to or written)",
              plan->name);
     CheckReport_begin(&o, json, 24, title);
-    Offline_line(&o, "PASS", "plan", "parses: every key, type and combination");
+    CheckReport_line(&o, "PASS", "plan", "parses: every key, type and combination");
     Offline_servers(&o, plan);
     Offline_actions(&o, plan);
     Offline_notify(&o, plan);

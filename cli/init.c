@@ -204,6 +204,20 @@ static int Init_parse(InitArgs *a, int argc, char **argv)
     return Init_check_args(a);
 }
 
+/* HOST[:PORT] into host and port (0 when not given). 0, or EXIT_USAGE
+ * after saying the port is not one. */
+static int Init_hostport(const char *text, char *host, size_t size, int *port)
+{
+    snprintf(host, size, "%s", text);
+    char *colon = strrchr(host, ':');
+    *port = 0;
+    if (!colon || strchr(colon + 1, ']'))
+        return 0;
+    *colon = '\0';
+    *port = atoi(colon + 1);
+    return *port > 0 && *port <= 65535 ? 0 : Init_bad("not a port: ", text);
+}
+
 static bool Init_loopback(const char *host)
 {
     return !host || strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
@@ -224,15 +238,11 @@ static int Init_server_from(InitServer *s, const char *label, const char *hostpo
     if (socket)
         p->socket = (char *)socket;
     else {
-        snprintf(s->host, sizeof s->host, "%s", hostport);
-        char *colon = strrchr(s->host, ':');
-        if (colon && !strchr(colon + 1, ']')) {
-            *colon = '\0';
-            p->port = atoi(colon + 1);
-            if (p->port <= 0 || p->port > 65535)
-                return Init_bad("not a port: ", hostport);
-        }
+        int port;
+        if (Init_hostport(hostport, s->host, sizeof s->host, &port) != 0)
+            return EXIT_USAGE;
         p->host = s->host;
+        p->port = port ? port : p->port;
     }
     if (password_env) {
         p->password.kind = SECRET_ENV;
@@ -297,10 +307,12 @@ int Command_init(int argc, char **argv)
     if (Init_server_from(&f.source, "source", a.source, a.source_socket, a.source_user,
                          a.source_password_env, a.option_file, a.source_group) != 0 ||
         Init_server_from(&f.target, "target", a.target, a.target_socket, a.target_user,
-                         a.target_password_env, a.option_file, a.target_group) != 0)
+                         a.target_password_env, a.option_file, a.target_group) != 0 ||
+        (a.endpoint &&
+         Init_hostport(a.endpoint, f.endpoint_host, sizeof f.endpoint_host, &f.endpoint_port) != 0))
         return EXIT_USAGE;
     char err[1400];
-    if (Init_detect(&a, &f, err, sizeof err) != 0) {
+    if (Init_detect(&f, err, sizeof err) != 0) {
         fprintf(stderr, "cutover init: %s\n", err);
         Init_facts_free(&f);
         return EXIT_NO;

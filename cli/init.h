@@ -44,6 +44,8 @@ typedef struct InitTable {
 
 typedef struct InitFacts {
     InitServer source, target;
+    char endpoint_host[256]; /* --endpoint, "" when not given */
+    int endpoint_port;       /* 0: not given (the source's is taken) */
     InitTable *tables;
     size_t ntables, nkeyless;
     int64_t bytes;
@@ -51,7 +53,7 @@ typedef struct InitFacts {
 } InitFacts;
 
 /* Connects to both servers and fills facts. 0, or -1 with err. */
-int Init_detect(const InitArgs *a, InitFacts *facts, char *err, size_t errsize);
+int Init_detect(InitFacts *facts, char *err, size_t errsize);
 void Init_facts_free(InitFacts *facts);
 
 /* The plan as commented JSON (JSONC) into out; secrets only as references. */

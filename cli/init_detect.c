@@ -144,9 +144,8 @@ static int Init_tables(InitFacts *f, char *err, size_t errsize)
     return rc;
 }
 
-int Init_detect(const InitArgs *a, InitFacts *f, char *err, size_t errsize)
+int Init_detect(InitFacts *f, char *err, size_t errsize)
 {
-    (void)a;
     if (Init_server(&f->source, err, errsize) != 0 || Init_server(&f->target, err, errsize) != 0)
         return -1;
     return Init_tables(f, err, errsize);

@@ -5,7 +5,6 @@
 
 #include <json-c/json.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/init.h"
@@ -213,18 +212,12 @@ int Init_write(const InitArgs *a, const InitFacts *f, FILE *out)
     }
     Init_server_section(out, "source", &f->source);
     Init_server_section(out, "target", &f->target);
-    if (a->endpoint) {
-        const char *colon = strrchr(a->endpoint, ':');
-        fprintf(out, "  \"endpoint\": { \"host\": ");
-        if (colon) {
-            char host[256];
-            snprintf(host, sizeof host, "%.*s", (int)(colon - a->endpoint), a->endpoint);
-            Init_str(out, host);
-            fprintf(out, ", \"port\": %d },\n", atoi(colon + 1));
-        } else {
-            Init_str(out, a->endpoint);
-            fputs(" },\n", out);
-        }
+    if (f->endpoint_host[0]) {
+        fputs("  \"endpoint\": { \"host\": ", out);
+        Init_str(out, f->endpoint_host);
+        if (f->endpoint_port)
+            fprintf(out, ", \"port\": %d", f->endpoint_port);
+        fputs(" },\n", out);
     }
     Init_replication(out, a, f);
     Init_actions(out, a);

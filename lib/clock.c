@@ -21,6 +21,21 @@ int64_t Clock_mono_ms(void)
     return Clock_read_ns(CLOCK_MONOTONIC) / 1000000LL;
 }
 
+struct timespec Clock_mono_deadline(int64_t ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (ms < 0)
+        ms = 0;
+    ts.tv_sec += (time_t)(ms / 1000);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
 int64_t Clock_mono_us(void)
 {
     return Clock_read_ns(CLOCK_MONOTONIC) / 1000LL;

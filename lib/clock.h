@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Milliseconds since the Unix epoch, UTC. */
 int64_t Clock_wall_ms(void);
@@ -29,6 +30,10 @@ void Clock_format_hms(int64_t wall_ms, char *buf, size_t size);
 
 /* "1m30.5s" style for a duration in ms, into buf. */
 void Clock_format_duration(int64_t ms, char *buf, size_t size);
+
+/* The CLOCK_MONOTONIC moment ms from now, as pthread_cond_timedwait takes
+ * it (for a condition variable set to that clock). */
+struct timespec Clock_mono_deadline(int64_t ms);
 
 /* Sleep for ms milliseconds, resuming after signals. */
 void Clock_sleep_ms(int64_t ms);

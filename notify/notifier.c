@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/redact.h"
+#include "lib/clock.h"
 #include "notify/message.h"
 #include "notify/webhook.h"
 #include "session/metrics.h"
@@ -17,8 +18,6 @@ enum { NOTIFIER_BATCH = 64, NOTIFIER_TICK_MS = 100 };
 
 typedef struct NotifierHook {
     Webhook *w;
-    const char *name;
-    long dropped_said; /* drops already logged */
     bool failing_said;
 } NotifierHook;
 
@@ -53,18 +52,18 @@ static void Notifier_report(Notifier *n)
     long total = 0;
     for (size_t i = 0; i < n->n; i++) {
         NotifierHook *h = &n->hooks[i];
+        const char *name = n->plan->notify.hooks[i].name;
         WebhookStats st;
         Webhook_stats(h->w, &st);
         total += st.dropped;
         if (st.failing && !h->failing_said)
             Bus_post_log(n->bus, LOG_WARN, "notify",
-                         "webhook %s failing: %s (%ld dropped so far; steps go on)", h->name,
+                         "webhook %s failing: %s (%ld dropped so far; steps go on)", name,
                          st.last_error, st.dropped);
         else if (!st.failing && h->failing_said)
             Bus_post_log(n->bus, LOG_INFO, "notify",
-                         "webhook %s delivering again (%ld dropped in all)", h->name, st.dropped);
+                         "webhook %s delivering again (%ld dropped in all)", name, st.dropped);
         h->failing_said = st.failing;
-        h->dropped_said = st.dropped;
     }
     Notifier_post_dropped(n, total);
 }
@@ -97,7 +96,7 @@ static void *Notifier_thread(void *arg)
 /* Every webhook told to finish, then each given what is left of the time. */
 static void Notifier_free_hooks(Notifier *n, int drain_ms, WebhookStats *final)
 {
-    int64_t deadline = Webhook_now_ms() + drain_ms;
+    int64_t deadline = Clock_mono_ms() + drain_ms;
     for (size_t i = 0; i < n->n; i++)
         Webhook_finish(n->hooks[i].w);
     for (size_t i = 0; i < n->n; i++)
@@ -122,7 +121,6 @@ Notifier *Notifier_start(const Plan *plan, Bus *bus, char *err, size_t errsize)
     NotifyFilter_init(&n->filter, plan);
     for (; n->n < plan->notify.n; n->n++) {
         const PlanWebhook *p = &plan->notify.hooks[n->n];
-        n->hooks[n->n].name = p->name;
         if (!(n->hooks[n->n].w =
                   Webhook_start(p, plan->name ? plan->name : "plan", err, errsize))) {
             Notifier_free_hooks(n, 0, NULL);
@@ -165,13 +163,11 @@ void Notifier_stop(Notifier *n, int drain_ms)
     pthread_join(n->thread, NULL); /* it took everything posted so far */
     Bus_detach(n->bus, n->queue);
     WebhookStats *final = calloc(n->n, sizeof *final);
-    size_t count = n->n;
     Notifier_free_hooks(n, drain_ms, final);
-    n->n = final ? count : 0;
     if (final) {
         Notifier_tally(n, final);
         long total = 0;
-        for (size_t i = 0; i < count; i++)
+        for (size_t i = 0; i < n->n; i++)
             total += final[i].dropped;
         Notifier_post_dropped(n, total);
     }

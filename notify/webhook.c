@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "aws/fetch.h"
+#include "lib/clock.h"
 #include "lib/env_expand.h"
 #include "lib/redact.h"
 
@@ -34,27 +35,13 @@ struct Webhook {
     WebhookStats stats;
 };
 
-int64_t Webhook_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Waits on the condition until deadline (monotonic ms) or a signal. */
+/* Waits on the condition until deadline (Clock_mono_ms) or a signal. */
 static void Webhook_wait_until(Webhook *w, int64_t deadline)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    int64_t left = deadline - Webhook_now_ms();
+    int64_t left = deadline - Clock_mono_ms();
     if (left <= 0)
         return;
-    ts.tv_sec += (time_t)(left / 1000);
-    ts.tv_nsec += (long)(left % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    struct timespec ts = Clock_mono_deadline(left);
     pthread_cond_timedwait(&w->cond, &w->mu, &ts);
 }
 
@@ -97,7 +84,7 @@ static bool Webhook_deliver(Webhook *w, const char *body)
     char why[160];
     for (int attempt = 0; attempt <= w->plan.retries; attempt++) {
         if (attempt > 0) {
-            Webhook_wait_until(w, Webhook_now_ms() + pause);
+            Webhook_wait_until(w, Clock_mono_ms() + pause);
             pause = pause * 2 > WEBHOOK_PAUSE_MAX_MS ? WEBHOOK_PAUSE_MAX_MS : pause * 2;
         }
         if (atomic_load(&w->cancel))
@@ -273,8 +260,8 @@ void Webhook_stop(Webhook *w, int64_t deadline, WebhookStats *final)
     pthread_mutex_lock(&w->mu);
     w->stopping = true;
     pthread_cond_broadcast(&w->cond);
-    while ((w->count > 0 || w->busy) && Webhook_now_ms() < deadline)
-        Webhook_wait_until(w, deadline < Webhook_now_ms() + 50 ? deadline : Webhook_now_ms() + 50);
+    while ((w->count > 0 || w->busy) && Clock_mono_ms() < deadline)
+        Webhook_wait_until(w, deadline < Clock_mono_ms() + 50 ? deadline : Clock_mono_ms() + 50);
     atomic_store(&w->cancel, true); /* a transfer in flight stops at once */
     pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->mu);

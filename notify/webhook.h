@@ -36,14 +36,11 @@ void Webhook_add(Webhook *w, const NotifyItem *item);
 
 void Webhook_stats(Webhook *w, WebhookStats *out);
 
-/* Milliseconds on the clock Webhook_stop's deadline counts. */
-int64_t Webhook_now_ms(void);
-
 /* Takes nothing more: what is queued is still delivered (for several
  * webhooks, say it to all of them, then stop each). */
 void Webhook_finish(Webhook *w);
 
-/* Delivers what is queued until deadline (Webhook_now_ms), then stops what
+/* Delivers what is queued until deadline (Clock_mono_ms), then stops what
  * is left (counted as dropped), puts the final figures in final (when not
  * NULL) and frees the webhook. */
 void Webhook_stop(Webhook *w, int64_t deadline, WebhookStats *final);

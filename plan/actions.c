@@ -104,7 +104,7 @@ bool Actions_check_env_refs(const Reader *r, const ReaderObj *o, const char *key
 /* True when a URL carries a password ("scheme://user:pw@host"). A
  * ${VARIABLE} in its place counts only when allow_env: HTTP requests expand
  * it at run time, a swapped connection string is written as it is. */
-static bool Actions_url_has_password(const char *url, bool allow_env)
+bool Actions_url_has_password(const char *url, bool allow_env)
 {
     const char *scheme = strstr(url, "://");
     if (!scheme)

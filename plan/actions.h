@@ -21,6 +21,10 @@ bool Actions_read_reverse(const Reader *r, const ReaderObj *root, PlanReverse *o
 bool Actions_read_command(const Reader *r, const ReaderObj *o, const char *key, PlanCommand *cmd);
 void Actions_free_command(PlanCommand *cmd);
 
+/* True when a URL carries a password ("scheme://user:pw@host"); with
+ * allow_env a ${VARIABLE} in its place does not count. */
+bool Actions_url_has_password(const char *url, bool allow_env);
+
 /* Every ${NAME} in the value at key is well formed (expanded at run time). */
 bool Actions_check_env_refs(const Reader *r, const ReaderObj *o, const char *key,
                             const char *value);

@@ -34,8 +34,7 @@ static bool PlanNotify_read_url(const Reader *r, const ReaderObj *o, char **url)
                            "%s: expected an http:// or https:// URL, or ${NAME} to take it "
                            "from the environment",
                            path);
-    const char *host = strstr(*url, "://") + 3, *at = strchr(host, '@'), *slash = strchr(host, '/');
-    if (at && (!slash || at < slash) && !strstr(*url, "${"))
+    if (Actions_url_has_password(*url, true))
         return Reader_fail(r, Reader_value_pos(r, o, "url"),
                            "%s: credentials in the URL are never inline; expected a ${NAME} "
                            "reference",

@@ -93,19 +93,6 @@ static bool DnsJob_spawn(DnsJob *job)
     return ok;
 }
 
-static struct timespec Netprobe_deadline(int timeout_ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += timeout_ms / 1000;
-    ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 int Netprobe_resolve(const char *host, int port, int timeout_ms, struct addrinfo **res, char *err,
                      size_t errsize)
 {
@@ -123,7 +110,7 @@ int Netprobe_resolve(const char *host, int port, int timeout_ms, struct addrinfo
         snprintf(err, errsize, "DNS: cannot start a lookup");
         return -1;
     }
-    struct timespec deadline = Netprobe_deadline(timeout_ms);
+    struct timespec deadline = Clock_mono_deadline(timeout_ms);
     pthread_mutex_lock(&job->lock);
     while (!job->done && pthread_cond_timedwait(&job->done_cv, &job->lock, &deadline) == 0)
         ;

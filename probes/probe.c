@@ -79,16 +79,7 @@ bool Probe_stopping(Probe *p)
 
 bool Probe_sleep(Probe *p, int64_t ms)
 {
-    struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    if (ms < 0)
-        ms = 0;
-    deadline.tv_sec += (time_t)(ms / 1000);
-    deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = Clock_mono_deadline(ms);
     pthread_mutex_lock(&p->lock);
     while (!p->stop && pthread_cond_timedwait(&p->wake, &p->lock, &deadline) == 0)
         ;

@@ -174,7 +174,7 @@ static ssize_t SessionReader_pread(SessionReader *r, void *buf, size_t n, int64_
     return k;
 }
 
-/* The next bytes in reading order. */
+/* The next bytes in reading order; -1 with the message in r->error. */
 static ssize_t SessionReader_read(SessionReader *r, void *buf, size_t n)
 {
     if (r->gz) {
@@ -183,25 +183,23 @@ static ssize_t SessionReader_read(SessionReader *r, void *buf, size_t n)
             r->gz_pos += k;
         return k;
     }
-    return read(r->fd, buf, n);
+    ssize_t k;
+    do
+        k = read(r->fd, buf, n);
+    while (k < 0 && errno == EINTR);
+    if (k < 0)
+        snprintf(r->error, sizeof r->error, "%s: %s", r->path, strerror(errno));
+    return k;
 }
 
-/* Reads more of the file: >0 bytes read, 0 at the end, -1 on error. */
+/* Reads more of the file: >0 bytes read, 0 at the end, -1 on error (the
+ * message in r->error). */
 static ssize_t SessionReader_fill(SessionReader *r)
 {
-    for (;;) {
-        ssize_t n = SessionReader_read(r, r->buf + r->end, READER_LINE_MAX - r->end);
-        if (n >= 0) {
-            r->end += (size_t)n;
-            return n;
-        }
-        if (r->gz)
-            return -1; /* the message is set */
-        if (errno != EINTR) {
-            snprintf(r->error, sizeof r->error, "%s: %s", r->path, strerror(errno));
-            return -1;
-        }
-    }
+    ssize_t n = SessionReader_read(r, r->buf + r->end, READER_LINE_MAX - r->end);
+    if (n > 0)
+        r->end += (size_t)n;
+    return n;
 }
 
 ReaderStatus SessionReader_line(SessionReader *r, const char **line, size_t *len)
