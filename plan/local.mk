@@ -1,7 +1,8 @@
 # plan: build lines for this folder
 libcutover_a_SOURCES += plan/jsonc.c plan/jsonc.h plan/reader.c plan/reader.h \
 	plan/actions.c plan/actions.h plan/plan.c plan/plan.h plan/secret.c plan/secret.h \
-	plan/steps.c plan/steps.h plan/notify.c plan/notify.h
+	plan/steps.c plan/steps.h plan/notify.c plan/notify.h \
+	plan/option_file.c plan/option_file.h plan/server_options.c plan/server_options.h
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_plan
 TESTS += tests/unit/test_plan
@@ -19,3 +20,6 @@ plan_plan_check_SOURCES = plan/plan_check.c
 EXTRA_DIST += doc/cutover-plan.schema.json tests/plan_validate.py tests/integration/plan_schema.py
 TESTS += tests/integration/plan_schema.sh
 EXTRA_DIST += tests/integration/plan_schema.sh
+# Servers from MySQL option files, on the lab (the DMS topology in tests/dms).
+TESTS += tests/integration/option_files_lab.sh
+EXTRA_DIST += tests/integration/option_files_lab.sh

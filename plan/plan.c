@@ -15,6 +15,7 @@
 #include "plan/notify.h"
 #include "plan/jsonc.h"
 #include "plan/reader.h"
+#include "plan/server_options.h"
 #include "plan/steps.h"
 
 /* A plan is a page of settings; anything this big is the wrong file. */
@@ -183,7 +184,8 @@ static bool Plan_one_of(const Reader *r, const ReaderObj *o, const char *name, c
                        o->path, name, alias);
 }
 
-static bool Plan_read_server_tls(const Reader *r, const ReaderObj *o, PlanServer *s)
+/* With option files the pair is checked once they have filled in theirs. */
+static bool Plan_read_server_tls(const Reader *r, const ReaderObj *o, PlanServer *s, bool files)
 {
     int tls = (int)s->tls, mode = -1;
     if (!Plan_one_of(r, o, "tls", "ssl-mode") || !Plan_one_of(r, o, "tls_ca", "ssl-ca") ||
@@ -198,7 +200,7 @@ static bool Plan_read_server_tls(const Reader *r, const ReaderObj *o, PlanServer
         !Reader_string(r, o, "ssl-key", false, &s->tls_key))
         return false;
     s->tls = (TlsMode)(mode >= 0 ? mode : tls); /* the two lists name the modes in one order */
-    if (!s->tls_cert != !s->tls_key)
+    if (!files && !s->tls_cert != !s->tls_key)
         return Reader_fail(r, Reader_obj_pos(r, o),
                            "%s: a client certificate needs both \"tls_cert\" and \"tls_key\" "
                            "(or ssl-cert and ssl-key)",
@@ -208,22 +210,28 @@ static bool Plan_read_server_tls(const Reader *r, const ReaderObj *o, PlanServer
 
 static bool Plan_read_server(const Reader *r, const ReaderObj *root, const char *key, PlanServer *s)
 {
-    static const char *const keys[] = {"host",   "port",     "socket",   "user",         "password",
-                                       "tls",    "tls_ca",   "tls_cert", "tls_key",      "ssl-mode",
-                                       "ssl-ca", "ssl-cert", "ssl-key",  "rds_instance", NULL};
+    static const char *const keys[] = {
+        "host",    "port",         "socket",      "user",         "password", "tls",
+        "tls_ca",  "tls_cert",     "tls_key",     "ssl-mode",     "ssl-ca",   "ssl-cert",
+        "ssl-key", "rds_instance", "option_file", "option_group", NULL};
     ReaderObj o;
+    bool tls_from_files;
     if (!(s->label = strdup(key)))
         return Reader_out_of_memory(r);
-    if (!Reader_object(r, root, key, true, &o) || !Reader_allow_keys(r, &o, keys, NULL) ||
-        !Reader_string(r, &o, "host", false, &s->host) ||
+    if (!Reader_object(r, root, key, true, &o) || !Reader_allow_keys(r, &o, keys, NULL))
+        return false;
+    bool files = Reader_has(&o, "option_file") || Reader_has(&o, "option_group");
+    if (!Reader_string(r, &o, "host", false, &s->host) ||
         !Reader_int(r, &o, "port", 1, 65535, &s->port) ||
         !Reader_string(r, &o, "socket", false, &s->socket) ||
-        !Reader_string(r, &o, "user", true, &s->user) ||
-        !Reader_secret(r, &o, "password", false, &s->password) || !Plan_read_server_tls(r, &o, s) ||
-        !Reader_string(r, &o, "rds_instance", false, &s->rds_instance))
+        !Reader_string(r, &o, "user", !files, &s->user) ||
+        !Reader_secret(r, &o, "password", false, &s->password) ||
+        !Plan_read_server_tls(r, &o, s, files) ||
+        !Reader_string(r, &o, "rds_instance", false, &s->rds_instance) ||
+        !ServerOptions_read(r, &o, s, &tls_from_files))
         return false;
     s->password.aws_side = strcmp(key, "source") == 0 ? AWS_SIDE_SOURCE : AWS_SIDE_TARGET;
-    bool given = Reader_has(&o, "tls") || Reader_has(&o, "ssl-mode");
+    bool given = Reader_has(&o, "tls") || Reader_has(&o, "ssl-mode") || tls_from_files;
     if (!Plan_server_target(r, &o, s))
         return false;
     return given || Plan_tls_default(r, &o, s);
@@ -815,6 +823,8 @@ static void Plan_free_server(PlanServer *s)
     free(s->tls_ca);
     free(s->tls_cert);
     free(s->tls_key);
+    free(s->option_file);
+    free(s->option_group);
     free(s->rds_instance);
 }
 

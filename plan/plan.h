@@ -45,6 +45,9 @@ typedef struct PlanServer {
     char *tls_ca;
     char *tls_cert, *tls_key; /* a client certificate, for accounts that REQUIRE X509 */
     char *rds_instance;       /* RDS DB instance identifier, for CloudWatch (optional) */
+    char *option_file;        /* MySQL option file the rest came from (NULL: the default files) */
+    char *option_group;       /* its group, read after [client]; NULL when none is used */
+    bool from_option_files;   /* option_file or option_group given */
 } PlanServer;
 
 /* The PrivateLink interface endpoint (or, in the lab, the proxy). */

@@ -14,7 +14,7 @@ out=${FUZZ_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/cutover-fuzz-parsers.XXXXXX")}
 mkdir -p "$out"
 
 plan_srcs=(tests/fuzz/fuzz_plan.c plan/jsonc.c plan/reader.c plan/actions.c plan/plan.c plan/steps.c plan/notify.c
-    plan/secret.c lib/redact.c lib/clock.c)
+    plan/secret.c plan/option_file.c plan/server_options.c lib/redact.c lib/clock.c)
 aws_srcs=(tests/fuzz/fuzz_aws.c aws/buf.c aws/xml.c aws/http.c aws/secrets.c aws/sigv4.c
     aws/fetch.c aws/profile.c aws/assume.c aws/sso.c aws/sts.c lib/redact.c lib/read_file.c lib/clock.c lib/subprocess.c)
 
@@ -25,8 +25,8 @@ build() {
     # shellcheck disable=SC2046 # pkg-config prints several words
     if ! clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
         -fno-sanitize-recover=undefined -I"$top_srcdir" -I"$top_builddir" \
-        $(pkg-config --cflags json-c libcurl openssl) "${@/#/$top_srcdir/}" \
-        $(pkg-config --libs json-c libcurl openssl) -lm -lpthread \
+        $(pkg-config --cflags json-c libcurl openssl mysqlclient) "${@/#/$top_srcdir/}" \
+        $(pkg-config --libs json-c libcurl openssl mysqlclient) -lm -lpthread \
         -o "$out/$name" 2>"$out/$name.build.log"; then
         grep -q 'libclang_rt.fuzzer\|fsanitize=fuzzer' "$out/$name.build.log" &&
             skip "clang's libFuzzer runtime is absent (Debian: libclang-rt-dev)"

@@ -833,22 +833,23 @@ END_TEST
 
 /* --- secrets -------------------------------------------------------------- */
 
-static const char option_file_text[] =
-    "# cutover's credentials\n"
-    "[client]\n"
-    "password=clientpw1\n"
-    "\n"
-    "[source]\n"
-    "user = cutover\n"
-    "password = \"s3cr#t with space\"   # quoted: the # is part of it\n"
-    "[Target]\n"
-    "password=first-one\n"
-    "loose-password = t4rget\\sx   # last wins; \\s is a space\n"
-    "[bare]\n"
-    "password\n"
-    "[other]\n"
-    "user=x\n"
-    "; password=commented-out\n";
+/* Read by Connector/C: [client] first, then the group; the last password
+ * line read wins; quotes and \\s escapes as the mysql client has them. */
+static const char option_file_text[] = "# cutover's credentials\n"
+                                       "[client]\n"
+                                       "password=clientpw1\n"
+                                       "\n"
+                                       "[source]\n"
+                                       "user = cutover\n"
+                                       "password = \"s3cr#t with space\"\n"
+                                       "[target]\n"
+                                       "password=first-one\n"
+                                       "password = t4rget\\sx\n"
+                                       "[bare]\n"
+                                       "password\n"
+                                       "[other]\n"
+                                       "user=x\n"
+                                       "; password=commented-out\n";
 
 static char option_path[64];
 
@@ -924,24 +925,31 @@ START_TEST(test_secret_option_file_errors)
 {
     char out[64], err[512], expected[512];
     write_option_file(0600);
-    ck_assert_int_eq(resolve_group("nope", out, sizeof out, err, sizeof err), -1);
-    snprintf(expected, sizeof expected,
-             "%s: no group [nope]; expected a [nope] group with a password= line", option_path);
-    ck_assert_str_eq(err, expected);
-    ck_assert_int_eq(resolve_group("bare", out, sizeof out, err, sizeof err), -1);
-    snprintf(expected, sizeof expected,
-             "%s: [bare] has \"password\" without a value; expected password=...", option_path);
-    ck_assert_str_eq(err, expected);
-    ck_assert_int_eq(resolve_group("other", out, sizeof out, err, sizeof err), -1);
-    ck_assert_ptr_nonnull(strstr(err, "[other] has no usable password line"));
-    ck_assert_ptr_null(strstr(err, "commented-out"));
+    /* A group with no password line gets [client]'s, as the mysql client. */
+    ck_assert_int_eq(resolve_group("other", out, sizeof out, err, sizeof err), 0);
+    ck_assert_str_eq(out, "clientpw1");
+    ck_assert_int_eq(resolve_group("nope", out, sizeof out, err, sizeof err), 0);
+    ck_assert_str_eq(out, "clientpw1");
+    /* Connector/C ignores a bare "password" line (the mysql client would
+     * prompt): [client]'s stands. */
+    ck_assert_int_eq(resolve_group("bare", out, sizeof out, err, sizeof err), 0);
+    ck_assert_str_eq(out, "clientpw1");
     ck_assert_int_eq(resolve_group("source", out, 8, err, sizeof err), -1);
     ck_assert_ptr_null(strstr(err, "s3cr"));
     ck_assert_str_eq(out, "");
+    FILE *fp = fopen(option_path, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs("[client]\nuser=x\n[bare]\npassword\n", fp);
+    fclose(fp);
+    ck_assert_int_eq(resolve_group("bare", out, sizeof out, err, sizeof err), -1);
+    snprintf(expected, sizeof expected,
+             "%s [bare]: no password; expected a password= line in [bare] (or in [client])",
+             option_path);
+    ck_assert_str_eq(err, expected);
     unlink(option_path);
     ck_assert_int_eq(resolve_group("source", out, sizeof out, err, sizeof err), -1);
     snprintf(expected, sizeof expected,
-             "%s: cannot open the option file: No such file or directory", option_path);
+             "%s: cannot read the option file: No such file or directory", option_path);
     ck_assert_str_eq(err, expected);
 }
 END_TEST
@@ -997,6 +1005,90 @@ START_TEST(test_secret_aws_hook)
 }
 END_TEST
 
+/* A server's settings from option files: what the plan leaves out, the
+ * files give (through Connector/C); what the plan says wins. */
+static const char server_options_text[] = "[client]\n"
+                                          "user = dba\n"
+                                          "port = 3307\n"
+                                          "[source]\n"
+                                          "host = db.example.internal\n"
+                                          "password = from-file-1\n"
+                                          "ssl-ca = /etc/rds-ca.pem\n"
+                                          "ssl-verify-server-cert = 1\n"
+                                          "[target]\n"
+                                          "host = localhost\n"
+                                          "socket = /run/target.sock\n"
+                                          "ssl-cert = /c.pem\n";
+
+static char *plan_with_files(const char *source, const char *target)
+{
+    static char text[2048];
+    snprintf(text, sizeof text,
+             "{\"name\": \"t\", \"source\": {\"option_file\": \"%s\", %s}, "
+             "\"target\": {\"option_file\": \"%s\", %s}, \"steps\": []}",
+             option_path, source, option_path, target);
+    return text;
+}
+
+START_TEST(test_server_option_files)
+{
+    char err[1024], pw[64];
+    strcpy(option_path, "/tmp/test_plan_srvXXXXXX");
+    int fd = mkstemp(option_path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, server_options_text, sizeof server_options_text - 1),
+                     (ssize_t)(sizeof server_options_text - 1));
+    close(fd);
+    const char *text = plan_with_files("\"option_group\": \"source\"",
+                                       "\"option_group\": \"source\", \"host\": \"10.0.0.9\", "
+                                       "\"user\": \"cutover\", \"tls\": \"required\"");
+    Plan *p = Plan_parse("t.plan", text, strlen(text), err, sizeof err);
+    ck_assert_msg(p != NULL, "%s", err);
+    ck_assert_str_eq(p->source.host, "db.example.internal");
+    ck_assert_int_eq(p->source.port, 3307);
+    ck_assert_str_eq(p->source.user, "dba");
+    ck_assert_int_eq(p->source.tls, TLS_VERIFY_IDENTITY);
+    ck_assert_str_eq(p->source.tls_ca, "/etc/rds-ca.pem");
+    ck_assert_int_eq(p->source.password.kind, SECRET_OPTION_FILE);
+    ck_assert_int_eq(Secret_resolve(&p->source.password, pw, sizeof pw, err, sizeof err), 0);
+    ck_assert_str_eq(pw, "from-file-1");
+    ck_assert_str_eq(p->target.host, "10.0.0.9"); /* the plan's own win */
+    ck_assert_str_eq(p->target.user, "cutover");
+    ck_assert_int_eq(p->target.tls, TLS_REQUIRED);
+    Plan_free(p);
+    /* "localhost" with a socket is reached by the socket; a cert needs its key. */
+    text = plan_with_files("\"option_group\": \"source\"", "\"option_group\": \"target\"");
+    ck_assert_ptr_null(Plan_parse("t.plan", text, strlen(text), err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "target: a client certificate needs both a cert and a key"));
+    text = plan_with_files("\"option_group\": \"source\"",
+                           "\"option_group\": \"target\", \"tls_key\": \"/k.pem\"");
+    p = Plan_parse("t.plan", text, strlen(text), err, sizeof err);
+    ck_assert_msg(p != NULL, "%s", err);
+    ck_assert_ptr_null(p->target.host);
+    ck_assert_str_eq(p->target.socket, "/run/target.sock");
+    ck_assert_str_eq(p->target.tls_cert, "/c.pem");
+    Plan_free(p);
+    /* Nothing says who: the error names the files. */
+    text = "{\"name\": \"t\", \"source\": {\"host\": \"h\", \"option_group\": \"none\", "
+           "\"option_file\": \"/dev/null\"}, \"target\": {\"host\": \"b\", \"user\": \"u\"}, "
+           "\"steps\": []}";
+    ck_assert_ptr_null(Plan_parse("t.plan", text, strlen(text), err, sizeof err));
+    ck_assert_msg(strstr(err, "source.option_file: /dev/null: not a regular file") != NULL, "%s",
+                  err);
+    ck_assert_int_eq(chmod(option_path, 0666), 0);
+    text = plan_with_files("\"option_group\": \"source\"", "\"host\": \"b\"");
+    ck_assert_ptr_null(Plan_parse("t.plan", text, strlen(text), err, sizeof err));
+    ck_assert_msg(strstr(err, "anyone can write this option file") != NULL, "%s", err);
+    ck_assert_int_eq(chmod(option_path, 0600), 0);
+    ck_assert_int_eq(truncate(option_path, 0), 0);
+    text = plan_with_files("\"host\": \"a\"", "\"host\": \"b\", \"user\": \"u\"");
+    ck_assert_ptr_null(Plan_parse("t.plan", text, strlen(text), err, sizeof err));
+    ck_assert_msg(strstr(err, "source: no user; expected \"user\" here or a user= line in") != NULL,
+                  "%s", err);
+    unlink(option_path);
+}
+END_TEST
+
 START_TEST(test_secret_describe)
 {
     char out[128];
@@ -1039,6 +1131,7 @@ static Suite *plan_suite(void)
     tcase_add_test(secret, test_secret_option_file);
     tcase_add_test(secret, test_secret_option_file_errors);
     tcase_add_test(secret, test_secret_option_file_modes);
+    tcase_add_test(secret, test_server_option_files);
     tcase_add_test(secret, test_secret_aws_hook);
     tcase_add_test(secret, test_aws_sides);
     tcase_add_test(secret, test_verify_all);
