@@ -14,3 +14,6 @@ endif
 # TLS "required" refused before the password leaves, on the lab.
 TESTS += tests/integration/db_tls_required.sh
 EXTRA_DIST += tests/integration/db_tls_required.sh
+# Client certificates against servers that REQUIRE X509 (lab/up --tls).
+TESTS += tests/integration/tls_client_cert.sh
+EXTRA_DIST += tests/integration/tls_client_cert.sh
