@@ -41,7 +41,8 @@ static void Init_usage(FILE *out)
             "                             the connection string to swap to the target\n"
             "      --app-user USER --app-password-env VAR  the target's health check\n"
             "      --dms-task-arn ARN --aws-region REGION [--aws-endpoint-url URL]\n"
-            "                             the target is fed by this AWS DMS task\n"
+            "                             the target is fed by this AWS DMS task: its\n"
+            "                             mappings decide which tables are verified\n"
             "      --session-dir DIR      where recordings and the audit log go\n"
             "Passwords are read to connect and never written: the plan names where they\n"
             "are. Exit 0 written, 1 a server could not be read, 2 bad usage or PLAN exists.\n");
@@ -288,6 +289,12 @@ static void Init_summary(const InitArgs *a, const InitFacts *f)
             f->target.replica ? ", a replica" : "", f->ntables);
     if (f->nkeyless)
         fprintf(stderr, ", %zu without a key (named in the plan, not verified)", f->nkeyless);
+    if (f->dms.read)
+        fprintf(stderr, "; DMS task %s %s, carrying %zu of them%s", f->dms.identifier,
+                f->dms.status, f->dms.ncarried,
+                f->dms.heartbeat && f->dms.fence
+                    ? ""
+                    : " but NOT the heartbeat and fence tables (see the plan)");
     fprintf(stderr, "\ncutover init: wrote %s; next: cutover check %s\n", a->output, a->output);
 }
 
@@ -312,7 +319,7 @@ int Command_init(int argc, char **argv)
          Init_hostport(a.endpoint, f.endpoint_host, sizeof f.endpoint_host, &f.endpoint_port) != 0))
         return EXIT_USAGE;
     char err[1400];
-    if (Init_detect(&f, err, sizeof err) != 0) {
+    if (Init_detect(&f, err, sizeof err) != 0 || Init_dms(&a, &f, err, sizeof err) != 0) {
         fprintf(stderr, "cutover init: %s\n", err);
         Init_facts_free(&f);
         return EXIT_NO;

@@ -39,8 +39,18 @@ typedef struct InitServer {
 typedef struct InitTable {
     char name[260]; /* schema.table */
     int64_t rows, bytes;
-    bool keyed; /* a primary or unique key: verifiable in chunks */
+    bool keyed;   /* a primary or unique key: verifiable in chunks */
+    bool carried; /* by the DMS task's mappings (true when no task was named) */
 } InitTable;
+
+/* The DMS task, when --dms-task-arn names one: read as the pre-flight reads
+ * it (DescribeReplicationTasks). */
+typedef struct InitDms {
+    bool read;
+    char identifier[128], status[32];
+    size_t ncarried;       /* of the source's tables */
+    bool heartbeat, fence; /* cutover.heartbeat / cutover.fence carried */
+} InitDms;
 
 typedef struct InitFacts {
     InitServer source, target;
@@ -49,12 +59,16 @@ typedef struct InitFacts {
     InitTable *tables;
     size_t ntables, nkeyless;
     int64_t bytes;
-    char dms_note[400]; /* what the DMS task's mappings carry, when asked */
+    InitDms dms;
 } InitFacts;
 
 /* Connects to both servers and fills facts. 0, or -1 with err. */
 int Init_detect(InitFacts *facts, char *err, size_t errsize);
 void Init_facts_free(InitFacts *facts);
+
+/* With --dms-task-arn: the task's status and which of the tables its
+ * mappings carry. 0 (nothing to do without a task), or -1 with err. */
+int Init_dms(const InitArgs *a, InitFacts *facts, char *err, size_t errsize);
 
 /* The plan as commented JSON (JSONC) into out; secrets only as references. */
 int Init_write(const InitArgs *a, const InitFacts *facts, FILE *out);

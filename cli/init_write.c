@@ -92,13 +92,15 @@ static void Init_verify_section(FILE *out, const InitFacts *f)
     for (size_t i = 0; i < f->ntables; i++) {
         char size[32];
         Init_size(f->tables[i].bytes, size, sizeof size);
-        fprintf(out, "  //   %-40s ~%lld rows, %s%s\n", f->tables[i].name,
-                (long long)f->tables[i].rows, size,
-                f->tables[i].keyed ? "" : "  NO primary or unique key: not verifiable in chunks");
+        const InitTable *t = &f->tables[i];
+        fprintf(out, "  //   %-40s ~%lld rows, %s%s%s\n", t->name, (long long)t->rows, size,
+                t->keyed ? "" : "  NO primary or unique key: not verifiable in chunks",
+                t->carried ? "" : "  not carried by the DMS task: not verified");
     }
     fputs("  // Compared range by range before the freeze; the window rechecks only what\n"
           "  // changed since (needs REPLICATION SLAVE for the console's account).\n",
           out);
+    /* "all" leaves out what a DMS task does not carry by itself. */
     if (f->nkeyless == 0) {
         fputs("  \"verify\": { \"mode\": \"chunks\", \"tables\": \"all\" },\n", out);
         return;
@@ -106,12 +108,20 @@ static void Init_verify_section(FILE *out, const InitFacts *f)
     fputs("  \"verify\": { \"mode\": \"chunks\", \"tables\": [", out);
     size_t n = 0;
     for (size_t i = 0; i < f->ntables; i++) {
-        if (!f->tables[i].keyed)
+        if (!f->tables[i].keyed || !f->tables[i].carried)
             continue;
         fputs(n++ ? ", " : "", out);
         Init_str(out, f->tables[i].name);
     }
     fputs("] },\n", out);
+}
+
+static size_t Init_verifiable(const InitFacts *f)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->ntables; i++)
+        n += f->tables[i].keyed && f->tables[i].carried;
+    return n;
 }
 
 static void Init_steps(FILE *out, const InitArgs *a, const InitFacts *f)
@@ -120,7 +130,7 @@ static void Init_steps(FILE *out, const InitArgs *a, const InitFacts *f)
     if (a->maintenance_flag)
         fputs(", \"maintenance-on\"", out);
     fputs(", \"read-only\", \"lag-zero\"", out);
-    if (f->ntables > f->nkeyless)
+    if (Init_verifiable(f) > 0)
         fputs(", \"verify\"", out);
     if (a->swap_file)
         fputs(", \"swap\"", out);
@@ -171,6 +181,21 @@ static void Init_actions(FILE *out, const InitArgs *a)
     }
 }
 
+/* What the task said when init read it, and what would make the
+ * pre-flight say no-go. */
+static void Init_dms_comment(FILE *out, const InitFacts *f)
+{
+    if (!f->dms.read)
+        return;
+    fprintf(out, "  // Task %s: %s; its mappings carry %zu of the %zu application tables.\n",
+            f->dms.identifier, f->dms.status, f->dms.ncarried, f->ntables);
+    if (!f->dms.heartbeat || !f->dms.fence)
+        fprintf(out,
+                "  // NOT carried:%s%s. Add a selection rule for them to the task's mappings:\n"
+                "  // without them lag zero cannot be proven and the pre-flight says no-go.\n",
+                f->dms.heartbeat ? "" : " cutover.heartbeat", f->dms.fence ? "" : " cutover.fence");
+}
+
 static void Init_replication(FILE *out, const InitArgs *a, const InitFacts *f)
 {
     if (a->dms_task_arn) {
@@ -186,6 +211,7 @@ static void Init_replication(FILE *out, const InitArgs *a, const InitFacts *f)
         fputs(", \"dms_task_arn\": ", out);
         Init_str(out, a->dms_task_arn);
         fputs(" },\n", out);
+        Init_dms_comment(out, f);
     } else if (f->target.replica) {
         fprintf(out, "  // The target is a native replica (of %s): stopped by the last step.\n",
                 f->target.replica_of);
@@ -222,7 +248,7 @@ int Init_write(const InitArgs *a, const InitFacts *f, FILE *out)
     Init_replication(out, a, f);
     Init_actions(out, a);
     fputs("  \"lag_zero\": { \"fence\": true },\n", out);
-    if (f->ntables > f->nkeyless)
+    if (Init_verifiable(f) > 0)
         Init_verify_section(out, f);
     Init_steps(out, a, f);
     fputs("}\n", out);

@@ -27,6 +27,7 @@ DMS_TESTS = \
 	tests/dms/dms_fault_aws_dropped.sh \
 	tests/dms/dms_init_lab.sh \
 	tests/dms/dms_notify_lab.sh \
-	tests/dms/dms_option_files_lab.sh
+	tests/dms/dms_option_files_lab.sh \
+	tests/dms/dms_init_aws.sh
 TESTS += $(DMS_TESTS)
 EXTRA_DIST += $(DMS_TESTS)
