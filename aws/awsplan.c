@@ -117,20 +117,13 @@ static void Awsplan_free_side(PlanAwsSide *s)
     memset(s, 0, sizeof *s);
 }
 
-static int Awsplan_resolve(const char *secret_id, int side, char *out, size_t outsize, char *err,
-                           size_t errsize)
+static int Awsplan_db_password(Aws_client *c, const char *secret_id, char *out, size_t outsize,
+                               char *err, size_t errsize)
 {
-    pthread_mutex_lock(&session_lock);
-    Aws_client *c = Awsplan_client_locked(
-        &session.aws, side == AWS_SIDE_SOURCE ? AWS_SIDE_SOURCE : AWS_SIDE_TARGET, 0, err, errsize);
-    pthread_mutex_unlock(&session_lock);
-    if (!c)
-        return -1;
     Secret_db db;
-    int rc = Secrets_get(c, secret_id, &db, err, errsize);
-    Aws_client_free(c);
-    if (rc != 0)
+    if (Secrets_get(c, secret_id, &db, err, errsize) != 0)
         return -1;
+    int rc = 0;
     if (strlen(db.password) >= outsize) {
         snprintf(err, errsize, "secret %s: the password is too long", secret_id);
         rc = -1;
@@ -138,6 +131,21 @@ static int Awsplan_resolve(const char *secret_id, int side, char *out, size_t ou
         snprintf(out, outsize, "%s", db.password);
     }
     Secrets_db_clear(&db);
+    return rc;
+}
+
+static int Awsplan_resolve(const char *secret_id, const char *field, int side, char *out,
+                           size_t outsize, char *err, size_t errsize)
+{
+    pthread_mutex_lock(&session_lock);
+    Aws_client *c = Awsplan_client_locked(
+        &session.aws, side == AWS_SIDE_SOURCE ? AWS_SIDE_SOURCE : AWS_SIDE_TARGET, 0, err, errsize);
+    pthread_mutex_unlock(&session_lock);
+    if (!c)
+        return -1;
+    int rc = field ? Secrets_get_field(c, secret_id, field, out, outsize, err, errsize)
+                   : Awsplan_db_password(c, secret_id, out, outsize, err, errsize);
+    Aws_client_free(c);
     return rc;
 }
 

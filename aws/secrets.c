@@ -138,39 +138,89 @@ int Secrets_get(Aws_client *c, const char *secret_id, Secret_db *out, char *err,
     return Secrets_get_stage(c, secret_id, NULL, out, err, errlen);
 }
 
-int Secrets_get_stage(Aws_client *c, const char *secret_id, const char *stage, Secret_db *out,
-                      char *err, size_t errlen)
+/* GetSecretValue: the SecretString (free with its wipe) and VersionId. */
+static int Secrets_get_text(Aws_client *c, const char *secret_id, const char *stage, char **text,
+                            char *version, size_t vsize, char *err, size_t errlen)
 {
-    memset(out, 0, sizeof *out);
     json_object *req = json_object_new_object();
     json_object_object_add(req, "SecretId", json_object_new_string(secret_id));
     if (stage)
         json_object_object_add(req, "VersionStage", json_object_new_string(stage));
     Aws_response resp;
-    int rc = call_json(c, "GetSecretValue", req, &resp, err, errlen);
+    char why[600];
+    int rc = call_json(c, "GetSecretValue", req, &resp, why, sizeof why);
     json_object_put(req);
+    if (rc != 0)
+        snprintf(err, errlen, "secret %s: %s", secret_id, why);
     json_object *o = rc == 0 ? json_tokener_parse(resp.body) : NULL;
-    char *text = o ? string_field(o, "SecretString") : NULL;
-    char *version = o ? string_field(o, "VersionId") : NULL;
-    if (rc == 0 && !text) {
+    char *v = o ? string_field(o, "VersionId") : NULL;
+    *text = o ? string_field(o, "SecretString") : NULL;
+    if (rc == 0 && !*text) {
         snprintf(err, errlen, "secret %s has no SecretString", secret_id);
         rc = -1;
     }
-    if (rc == 0) {
-        snprintf(out->version_id, sizeof out->version_id, "%s", version ? version : "");
-        char inner[512];
-        rc = Secrets_parse_db(text, out, inner, sizeof inner);
-        if (rc < 0)
-            snprintf(err, errlen, "secret %s: %s", secret_id, inner);
-    }
-    if (text)
-        OPENSSL_cleanse(text, strlen(text));
+    snprintf(version, vsize, "%s", v ? v : "");
+    free(v);
+    json_object_put(o);
     if (resp.body)
         OPENSSL_cleanse(resp.body, strlen(resp.body));
-    free(text);
-    free(version);
-    json_object_put(o);
     Aws_response_free(&resp);
+    return rc;
+}
+
+int Secrets_get_stage(Aws_client *c, const char *secret_id, const char *stage, Secret_db *out,
+                      char *err, size_t errlen)
+{
+    char *text = NULL, inner[512];
+    memset(out, 0, sizeof *out);
+    int rc = Secrets_get_text(c, secret_id, stage, &text, out->version_id, sizeof out->version_id,
+                              err, errlen);
+    if (rc == 0 && Secrets_parse_db(text, out, inner, sizeof inner) != 0) {
+        snprintf(err, errlen, "secret %s: %s", secret_id, inner);
+        rc = -1;
+    }
+    wipe_free(text);
+    return rc;
+}
+
+int Secrets_text_field(const char *text, const char *field, char *out, size_t outsize, char *err,
+                       size_t errlen)
+{
+    json_object *o = json_tokener_parse(text);
+    bool object = o && json_object_is_type(o, json_type_object);
+    json_object *v = NULL;
+    const char *value = text;
+    int rc = -1;
+    if (object && !*field)
+        snprintf(err, errlen, "is a JSON object; expected \"field\" naming the value to take");
+    else if (!object && *field)
+        snprintf(err, errlen,
+                 "is not a JSON object, so it has no field \"%s\"; leave \"field\" "
+                 "out to take it whole",
+                 field);
+    else if (object && (!json_object_object_get_ex(o, field, &v) ||
+                        !json_object_is_type(v, json_type_string)))
+        snprintf(err, errlen, "has no string field \"%s\"", field);
+    else if (strlen(value = object ? json_object_get_string(v) : text) >= outsize)
+        snprintf(err, errlen, "the value is longer than %zu bytes", outsize - 1);
+    else {
+        snprintf(out, outsize, "%s", value);
+        rc = 0;
+    }
+    json_object_put(o);
+    return rc;
+}
+
+int Secrets_get_field(Aws_client *c, const char *secret_id, const char *field, char *out,
+                      size_t outsize, char *err, size_t errlen)
+{
+    char *text = NULL, version[80], inner[300];
+    int rc = Secrets_get_text(c, secret_id, NULL, &text, version, sizeof version, err, errlen);
+    if (rc == 0 && Secrets_text_field(text, field, out, outsize, inner, sizeof inner) != 0) {
+        snprintf(err, errlen, "secret %s %s", secret_id, inner);
+        rc = -1;
+    }
+    wipe_free(text);
     return rc;
 }
 

@@ -44,6 +44,17 @@ int Secrets_get(Aws_client *c, const char *secret_id, Secret_db *out, char *err,
 int Secrets_get_stage(Aws_client *c, const char *secret_id, const char *stage, Secret_db *out,
                       char *err, size_t errlen);
 
+/* value of SecretString text: field "" takes a plain-text secret whole;
+ * otherwise the string field of a JSON object. 0, or -1 with err saying
+ * what the secret is or lacks (never a value). */
+int Secrets_text_field(const char *text, const char *field, char *out, size_t outsize, char *err,
+                       size_t errlen);
+
+/* GetSecretValue (AWSCURRENT) and Secrets_text_field of it; err starts
+ * with "secret ID". */
+int Secrets_get_field(Aws_client *c, const char *secret_id, const char *field, char *out,
+                      size_t outsize, char *err, size_t errlen);
+
 /* PutSecretValue with a fresh ClientRequestToken (a UUID); the new
  * version's id into version_id. */
 int Secrets_put(Aws_client *c, const char *secret_id, const char *secret_string, char *version_id,

@@ -622,8 +622,11 @@ static void Pf_notify(Checks *k)
     for (size_t i = 0; i < n->n; i++) {
         char name[96], err[600];
         snprintf(name, sizeof name, "notify %s", n->hooks[i].name);
-        int rc = Webhook_check(&n->hooks[i], err, sizeof err);
-        Check(k, name, rc == 0, "%s", rc == 0 ? "URL and headers resolve (nothing sent)" : err);
+        int rc = Webhook_check(&n->hooks[i], true, err, sizeof err);
+        Check(k, name, rc == 0, "%s",
+              rc != 0                ? err
+              : n->hooks[i].nsecrets ? "URL and headers resolve, secrets read (nothing sent)"
+                                     : "URL and headers resolve (nothing sent)");
     }
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aws/awsplan.h"
 #include "checklist/preflight.h"
 #include "cli/check_offline.h"
 #include "cli/check_report.h"
@@ -90,6 +91,8 @@ int Command_check(int argc, char **argv)
         fprintf(stderr, "cutover: %s\n", err);
         return EXIT_USAGE;
     }
+    /* Passwords and webhook values from Secrets Manager resolve as in a run. */
+    Awsplan_begin(&plan->aws);
     StepMemo memo;
     memset(&memo, 0, sizeof memo);
     StepCtx c = {
@@ -107,6 +110,7 @@ int Command_check(int argc, char **argv)
     CheckReport_end(&report, plan->name, "online", "GO", "NO-GO");
     Step_drop(&c, c.source);
     Step_drop(&c, c.target);
+    Awsplan_end();
     Plan_free(plan);
     return failed ? EXIT_NO : EXIT_OK;
 }

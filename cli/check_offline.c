@@ -124,10 +124,15 @@ static void Offline_notify(CheckReport *o, const Plan *plan)
     for (size_t i = 0; i < plan->notify.n; i++) {
         char what[96], err[600];
         snprintf(what, sizeof what, "notify %s", plan->notify.hooks[i].name);
-        if (Webhook_check(&plan->notify.hooks[i], err, sizeof err) == 0)
-            CheckReport_line(o, "PASS", what, "URL and headers resolve");
-        else
+        const PlanWebhook *w = &plan->notify.hooks[i];
+        if (Webhook_check(w, false, err, sizeof err) != 0)
             CheckReport_line(o, "FAIL", what, err);
+        else if (w->nsecrets)
+            CheckReport_line(o, "PASS", what,
+                             "URL and headers resolve; their Secrets Manager values are not "
+                             "read offline");
+        else
+            CheckReport_line(o, "PASS", what, "URL and headers resolve");
     }
 }
 

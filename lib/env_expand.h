@@ -12,4 +12,16 @@
  * result does not fit. */
 int EnvExpand_text(const char *in, char *out, size_t size, char *err, size_t errsize);
 
+/* A name whose value comes from elsewhere than the environment (a secret
+ * read from Secrets Manager); value NULL: known but not read, left as
+ * ${NAME}. */
+typedef struct EnvVar {
+    const char *name;
+    const char *value;
+} EnvVar;
+
+/* EnvExpand_text with vars looked up before the environment. */
+int EnvExpand_with(const char *in, const EnvVar *vars, size_t nvars, char *out, size_t size,
+                   char *err, size_t errsize);
+
 #endif

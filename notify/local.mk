@@ -8,3 +8,6 @@ TESTS += tests/unit/test_notify
 endif
 TESTS += tests/integration/notify_lab.sh
 EXTRA_DIST += tests/integration/notify_lab.sh tests/ops/webhook_receiver.py
+# Webhook secrets from Secrets Manager, with the local AWS endpoint.
+TESTS += tests/integration/aws_notify_secrets.sh
+EXTRA_DIST += tests/integration/aws_notify_secrets.sh

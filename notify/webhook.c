@@ -13,8 +13,15 @@
 #include "lib/clock.h"
 #include "lib/env_expand.h"
 #include "lib/redact.h"
+#include "plan/secret.h"
 
-enum { WEBHOOK_HEADERS_MAX = 32, WEBHOOK_PAUSE_MS = 500, WEBHOOK_PAUSE_MAX_MS = 8000 };
+enum {
+    WEBHOOK_HEADERS_MAX = 32,
+    WEBHOOK_SECRETS_MAX = 8,
+    WEBHOOK_VALUE_MAX = 2048,
+    WEBHOOK_PAUSE_MS = 500,
+    WEBHOOK_PAUSE_MAX_MS = 8000
+};
 
 struct Webhook {
     PlanWebhook plan;
@@ -163,22 +170,37 @@ void Webhook_stats(Webhook *w, WebhookStats *out)
     pthread_mutex_unlock(&w->mu);
 }
 
-/* The URL and headers with ${NAME} expanded, and the content type. */
-static int Webhook_expand(Webhook *w, char *err, size_t errsize)
+/* The "secrets" as ${NAME} values: read from Secrets Manager (each value
+ * registered as a secret by Secret_resolve), or when !read left as they
+ * are written. */
+static int Webhook_secrets(const Webhook *w, bool read, EnvVar *vars,
+                           char values[][WEBHOOK_VALUE_MAX], char *err, size_t errsize)
+{
+    const PlanWebhook *p = &w->plan;
+    if (p->nsecrets > WEBHOOK_SECRETS_MAX) {
+        snprintf(err, errsize, "notify %s: more than %d secrets", w->name, WEBHOOK_SECRETS_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i < p->nsecrets; i++) {
+        char why[600];
+        vars[i] = (EnvVar){.name = p->secrets[i].name, .value = read ? values[i] : NULL};
+        if (read && Secret_resolve(&p->secrets[i].ref, values[i], WEBHOOK_VALUE_MAX, why,
+                                   sizeof why) != 0) {
+            snprintf(err, errsize, "notify %s: ${%s}: %s", w->name, p->secrets[i].name, why);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int Webhook_headers(Webhook *w, const EnvVar *vars, size_t nvars, char *err, size_t errsize)
 {
     const PlanHttp *h = &w->plan.http;
-    if (h->nheaders > WEBHOOK_HEADERS_MAX) {
-        snprintf(err, errsize, "notify %s: more than %d headers", w->name, WEBHOOK_HEADERS_MAX);
-        return -1;
-    }
     char why[300];
-    if (EnvExpand_text(h->url, w->url, sizeof w->url, why, sizeof why) != 0) {
-        snprintf(err, errsize, "notify %s: url: %s", w->name, why);
-        return -1;
-    }
     for (size_t i = 0; i < h->nheaders; i++) {
-        char value[2048];
-        if (EnvExpand_text(h->headers[i].value, value, sizeof value, why, sizeof why) != 0) {
+        char value[WEBHOOK_VALUE_MAX];
+        if (EnvExpand_with(h->headers[i].value, vars, nvars, value, sizeof value, why,
+                           sizeof why) != 0) {
             snprintf(err, errsize, "notify %s: header %s: %s", w->name, h->headers[i].name, why);
             return -1;
         }
@@ -190,15 +212,36 @@ static int Webhook_expand(Webhook *w, char *err, size_t errsize)
              "Content-Type: application/json");
     w->headers[w->nheaders] = w->header_lines[w->nheaders];
     w->nheaders++;
-    if (strncmp(w->url, "http://", 7) != 0 && strncmp(w->url, "https://", 8) != 0) {
-        snprintf(err, errsize, "notify %s: the url from the environment is not http(s)://...",
-                 w->name);
-        return -1;
-    }
     return 0;
 }
 
-int Webhook_check(const PlanWebhook *plan, char *err, size_t errsize)
+/* The URL and headers with ${NAME} expanded, and the content type. */
+static int Webhook_expand(Webhook *w, bool read_secrets, char *err, size_t errsize)
+{
+    const PlanHttp *h = &w->plan.http;
+    EnvVar vars[WEBHOOK_SECRETS_MAX];
+    char values[WEBHOOK_SECRETS_MAX][WEBHOOK_VALUE_MAX], why[300];
+    size_t nvars = w->plan.nsecrets;
+    int rc = -1;
+    if (h->nheaders > WEBHOOK_HEADERS_MAX)
+        snprintf(err, errsize, "notify %s: more than %d headers", w->name, WEBHOOK_HEADERS_MAX);
+    else if (Webhook_secrets(w, read_secrets, vars, values, err, errsize) != 0)
+        ;
+    else if (EnvExpand_with(h->url, vars, nvars, w->url, sizeof w->url, why, sizeof why) != 0)
+        snprintf(err, errsize, "notify %s: url: %s", w->name, why);
+    else if (Webhook_headers(w, vars, nvars, err, errsize) != 0)
+        ;
+    else if (strncmp(w->url, "http://", 7) != 0 && strncmp(w->url, "https://", 8) != 0 &&
+             (read_secrets || strncmp(w->url, "${", 2) != 0))
+        snprintf(err, errsize, "notify %s: the url from the %s is not http(s)://...", w->name,
+                 nvars ? "environment or its secrets" : "environment");
+    else
+        rc = 0;
+    explicit_bzero(values, sizeof values);
+    return rc;
+}
+
+int Webhook_check(const PlanWebhook *plan, bool read_secrets, char *err, size_t errsize)
 {
     Webhook *w = calloc(1, sizeof *w);
     if (!w) {
@@ -208,8 +251,8 @@ int Webhook_check(const PlanWebhook *plan, char *err, size_t errsize)
     w->plan = *plan;
     snprintf(w->name, sizeof w->name, "%s", plan->name);
     err[0] = '\0';
-    int rc = Webhook_expand(w, err, errsize);
-    memset(w, 0, sizeof *w); /* the expanded values are secrets */
+    int rc = Webhook_expand(w, read_secrets, err, errsize);
+    explicit_bzero(w, sizeof *w); /* the expanded values are secrets */
     free(w);
     return rc;
 }
@@ -232,7 +275,7 @@ Webhook *Webhook_start(const PlanWebhook *plan, const char *plan_name, char *err
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&w->cond, &ca);
     pthread_condattr_destroy(&ca);
-    if (Webhook_expand(w, err, errsize) != 0 ||
+    if (Webhook_expand(w, true, err, errsize) != 0 ||
         pthread_create(&w->thread, NULL, Webhook_thread, w) != 0) {
         if (!err[0])
             snprintf(err, errsize, "notify %s: cannot start its thread", w->name);

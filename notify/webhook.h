@@ -27,9 +27,11 @@ typedef struct WebhookStats {
 Webhook *Webhook_start(const PlanWebhook *plan, const char *plan_name, char *err, size_t errsize);
 
 /* For the pre-flight: whether the URL and headers expand (every ${NAME}
- * set, the URL http(s)://). No network: a step never waits on a webhook.
- * 0, or -1 with err. */
-int Webhook_check(const PlanWebhook *plan, char *err, size_t errsize);
+ * set, the URL http(s)://). Nothing is sent: a step never waits on a
+ * webhook. read_secrets: the "secrets" are read from Secrets Manager (the
+ * online check); else they are taken as given (check --offline). 0, or -1
+ * with err. */
+int Webhook_check(const PlanWebhook *plan, bool read_secrets, char *err, size_t errsize);
 
 /* Queues item for delivery; never blocks on the network. */
 void Webhook_add(Webhook *w, const NotifyItem *item);

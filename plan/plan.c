@@ -805,12 +805,13 @@ Plan *Plan_load(const char *path, char *err, size_t errsize)
     return plan;
 }
 
-static void Plan_free_secret(SecretRef *ref)
+void Plan_free_secret(SecretRef *ref)
 {
     free(ref->env);
     free(ref->file);
     free(ref->group);
     free(ref->secret_id);
+    free(ref->field);
 }
 
 static void Plan_free_server(PlanServer *s)

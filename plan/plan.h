@@ -22,8 +22,20 @@ typedef struct SecretRef {
     char *file;
     char *group;
     char *secret_id;
+    char *field;  /* SECRET_AWS_SECRET: the JSON field taken; NULL: an RDS-style secret's
+                   * password; "": the whole SecretString, which must not be a JSON object */
     int aws_side; /* an AwsSide: whose account holds secret_id (the source's for its own) */
 } SecretRef;
+
+/* Frees what a SecretRef holds (not the ref itself). */
+void Plan_free_secret(SecretRef *ref);
+
+/* A ${NAME} of a webhook's url or headers whose value is a secret read
+ * when the webhook starts, rather than an environment variable. */
+typedef struct PlanSecretVar {
+    char *name;
+    SecretRef ref;
+} PlanSecretVar;
 
 typedef enum {
     TLS_OFF = 0,   /* plaintext (only sensible on loopback) */
@@ -106,9 +118,11 @@ typedef enum { NOTIFY_JSON = 0, NOTIFY_SLACK } NotifyFormat;
 typedef struct PlanWebhook {
     char *name; /* its key under "notify", for messages */
     NotifyFormat format;
-    PlanHttp http; /* POST to url with headers; the body is each message */
-    int queue;     /* messages held while it is slow; the oldest dropped beyond */
-    int retries;   /* attempts after the first, before a message is dropped */
+    PlanHttp http;          /* POST to url with headers; the body is each message */
+    int queue;              /* messages held while it is slow; the oldest dropped beyond */
+    int retries;            /* attempts after the first, before a message is dropped */
+    PlanSecretVar *secrets; /* names taken from Secrets Manager, not the environment */
+    size_t nsecrets;
 } PlanWebhook;
 
 typedef struct PlanNotify {

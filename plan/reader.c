@@ -392,7 +392,7 @@ bool Reader_strings(const Reader *r, const ReaderObj *o, const char *key, bool r
     return true;
 }
 
-static bool Reader_env_name(const char *name)
+bool Reader_env_name(const char *name)
 {
     if (!isalpha((unsigned char)name[0]) && name[0] != '_')
         return false;
@@ -430,6 +430,10 @@ static bool Reader_secret_kind(const Reader *r, const ReaderObj *ref, SecretKind
         return Reader_fail(r, Reader_key_pos(r, ref, "group"),
                            "%s.group: only used with \"option_file\"; expected no \"group\" here",
                            ref->path);
+    if (Reader_has(ref, "field") && *kind != SECRET_AWS_SECRET)
+        return Reader_fail(r, Reader_key_pos(r, ref, "field"),
+                           "%s.field: only used with \"aws_secret\"; expected no \"field\" here",
+                           ref->path);
     return true;
 }
 
@@ -451,7 +455,9 @@ static bool Reader_secret_fields(const Reader *r, const ReaderObj *ref, SecretRe
         if (!Reader_has(ref, "group"))
             return Reader_copy(r, "client", &out->group);
         return Reader_string(r, ref, "group", true, &out->group);
-    case SECRET_AWS_SECRET: return Reader_string(r, ref, "aws_secret", true, &out->secret_id);
+    case SECRET_AWS_SECRET:
+        return Reader_string(r, ref, "aws_secret", true, &out->secret_id) &&
+               Reader_string(r, ref, "field", false, &out->field);
     case SECRET_NONE: break;
     }
     return false;
@@ -460,7 +466,7 @@ static bool Reader_secret_fields(const Reader *r, const ReaderObj *ref, SecretRe
 bool Reader_secret(const Reader *r, const ReaderObj *o, const char *key, bool required,
                    SecretRef *out)
 {
-    static const char *const keys[] = {"env", "option_file", "group", "aws_secret", NULL};
+    static const char *const keys[] = {"env", "option_file", "group", "aws_secret", "field", NULL};
     json_object *v;
     char path[160];
     if (!Reader_get(o, key, &v))

@@ -85,6 +85,9 @@ bool Reader_secret(const Reader *r, const ReaderObj *o, const char *key, bool re
                    SecretRef *out);
 
 /* "a, b, c" from a NULL-terminated list. */
+/* An environment variable's name: letters, digits and _, not a digit first. */
+bool Reader_env_name(const char *name);
+
 void Reader_join(const char *const names[], char *out, size_t size);
 
 /* Frees a NULL-terminated string array. */

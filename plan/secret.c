@@ -30,7 +30,11 @@ void Secret_describe(const SecretRef *ref, char *out, size_t size)
         snprintf(out, size, "option file ");
         OptionFile_describe(ref->file, ref->group, out + strlen(out), size - strlen(out));
         return;
-    case SECRET_AWS_SECRET: snprintf(out, size, "AWS secret %s", ref->secret_id); return;
+    case SECRET_AWS_SECRET:
+        snprintf(out, size, "AWS secret %s%s%s%s", ref->secret_id,
+                 ref->field && *ref->field ? " (field " : "", ref->field ? ref->field : "",
+                 ref->field && *ref->field ? ")" : "");
+        return;
     }
     snprintf(out, size, "unknown password source");
 }
@@ -95,7 +99,7 @@ static int Secret_from_aws(const SecretRef *ref, char *out, size_t outsize, char
                  ref->secret_id);
         return -1;
     }
-    return resolver(ref->secret_id, ref->aws_side, out, outsize, err, errsize);
+    return resolver(ref->secret_id, ref->field, ref->aws_side, out, outsize, err, errsize);
 }
 
 int Secret_resolve(const SecretRef *ref, char *out, size_t outsize, char *err, size_t errsize)

@@ -10,10 +10,11 @@
 
 #include "plan/plan.h"
 
-/* Fetches the password of an AWS Secrets Manager secret (an RDS-style JSON
- * secret's "password" field). Same contract as Secret_resolve. */
-typedef int (*SecretAwsResolver)(const char *secret_id, int aws_side, char *out, size_t outsize,
-                                 char *err, size_t errsize);
+/* Fetches a value of an AWS Secrets Manager secret: field NULL, an
+ * RDS-style JSON secret's "password"; "", the whole SecretString; else that
+ * field of a JSON secret. Same contract as Secret_resolve. */
+typedef int (*SecretAwsResolver)(const char *secret_id, const char *field, int aws_side, char *out,
+                                 size_t outsize, char *err, size_t errsize);
 
 /* The aws module plugs its resolver in at start-up; plan/ does not depend
  * on aws/. NULL unplugs it. */

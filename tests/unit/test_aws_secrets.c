@@ -63,6 +63,33 @@ START_TEST(bad_secrets_say_what_is_missing)
 }
 END_TEST
 
+/* A webhook's value from a secret: a plain-text secret whole, or one field
+ * of a JSON secret; each mismatch said without the value. */
+START_TEST(a_field_or_the_whole_secret)
+{
+    char out[64], err[256];
+    ck_assert_int_eq(
+        Secrets_text_field("https://hooks.example/T/B/x", "", out, sizeof out, err, sizeof err), 0);
+    ck_assert_str_eq(out, "https://hooks.example/T/B/x");
+    ck_assert_int_eq(Secrets_text_field("{\"url\":\"https://h/x\",\"token\":\"t0k\"}", "token", out,
+                                        sizeof out, err, sizeof err),
+                     0);
+    ck_assert_str_eq(out, "t0k");
+    ck_assert_int_eq(
+        Secrets_text_field("{\"url\":\"https://h/x\"}", "", out, sizeof out, err, sizeof err), -1);
+    ck_assert_str_eq(err, "is a JSON object; expected \"field\" naming the value to take");
+    ck_assert_int_eq(Secrets_text_field("plain-s3cret", "url", out, sizeof out, err, sizeof err),
+                     -1);
+    ck_assert_str_eq(err, "is not a JSON object, so it has no field \"url\"; leave \"field\" out "
+                          "to take it whole");
+    ck_assert_int_eq(Secrets_text_field("{\"url\":42}", "url", out, sizeof out, err, sizeof err),
+                     -1);
+    ck_assert_str_eq(err, "has no string field \"url\"");
+    ck_assert_int_eq(Secrets_text_field("0123456789abcdef", "", out, 8, err, sizeof err), -1);
+    ck_assert_str_eq(err, "the value is longer than 7 bytes");
+}
+END_TEST
+
 START_TEST(swap_rewrites_host_and_port_only)
 {
     char err[256];
@@ -128,6 +155,7 @@ int main(void)
     TCase *tc = tcase_create("secrets");
     tcase_add_test(tc, parse_rds_secret);
     tcase_add_test(tc, bad_secrets_say_what_is_missing);
+    tcase_add_test(tc, a_field_or_the_whole_secret);
     tcase_add_test(tc, swap_rewrites_host_and_port_only);
     tcase_add_test(tc, endpoint_change_recognised_only_when_exact);
     tcase_add_test(tc, request_tokens_are_uuids);

@@ -177,8 +177,8 @@ static const BadCase bad_cases[] = {
     {"{\"name\": \"t\", \"source\": {\"host\": \"a\", \"user\": \"u\", \"tls\": \"preferred\", "
      "\"password\": {`\"file\": "
      "\"/f\"}}}",
-     "unknown key \"file\" in source.password; expected one of: env, option_file, group, "
-     "aws_secret"},
+     "unknown key \"file\" in source.password (did you mean \"field\"?); expected one of: env, "
+     "option_file, group, aws_secret, field"},
     {HEAD "\"thresholds\": {\"cpu_max_percent\": `150}, " STEPS_NONE,
      "thresholds.cpu_max_percent: expected a number 0-100, got 150"},
     {HEAD "\"thresholds\": {\"lag_seconds\": `\"5\"}, " STEPS_NONE,
@@ -221,6 +221,16 @@ static const BadCase bad_cases[] = {
      "such as \"Bearer ${OPS_TOKEN}\""},
     {HEAD "\"notify\": {\"team\": {\"url\": \"https://h/x\", \"queue\": `0}}, " STEPS_NONE,
      "notify.team.queue: expected an integer 1-100000, got 0"},
+    {HEAD "\"notify\": {\"team\": {\"url\": \"${U}\", \"secrets\": {\"U\": `{\"env\": "
+          "\"X\"}}}}, " STEPS_NONE,
+     "notify.team.secrets.U: expected { \"aws_secret\": \"ID\" } (an environment variable is used "
+     "directly as ${NAME})"},
+    {HEAD "\"notify\": {\"team\": {\"url\": \"${U}\", \"secrets\": {`\"1U\": {\"aws_secret\": "
+          "\"s\"}}}}, " STEPS_NONE,
+     "notify.team.secrets.1U: \"1U\" is not a variable name; expected letters, digits and _"},
+    {HEAD "\"notify\": {\"team\": {\"url\": \"${U}\", \"secrets\": {\"U\": {\"env\": \"X\", "
+          "`\"field\": \"url\"}}}}, " STEPS_NONE,
+     "notify.team.secrets.U.field: only used with \"aws_secret\""},
     {HEAD "\"notify\": {\"team\": `\"https://h/x\"}, " STEPS_NONE,
      "notify.team: expected an object { ... }, got a string"},
     {HEAD "\"verify\": {\"mode\": `\"rows\", \"tables\": [\"s.t\"]}, " STEPS_NONE,
@@ -973,9 +983,11 @@ START_TEST(test_secret_option_file_modes)
 }
 END_TEST
 
-static int fake_aws(const char *id, int side, char *out, size_t outsize, char *err, size_t errsize)
+static int fake_aws(const char *id, const char *field, int side, char *out, size_t outsize,
+                    char *err, size_t errsize)
 {
     (void)side;
+    (void)field;
     if (strcmp(id, "shop/db") != 0) {
         snprintf(err, errsize, "%s: not found", id);
         return -1;
@@ -1089,6 +1101,27 @@ START_TEST(test_server_option_files)
 }
 END_TEST
 
+/* A webhook's ${NAME} from Secrets Manager: taken whole without "field". */
+START_TEST(test_notify_secrets)
+{
+    const char *text = HEAD "\"notify\": {\"chat\": {\"url\": \"${CHAT_URL}\", \"headers\": "
+                            "{\"Authorization\": \"Bearer ${TOKEN}\"}, \"secrets\": {\"CHAT_URL\": "
+                            "{\"aws_secret\": \"shop/slack\"}, \"TOKEN\": {\"aws_secret\": "
+                            "\"shop/hooks\", \"field\": \"token\"}}}}, " STEPS_NONE;
+    char err[1024];
+    Plan *p = Plan_parse("t.plan", text, strlen(text), err, sizeof err);
+    ck_assert_msg(p != NULL, "%s", err);
+    const PlanWebhook *w = &p->notify.hooks[0];
+    ck_assert_uint_eq(w->nsecrets, 2);
+    ck_assert_str_eq(w->secrets[0].name, "CHAT_URL");
+    ck_assert_int_eq(w->secrets[0].ref.kind, SECRET_AWS_SECRET);
+    ck_assert_str_eq(w->secrets[0].ref.secret_id, "shop/slack");
+    ck_assert_str_eq(w->secrets[0].ref.field, "");
+    ck_assert_str_eq(w->secrets[1].ref.field, "token");
+    Plan_free(p);
+}
+END_TEST
+
 START_TEST(test_secret_describe)
 {
     char out[128];
@@ -1132,6 +1165,7 @@ static Suite *plan_suite(void)
     tcase_add_test(secret, test_secret_option_file_errors);
     tcase_add_test(secret, test_secret_option_file_modes);
     tcase_add_test(secret, test_server_option_files);
+    tcase_add_test(secret, test_notify_secrets);
     tcase_add_test(secret, test_secret_aws_hook);
     tcase_add_test(secret, test_aws_sides);
     tcase_add_test(secret, test_verify_all);
