@@ -69,6 +69,15 @@
 #                                   shown; it must end OUTCOME (completed: exit
 #                                   0, rolled-back: exit 3, held: exit 4), as
 #                                   cutover_assert_run
+#   cutover_run_verified OUT PLAN   cutover_run to completed, verify by chunks
+#                                   passed, and its binlog reader (a child
+#                                   process logging in with the plan's
+#                                   settings) tracked the changes: had it not
+#                                   got in, verify says "changes not tracked"
+#   webhook_receiver NAME MODE [TOKEN]
+#                                   tests/ops/webhook_receiver.py on a free port
+#                                   ($LAB_DIR/NAME.port, requests in NAME.log);
+#                                   its pid is added to $LAB_DIR/receivers.pids
 #   cutover_assert_run STATUS OUT   a headless run's exit status and summary
 #                                   agree with the actual state: 0 and "cutover
 #                                   completed", 3 and "rolled back", or 4 and
@@ -279,6 +288,23 @@ cutover_run() {
     esac
     [ "$status" = "$expect" ] || fail "exit status $status, $expect expected for a $want cutover"
     cutover_assert_run "$status" "$out"
+}
+
+cutover_run_verified() {
+    local out=$1 plan=$2 rec
+    cutover_run "$out" "$plan" completed
+    grep -q '  verify  done  ' "$out" || fail "verify by chunks did not pass: $(grep verify "$out")"
+    cutover_assert_completed
+    rec=$(ls "$LAB_SESSION_DIR"/*.session.jsonl | head -n 1)
+    grep -q '[0-9]/[0-9]* chunks' "$rec" || fail "no verify coverage in $rec"
+    ! grep -q 'changes not tracked' "$rec" || fail "the binlog reader did not get in with the plan's settings"
+}
+
+webhook_receiver() {
+    /usr/bin/python3 "$top_srcdir/tests/ops/webhook_receiver.py" "$2" "$LAB_DIR/$1.port" \
+        "$LAB_DIR/$1.log" ${3:+"$3"} 2>"$LAB_DIR/$1.err" &
+    echo $! >>"$LAB_DIR/receivers.pids"
+    wait_until 10 test -s "$LAB_DIR/$1.port" || fail "receiver $1 did not start: $(cat "$LAB_DIR/$1.err")"
 }
 
 cutover_methods_plan() {

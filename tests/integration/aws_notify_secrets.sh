@@ -14,16 +14,10 @@
 aws_lab_start --cdc-delay 0
 export LAB_APP_PASSWORD
 
-receiver() { # NAME MODE [TOKEN]
-    /usr/bin/python3 "$top_srcdir/tests/ops/webhook_receiver.py" "$2" "$LAB_DIR/$1.port" \
-        "$LAB_DIR/$1.log" ${3:+"$3"} 2>"$LAB_DIR/$1.err" &
-    echo $! >>"$LAB_DIR/receivers.pids"
-    wait_until 10 test -s "$LAB_DIR/$1.port" || fail "receiver $1 did not start: $(cat "$LAB_DIR/$1.err")"
-}
 trap 'st=$?; kill $(cat "$LAB_DIR/receivers.pids" 2>/dev/null) 2>/dev/null || true; aws_lab_cleanup $st' EXIT
 token=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-receiver team answer "$token"
-receiver chat answer
+webhook_receiver team answer "$token"
+webhook_receiver chat answer
 chat_path="chat/T000/B000/$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
 chat_url="http://127.0.0.1:$(cat "$LAB_DIR/chat.port")/$chat_path"
 fake_py "s['secrets']['ops/chat-url'] = {'arn': 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ops/chat-url-AbCdEf',

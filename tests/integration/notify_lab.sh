@@ -18,18 +18,12 @@
 [ -x "$CUTOVER" ] || fail "$CUTOVER not built"
 lab_start --cdc-delay 0
 
-receiver() { # NAME MODE [TOKEN]
-    /usr/bin/python3 "$top_srcdir/tests/ops/webhook_receiver.py" "$2" "$LAB_DIR/$1.port" \
-        "$LAB_DIR/$1.log" ${3:+"$3"} 2>"$LAB_DIR/$1.err" &
-    echo $! >>"$LAB_DIR/receivers.pids"
-    wait_until 10 test -s "$LAB_DIR/$1.port" || fail "receiver $1 did not start: $(cat "$LAB_DIR/$1.err")"
-}
 trap 'st=$?; kill $(cat "$LAB_DIR/receivers.pids" 2>/dev/null) 2>/dev/null || true; lab_cleanup $st' EXIT
 HOOK_TOKEN=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 export HOOK_TOKEN
-receiver good answer "$HOOK_TOKEN"
-receiver chat answer
-receiver dead hang
+webhook_receiver good answer "$HOOK_TOKEN"
+webhook_receiver chat answer
+webhook_receiver dead hang
 CHAT_HOOK_URL="http://127.0.0.1:$(cat "$LAB_DIR/chat.port")/chat/T000/B000/$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
 export CHAT_HOOK_URL
 secret_path=${CHAT_HOOK_URL##*/}

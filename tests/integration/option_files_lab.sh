@@ -77,19 +77,8 @@ note "a world-writable and a missing option file are said at their keys"
 
 # The whole night on them, verify by chunks included.
 out="$LAB_DIR/run.out"
-status=0
-"$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
-cat "$out"
-[ "$status" = 0 ] || fail "cutover run --headless on option files exited $status"
-grep -q '^summary: cutover completed' "$out" || fail "no 'cutover completed' summary"
-grep -q '  verify  done  ' "$out" || fail "verify by chunks did not pass: $(grep verify "$out")"
-cutover_assert_completed "$out"
+cutover_run_verified "$out" "$plan"
 cutover_assert_audit
-# The binlog reader is a child (mariadb-binlog) given the settings the plan
-# resolved: had it not logged in, verify would say "changes not tracked".
-rec=$(ls "$LAB_SESSION_DIR"/*.session.jsonl | head -n 1)
-grep -q '[0-9]/[0-9]* chunks' "$rec" || fail "no verify coverage in $rec"
-! grep -q 'changes not tracked' "$rec" || fail "the binlog reader did not read with the option file's settings"
 leaks=$(grep -rlF -- "$LAB_CUTOVER_PASSWORD" "$LAB_SESSION_DIR" "$out" || true)
 [ -z "$leaks" ] || fail "the password from the option file is in: $leaks"
 note "a headless cutover on option files completed; the password is in no file it wrote"

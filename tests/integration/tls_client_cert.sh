@@ -63,14 +63,5 @@ note "check: GO with ssl-ca, ssl-cert, ssl-key and ssl-verify-server-cert=1 from
 
 # The night on the certificate.
 out="$LAB_DIR/run.out"
-status=0
-"$CUTOVER" run --headless --yes "$plan" >"$out" 2>&1 || status=$?
-cat "$out"
-[ "$status" = 0 ] || fail "cutover run --headless with a client certificate exited $status"
-grep -q '^summary: cutover completed' "$out" || fail "no 'cutover completed' summary"
-grep -q '  verify  done  ' "$out" || fail "verify by chunks did not pass: $(grep verify "$out")"
-cutover_assert_completed "$out"
-rec=$(ls "$LAB_SESSION_DIR"/*.session.jsonl | head -n 1)
-grep -q '[0-9]/[0-9]* chunks' "$rec" || fail "no verify coverage in $rec"
-! grep -q 'changes not tracked' "$rec" || fail "the binlog reader did not get in with the client certificate"
+cutover_run_verified "$out" "$plan"
 note "a headless cutover as x509 completed; the binlog reader read with the certificate"
