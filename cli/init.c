@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/init.h"
@@ -44,6 +45,8 @@ static void Init_usage(FILE *out)
             "                             the target is fed by this AWS DMS task: its\n"
             "                             mappings decide which tables are verified\n"
             "      --session-dir DIR      where recordings and the audit log go\n"
+            "On a terminal, what --source and --target leave out is asked for (never a\n"
+            "password: where it is), and the equivalent command line is printed.\n"
             "Passwords are read to connect and never written: the plan names where they\n"
             "are. Exit 0 written, 1 a server could not be read, 2 bad usage or PLAN exists.\n");
 }
@@ -166,10 +169,18 @@ static int Init_check_args(InitArgs *a)
     return 0;
 }
 
+/* Asked on a terminal when a flag that says where a server is is missing. */
+static bool Init_should_ask(const InitArgs *a)
+{
+    bool missing = (!a->source && !a->source_socket) || (!a->target && !a->target_socket);
+    return missing && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+}
+
 /* 0 to go on, EXIT_USAGE after a message, -1 after --help. */
-static int Init_parse(InitArgs *a, int argc, char **argv)
+static int Init_parse(InitArgs *a, InitAsk *ans, int argc, char **argv)
 {
     const char *user = "cutover", *password_env = NULL;
+    bool user_given = false;
     memset(a, 0, sizeof *a);
     optind = 1;
     opterr = 0;
@@ -184,7 +195,7 @@ static int Init_parse(InitArgs *a, int argc, char **argv)
         } else if (c == O_FORCE)
             a->force = true;
         else if (c == O_USER)
-            user = optarg;
+            user = optarg, user_given = true;
         else if (c == O_PASSWORD_ENV)
             password_env = optarg;
         else if (c == ':')
@@ -202,6 +213,12 @@ static int Init_parse(InitArgs *a, int argc, char **argv)
     a->target_password_env = a->target_password_env ? a->target_password_env : password_env;
     a->source_group = a->source_group ? a->source_group : "client";
     a->target_group = a->target_group ? a->target_group : "client";
+    user_given = user_given || a->source_user != user || a->target_user != user;
+    if (Init_should_ask(a)) {
+        int rc = Init_ask(a, !user_given, ans, stdin, stderr);
+        if (rc != 0)
+            return rc;
+    }
     return Init_check_args(a);
 }
 
@@ -301,7 +318,8 @@ static void Init_summary(const InitArgs *a, const InitFacts *f)
 int Command_init(int argc, char **argv)
 {
     InitArgs a;
-    int rc = Init_parse(&a, argc, argv);
+    InitAsk ans;
+    int rc = Init_parse(&a, &ans, argc, argv);
     if (rc != 0)
         return rc < 0 ? EXIT_OK : rc;
     struct stat st;

@@ -25,6 +25,18 @@ typedef struct InitArgs {
     bool force;
 } InitArgs;
 
+/* The answers `cutover init` asked for on a terminal (cli/init_ask.c);
+ * InitArgs points into them. */
+typedef struct InitAsk {
+    char source[300], target[300], endpoint[300], user[100];
+    char password_env[100], option_file[4096], source_group[64], target_group[64];
+} InitAsk;
+
+/* Asks for the source, the target, the endpoint, the account (when
+ * ask_user) and where the password is, each only if a flag did not say it.
+ * 0, or EXIT_USAGE when the input ended first (nothing is written). */
+int Init_ask(InitArgs *a, bool ask_user, InitAsk *ans, FILE *in, FILE *out);
+
 typedef struct InitServer {
     PlanServer plan;  /* how it was reached (the plan's own section), password included */
     char host[256];   /* plan.host points here */

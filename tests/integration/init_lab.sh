@@ -69,5 +69,5 @@ out=$("$CUTOVER" init -o "$LAB_DIR/x.jsonc" --source "127.0.0.1:$LAB_ENDPOINT_PO
 [ "$status" = 1 ] && grep -q "NO_SUCH_VAR_XYZ is not set" <<<"$out" || fail "an unset password variable: $status $out"
 [ ! -e "$LAB_DIR/x.jsonc" ] || fail "a plan was written although the source could not be read"
 status=0
-out=$("$CUTOVER" init --source a 2>&1) || status=$?
+out=$("$CUTOVER" init --source a 2>&1 </dev/null) || status=$?
 [ "$status" = 2 ] && grep -q "say where the target is" <<<"$out" || fail "no target: $status $out"
