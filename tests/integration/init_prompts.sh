@@ -17,16 +17,16 @@ answer() { # PROMPT-PATTERN TEXT
     tmux_send Enter
 }
 tmux_start 160 40 "$CUTOVER" init -o "$plan" --session-dir "$LAB_SESSION_DIR"
-answer 'Source server \(HOST\[:PORT\] or socket path\): $' "127.0.0.1:99999"
+answer 'Source server \(HOST\[:PORT\] or socket path\): ?$' "127.0.0.1:99999"
 tmux_wait_for 'expected HOST, HOST:PORT \(port 1-65535\)' 5 || fail "a bad port was not refused"
-answer 'Source server .*: $' "127.0.0.1:$LAB_ENDPOINT_PORT"
-answer 'Target server .*: $' "127.0.0.1:$LAB_TARGET_PORT"
-answer 'PrivateLink endpoint .*: $' "localhost:$LAB_ENDPOINT_PORT"
-answer "The console's database account \[cutover\]: $" ""
-answer 'Environment variable holding the password .*: $' ""
-answer 'Option file \[~/.my.cnf\]: $' "$LAB_CUTOVER_CNF"
-answer 'its group for the source \[client\]: $' source
-answer 'its group for the target \[client\]: $' target
+answer 'Source server .*: ?$' "127.0.0.1:$LAB_ENDPOINT_PORT"
+answer 'Target server .*: ?$' "127.0.0.1:$LAB_TARGET_PORT"
+answer 'PrivateLink endpoint .*: ?$' "localhost:$LAB_ENDPOINT_PORT"
+answer "The console's database account \[cutover\]: ?$" ""
+answer 'Environment variable holding the password .*: ?$' ""
+answer 'Option file \[~/.my.cnf\]: ?$' "$LAB_CUTOVER_CNF"
+answer 'its group for the source \[client\]: ?$' source
+answer 'its group for the target \[client\]: ?$' target
 tmux_wait_for 'EXITED [0-9]+' 30 || fail "init did not finish"
 screen=$(tmux_capture -J -S -60)
 grep -q 'EXITED 0' <<<"$screen" || fail "init exited non-zero: $screen"
@@ -43,8 +43,8 @@ note "init asked for 8 answers (one refused and asked again), said its command l
 rm -f "$plan"
 tmux_stop
 tmux_start 160 40 "$CUTOVER" init -o "$plan"
-answer 'Source server .*: $' "127.0.0.1:$LAB_ENDPOINT_PORT"
-tmux_wait_for 'Target server .*: $' 10 || fail "init did not ask for the target"
+answer 'Source server .*: ?$' "127.0.0.1:$LAB_ENDPOINT_PORT"
+tmux_wait_for 'Target server .*: ?$' 10 || fail "init did not ask for the target"
 tmux_send C-d
 tmux_wait_for 'EXITED [0-9]+' 10 || fail "init did not stop at Ctrl-D"
 screen=$(tmux_capture -J)
