@@ -477,11 +477,16 @@ def dms_describe_tasks(state, req):
             tasks = [t for t in tasks if t.get(field) in f.get("Values", [])]
     if not tasks:
         raise AwsError(400, "ResourceNotFoundFault", "No Tasks found matching the filters")
+    unbound = []
     for t in tasks:
         b = dms_lab.binding(state, t.get("ReplicationTaskArn"))
         if b:
             dms_lab.refresh_task(t, b, req.get("WithoutSettings"))
-    dms_advance(tasks)
+        else:
+            unbound.append(t)
+    # A bound task's "stopping" is the stand-in's own (dms_lab counts its
+    # dms_stopping_polls): advancing it here too made it "stopped" at once.
+    dms_advance(unbound)
     tasks = [{k: v for k, v in t.items() if not k.startswith("_")} for t in tasks]
     if req.get("WithoutSettings"):
         tasks = [{k: v for k, v in t.items() if k not in ("ReplicationTaskSettings", "TableMappings")}
