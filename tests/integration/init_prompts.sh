@@ -37,7 +37,7 @@ grep -q '"endpoint": { "host": "localhost"' "$plan" || fail "the endpoint answer
 plan_validate "$plan"
 check=$("$CUTOVER" check "$plan" 2>&1) || fail "cutover check on the plan init asked for: $check"
 grep -q '^GO$' <<<"$check" || fail "no GO: $check"
-note "init asked for 8 answers (one refused and asked again), said its command line, and its plan passes check"
+note "init took 9 answers (one refused and asked again), said its command line, and its plan passes check"
 
 # Ctrl-D part-way: stopped, nothing written.
 rm -f "$plan"
