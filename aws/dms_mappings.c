@@ -133,6 +133,17 @@ bool DmsMappings_carries(const DmsMappings *m, const char *schema, const char *t
     return included;
 }
 
+bool DmsMappings_carries_table(const DmsMappings *m, const char *qualified)
+{
+    char schema[256];
+    const char *dot = strchr(qualified, '.');
+    if (!dot || (size_t)(dot - qualified) >= sizeof schema)
+        return false;
+    memcpy(schema, qualified, (size_t)(dot - qualified));
+    schema[dot - qualified] = '\0';
+    return DmsMappings_carries(m, schema, dot + 1);
+}
+
 bool DmsMappings_carries_schema(const DmsMappings *m, const char *schema)
 {
     for (size_t i = 0; m && i < m->n; i++)

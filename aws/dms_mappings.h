@@ -23,6 +23,10 @@ void DmsMappings_free(DmsMappings *m);
 
 bool DmsMappings_carries(const DmsMappings *m, const char *schema, const char *table);
 
+/* The same for a qualified "schema.table" (a name without a dot, or with a
+ * schema too long to be one, is not carried). */
+bool DmsMappings_carries_table(const DmsMappings *m, const char *qualified);
+
 /* Does some include rule match schema (any table in it)? For CREATE
  * DATABASE: DMS creates a schema only for the tables it carries. */
 bool DmsMappings_carries_schema(const DmsMappings *m, const char *schema);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/home_path.h"
+
 const char *Profile_name(void)
 {
     const char *p = getenv("AWS_PROFILE");
@@ -19,16 +21,8 @@ const char *Profile_path(Profile_file which, char *buf, size_t size)
         which == PROFILE_CREDENTIALS_FILE ? "AWS_SHARED_CREDENTIALS_FILE" : "AWS_CONFIG_FILE";
     const char *path = getenv(var);
     const char *home = getenv("HOME");
-    if (path && *path) {
-        if (strncmp(path, "~/", 2) != 0) {
-            snprintf(buf, size, "%s", path);
-            return buf;
-        }
-        if (!home)
-            return NULL;
-        snprintf(buf, size, "%s/%s", home, path + 2);
-        return buf;
-    }
+    if (path && *path)
+        return HomePath_expand(path, buf, size) == 0 ? buf : NULL;
     if (!home || !*home)
         return NULL;
     snprintf(buf, size, "%s/.aws/%s", home,

@@ -498,9 +498,7 @@ static void Pf_dms_mappings(Checks *k, Aws_client *a)
         const char *t = i == 0   ? Pf_hb_table(k->c)
                         : i == 1 ? Pf_fence_table(k->c)
                                  : p->verify.tables[i - 2];
-        char schema[80], name[80];
-        if (Pf_split(t, schema, sizeof schema, name, sizeof name) == 0 &&
-            DmsMappings_carries(m, schema, name))
+        if (DmsMappings_carries_table(m, t))
             continue;
         if (len < sizeof missing)
             len +=

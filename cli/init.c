@@ -222,18 +222,26 @@ static int Init_parse(InitArgs *a, InitAsk *ans, int argc, char **argv)
     return Init_check_args(a);
 }
 
-/* HOST[:PORT] into host and port (0 when not given). 0, or EXIT_USAGE
- * after saying the port is not one. */
-static int Init_hostport(const char *text, char *host, size_t size, int *port)
+bool Init_split_hostport(const char *text, char *host, size_t size, int *port)
 {
     snprintf(host, size, "%s", text);
-    char *colon = strrchr(host, ':');
+    char *colon = strrchr(host, ':'), *end;
     *port = 0;
     if (!colon || strchr(colon + 1, ']'))
-        return 0;
+        return *host != '\0';
+    long p = strtol(colon + 1, &end, 10);
+    bool ok = colon > host && colon[1] != '\0' && *end == '\0' && p >= 1 && p <= 65535;
     *colon = '\0';
-    *port = atoi(colon + 1);
-    return *port > 0 && *port <= 65535 ? 0 : Init_bad("not a port: ", text);
+    *port = ok ? (int)p : 0;
+    return ok;
+}
+
+/* Init_split_hostport, or EXIT_USAGE after saying what is wrong. */
+static int Init_hostport(const char *text, char *host, size_t size, int *port)
+{
+    return Init_split_hostport(text, host, size, port)
+               ? 0
+               : Init_bad("expected HOST or HOST:PORT (port 1-65535): ", text);
 }
 
 static bool Init_loopback(const char *host)

@@ -25,6 +25,10 @@ typedef struct InitArgs {
     bool force;
 } InitArgs;
 
+/* "HOST[:PORT]" into host and port (0 when not given): false when the host
+ * is empty or the port is not a whole number 1-65535. */
+bool Init_split_hostport(const char *text, char *host, size_t size, int *port);
+
 /* The answers `cutover init` asked for on a terminal (cli/init_ask.c);
  * InitArgs points into them. */
 typedef struct InitAsk {

@@ -4,11 +4,11 @@
  * same, for the runbook. Off a terminal the flags are required instead. */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "cli/init.h"
+#include "lib/home_path.h"
 
 /* One answer into buf ("" for an empty line); false at end of input. */
 static bool Ask_line(FILE *in, FILE *out, const char *question, const char *def, char *buf,
@@ -27,14 +27,9 @@ static bool Ask_line(FILE *in, FILE *out, const char *question, const char *def,
 /* HOST, HOST:PORT (1-65535) or an absolute socket path. */
 static bool Ask_where_ok(const char *text)
 {
-    if (!*text || *text == '/')
-        return *text != '\0';
-    const char *colon = strrchr(text, ':');
-    if (!colon || strchr(colon, ']'))
-        return true;
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    return colon > text && *end == '\0' && port >= 1 && port <= 65535;
+    char host[300];
+    int port;
+    return *text == '/' || Init_split_hostport(text, host, sizeof host, &port);
 }
 
 /* Asks until the answer is a place (or, for the endpoint, nothing; it is
@@ -75,11 +70,9 @@ static bool Ask_password(FILE *in, FILE *out, InitArgs *a, InitAsk *ans)
         !Ask_line(in, out, "  its group for the target", "client", ans->target_group,
                   sizeof ans->target_group))
         return false;
-    if (strncmp(ans->option_file, "~/", 2) == 0 && getenv("HOME")) {
-        char path[sizeof ans->option_file];
-        snprintf(path, sizeof path, "%s%s", getenv("HOME"), ans->option_file + 1);
+    char path[sizeof ans->option_file];
+    if (HomePath_expand(ans->option_file, path, sizeof path) == 0)
         snprintf(ans->option_file, sizeof ans->option_file, "%s", path);
-    }
     a->option_file = ans->option_file;
     a->source_group = ans->source_group;
     a->target_group = ans->target_group;

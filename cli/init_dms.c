@@ -12,27 +12,15 @@
 
 enum { INIT_AWS_TIMEOUT_MS = 10000 };
 
-/* "shop.orders" split at its first dot. */
-static bool Init_dms_carries(const DmsMappings *m, const char *name)
-{
-    char schema[260];
-    const char *dot = strchr(name, '.');
-    if (!dot || (size_t)(dot - name) >= sizeof schema)
-        return false;
-    memcpy(schema, name, (size_t)(dot - name));
-    schema[dot - name] = '\0';
-    return DmsMappings_carries(m, schema, dot + 1);
-}
-
 static void Init_dms_mark(InitFacts *f, const DmsMappings *m)
 {
     f->dms.ncarried = 0;
     for (size_t i = 0; i < f->ntables; i++) {
-        f->tables[i].carried = Init_dms_carries(m, f->tables[i].name);
+        f->tables[i].carried = DmsMappings_carries_table(m, f->tables[i].name);
         f->dms.ncarried += f->tables[i].carried;
     }
-    f->dms.heartbeat = Init_dms_carries(m, "cutover.heartbeat");
-    f->dms.fence = Init_dms_carries(m, "cutover.fence");
+    f->dms.heartbeat = DmsMappings_carries_table(m, "cutover.heartbeat");
+    f->dms.fence = DmsMappings_carries_table(m, "cutover.fence");
 }
 
 static int Init_dms_read(Aws_client *c, const char *arn, InitFacts *f, char *err, size_t errsize)

@@ -344,12 +344,7 @@ static void txn_forget(Cdc *c)
 
 static bool carried(const Cdc *c, const char *qualified)
 {
-    char schema[130];
-    const char *dot = strchr(qualified, '.');
-    if (!dot)
-        return false;
-    snprintf(schema, sizeof schema, "%.*s", (int)(dot - qualified), qualified);
-    return DmsMappings_carries(c->map, schema, dot + 1);
+    return DmsMappings_carries_table(c->map, qualified);
 }
 
 static int on_rows(Cdc *c, const CdcItem *it)

@@ -3,7 +3,7 @@ libcutover_a_SOURCES += lib/clock.c lib/clock.h
 libcutover_a_SOURCES += lib/atomic_file.c lib/atomic_file.h
 libcutover_a_SOURCES += lib/operator.c lib/operator.h
 libcutover_a_SOURCES += lib/redact.c lib/redact.h lib/read_file.c lib/read_file.h
-libcutover_a_SOURCES += lib/env_expand.c lib/env_expand.h
+libcutover_a_SOURCES += lib/env_expand.c lib/env_expand.h lib/home_path.c lib/home_path.h
 libcutover_a_SOURCES += lib/subprocess.c lib/subprocess.h
 
 if HAVE_CHECK

@@ -215,28 +215,41 @@ static int Webhook_headers(Webhook *w, const EnvVar *vars, size_t nvars, char *e
     return 0;
 }
 
-/* The URL and headers with ${NAME} expanded, and the content type. */
-static int Webhook_expand(Webhook *w, bool read_secrets, char *err, size_t errsize)
+/* The URL and headers with ${NAME} expanded (vars first), and the
+ * content type. */
+static int Webhook_expand_with(Webhook *w, bool read_secrets, EnvVar *vars,
+                               char values[][WEBHOOK_VALUE_MAX], char *err, size_t errsize)
 {
     const PlanHttp *h = &w->plan.http;
-    EnvVar vars[WEBHOOK_SECRETS_MAX];
-    char values[WEBHOOK_SECRETS_MAX][WEBHOOK_VALUE_MAX], why[300];
     size_t nvars = w->plan.nsecrets;
-    int rc = -1;
-    if (h->nheaders > WEBHOOK_HEADERS_MAX)
+    char why[300];
+    if (h->nheaders > WEBHOOK_HEADERS_MAX) {
         snprintf(err, errsize, "notify %s: more than %d headers", w->name, WEBHOOK_HEADERS_MAX);
-    else if (Webhook_secrets(w, read_secrets, vars, values, err, errsize) != 0)
-        ;
-    else if (EnvExpand_with(h->url, vars, nvars, w->url, sizeof w->url, why, sizeof why) != 0)
+        return -1;
+    }
+    if (Webhook_secrets(w, read_secrets, vars, values, err, errsize) != 0)
+        return -1;
+    if (EnvExpand_with(h->url, vars, nvars, w->url, sizeof w->url, why, sizeof why) != 0) {
         snprintf(err, errsize, "notify %s: url: %s", w->name, why);
-    else if (Webhook_headers(w, vars, nvars, err, errsize) != 0)
-        ;
-    else if (strncmp(w->url, "http://", 7) != 0 && strncmp(w->url, "https://", 8) != 0 &&
-             (read_secrets || strncmp(w->url, "${", 2) != 0))
+        return -1;
+    }
+    if (Webhook_headers(w, vars, nvars, err, errsize) != 0)
+        return -1;
+    /* Offline, a URL that is a secret not read is still "${NAME}". */
+    bool unread = !read_secrets && strncmp(w->url, "${", 2) == 0;
+    if (!unread && strncmp(w->url, "http://", 7) != 0 && strncmp(w->url, "https://", 8) != 0) {
         snprintf(err, errsize, "notify %s: the url from the %s is not http(s)://...", w->name,
                  nvars ? "environment or its secrets" : "environment");
-    else
-        rc = 0;
+        return -1;
+    }
+    return 0;
+}
+
+static int Webhook_expand(Webhook *w, bool read_secrets, char *err, size_t errsize)
+{
+    EnvVar vars[WEBHOOK_SECRETS_MAX];
+    char values[WEBHOOK_SECRETS_MAX][WEBHOOK_VALUE_MAX];
+    int rc = Webhook_expand_with(w, read_secrets, vars, values, err, errsize);
     explicit_bzero(values, sizeof values);
     return rc;
 }

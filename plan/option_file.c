@@ -130,17 +130,14 @@ static bool OptionFile_copy(char *out, size_t size, const char *value, const cha
     return false;
 }
 
-/* A switch the files turned on: differs from a handle that read none (the
- * library's own default can be either). */
-static bool OptionFile_flag(MYSQL *m, enum mysql_option option)
+/* A switch the files turned on: set on m and not on fresh, a handle that
+ * read none (the library's own default can be either). */
+static bool OptionFile_flag(MYSQL *m, MYSQL *fresh, enum mysql_option option)
 {
     my_bool set = 0, plain = 0;
-    MYSQL *fresh = mysql_init(NULL);
     mysql_get_optionv(m, option, &set);
-    if (fresh) {
+    if (fresh)
         mysql_get_optionv(fresh, option, &plain);
-        mysql_close(fresh);
-    }
     return set && !plain;
 }
 
@@ -148,9 +145,12 @@ static int OptionFile_take(MYSQL *m, const char *where, OptionValues *out, char 
                            size_t errsize)
 {
     const struct st_mysql_options *o = &m->options;
+    MYSQL *fresh = mysql_init(NULL);
     out->port = o->port;
-    out->ssl_enforce = OptionFile_flag(m, MYSQL_OPT_SSL_ENFORCE);
-    out->ssl_verify_server = OptionFile_flag(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT);
+    out->ssl_enforce = OptionFile_flag(m, fresh, MYSQL_OPT_SSL_ENFORCE);
+    out->ssl_verify_server = OptionFile_flag(m, fresh, MYSQL_OPT_SSL_VERIFY_SERVER_CERT);
+    if (fresh)
+        mysql_close(fresh);
     bool ok = OptionFile_copy(out->host, sizeof out->host, o->host, "host", where, err, errsize) &&
               OptionFile_copy(out->socket, sizeof out->socket, o->unix_socket, "socket", where, err,
                               errsize) &&

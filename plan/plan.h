@@ -59,7 +59,6 @@ typedef struct PlanServer {
     char *rds_instance;       /* RDS DB instance identifier, for CloudWatch (optional) */
     char *option_file;        /* MySQL option file the rest came from (NULL: the default files) */
     char *option_group;       /* its group, read after [client]; NULL when none is used */
-    bool from_option_files;   /* option_file or option_group given */
 } PlanServer;
 
 /* The PrivateLink interface endpoint (or, in the lab, the proxy). */

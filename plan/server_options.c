@@ -4,29 +4,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/home_path.h"
 #include "plan/option_file.h"
 
 /* "~/.my.cnf" as the shell would have it: plans are written by people. */
 static bool ServerOptions_file(const Reader *r, const ReaderObj *o, PlanServer *s)
 {
-    char *file = NULL;
-    if (!Reader_string(r, o, "option_file", false, &file))
+    char path[4096];
+    if (!Reader_string(r, o, "option_file", false, &s->option_file))
         return false;
-    s->option_file = file;
-    if (!file || strncmp(file, "~/", 2) != 0)
+    if (!s->option_file || strncmp(s->option_file, "~/", 2) != 0)
         return true;
-    const char *home = getenv("HOME");
-    if (!home || !*home)
+    if (HomePath_expand(s->option_file, path, sizeof path) != 0)
         return Reader_fail(r, Reader_value_pos(r, o, "option_file"),
-                           "%s.option_file: \"%s\" starts with ~/ but HOME is not set; expected "
-                           "an absolute path",
-                           o->path, file);
-    size_t size = strlen(home) + strlen(file);
-    if (!(s->option_file = malloc(size)))
-        return Reader_out_of_memory(r);
-    snprintf(s->option_file, size, "%s%s", home, file + 1);
-    free(file);
-    return true;
+                           "%s.option_file: \"%s\" starts with ~/ but HOME is not set (or the "
+                           "path is too long); expected an absolute path",
+                           o->path, s->option_file);
+    free(s->option_file);
+    return (s->option_file = strdup(path)) != NULL || Reader_out_of_memory(r);
 }
 
 /* Fills an unset field; "" from the files is not a value. */
@@ -111,6 +106,6 @@ bool ServerOptions_read(const Reader *r, const ReaderObj *o, PlanServer *s, bool
     if (!ServerOptions_file(r, o, s) ||
         !Reader_string(r, o, "option_group", false, &s->option_group))
         return false;
-    s->from_option_files = Reader_has(o, "option_file") || Reader_has(o, "option_group");
-    return !s->from_option_files || ServerOptions_apply(r, o, s, tls_given);
+    bool files = Reader_has(o, "option_file") || Reader_has(o, "option_group");
+    return !files || ServerOptions_apply(r, o, s, tls_given);
 }

@@ -105,11 +105,8 @@ static int TableList_carried(const Plan *plan, TableList *list, char *err, size_
     }
     size_t kept = 0, dropped = 0;
     for (size_t i = 0; i < list->n; i++) {
-        char *name = list->names[i], *dot = strchr(name, '.');
-        *dot = '\0';
-        bool carried = DmsMappings_carries(m, name, dot + 1);
-        *dot = '.';
-        if (carried) {
+        char *name = list->names[i];
+        if (DmsMappings_carries_table(m, name)) {
             list->names[kept++] = name;
             continue;
         }

@@ -28,6 +28,8 @@ DMS_TESTS = \
 	tests/dms/dms_init_lab.sh \
 	tests/dms/dms_notify_lab.sh \
 	tests/dms/dms_option_files_lab.sh \
-	tests/dms/dms_init_aws.sh
+	tests/dms/dms_init_aws.sh \
+	tests/dms/dms_tls_client_cert.sh \
+	tests/dms/dms_aws_notify_secrets.sh
 TESTS += $(DMS_TESTS)
 EXTRA_DIST += $(DMS_TESTS)

@@ -14,9 +14,10 @@ out=${FUZZ_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/cutover-fuzz-parsers.XXXXXX")}
 mkdir -p "$out"
 
 plan_srcs=(tests/fuzz/fuzz_plan.c plan/jsonc.c plan/reader.c plan/actions.c plan/plan.c plan/steps.c plan/notify.c
-    plan/secret.c plan/option_file.c plan/server_options.c lib/redact.c lib/clock.c)
+    plan/secret.c plan/option_file.c plan/server_options.c lib/redact.c lib/clock.c lib/home_path.c)
 aws_srcs=(tests/fuzz/fuzz_aws.c aws/buf.c aws/xml.c aws/http.c aws/secrets.c aws/sigv4.c
-    aws/fetch.c aws/profile.c aws/assume.c aws/sso.c aws/sts.c lib/redact.c lib/read_file.c lib/clock.c lib/subprocess.c)
+    aws/fetch.c aws/profile.c aws/assume.c aws/sso.c aws/sts.c lib/redact.c lib/read_file.c lib/clock.c lib/subprocess.c
+    lib/home_path.c)
 
 # build NAME SRCS…: the harness into $out/NAME; status 77 without libFuzzer.
 build() {

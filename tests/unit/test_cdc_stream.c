@@ -150,6 +150,9 @@ START_TEST(mappings_include_exclude_wildcards)
     ck_assert(!DmsMappings_carries(m, "shop", "tmp_import"));
     ck_assert(!DmsMappings_carries(m, "cutover", "fence"));
     ck_assert(!DmsMappings_carries(m, "SHOP", "orders")); /* doubtful: not carried */
+    ck_assert(DmsMappings_carries_table(m, "shop.orders"));
+    ck_assert(!DmsMappings_carries_table(m, "shop.tmp_import"));
+    ck_assert(!DmsMappings_carries_table(m, "shoporders")); /* no schema: not carried */
     ck_assert(DmsMappings_carries_schema(m, "shop"));
     ck_assert(!DmsMappings_carries_schema(m, "cutover"));
     DmsMappings_free(m);
